@@ -1,0 +1,119 @@
+//! The messages of the event loop: `Action`s into `App::update`, `Command`s out to the account
+//! workers, and the `Event`s workers send back.
+
+use crossterm::event::KeyEvent;
+
+use super::registry::Op;
+use crate::store::JournalEntry;
+
+/// Everything that can change the app's state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A key from the terminal, resolved through the keymap by the app.
+    Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    /// Run a registry command directly.
+    Run {
+        op: Op,
+        count: Option<u32>,
+        arg: Option<String>,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Something a worker reports.
+    Worker(Event),
+    /// A timer tick: lets the app expire transient state.
+    Tick,
+}
+
+/// Work for an account's worker. Workers own every socket and write the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Fetch a body that is not cached yet.
+    FetchBody {
+        account: String,
+        folder: String,
+        uid: u32,
+    },
+    /// Replay the account's journal to the server.
+    ReplayJournal {
+        account: String,
+    },
+    /// Bring one folder up to date now.
+    SyncFolder {
+        account: String,
+        folder: String,
+    },
+    /// Check the whole account now.
+    SyncAll {
+        account: String,
+    },
+    /// The user opened this folder (workers watch it for changes).
+    FolderOpened {
+        account: String,
+        folder: String,
+    },
+    Shutdown,
+}
+
+impl Command {
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Command::FetchBody { account, .. }
+            | Command::ReplayJournal { account }
+            | Command::SyncFolder { account, .. }
+            | Command::SyncAll { account }
+            | Command::FolderOpened { account, .. } => Some(account),
+            Command::Shutdown => None,
+        }
+    }
+}
+
+/// What a worker tells the app, after it has written the store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The folder list of an account changed.
+    FoldersChanged {
+        account: String,
+    },
+    /// Envelopes or counts of a folder changed.
+    FolderChanged {
+        account: String,
+        folder: String,
+    },
+    BodyReady {
+        account: String,
+        folder: String,
+        uid: u32,
+    },
+    BodyFailed {
+        account: String,
+        folder: String,
+        uid: u32,
+        error: String,
+    },
+    /// Journal entries were confirmed by the server.
+    JournalApplied {
+        account: String,
+    },
+    /// The server refused an entry for good: revert it in the store and tell the user.
+    JournalFailed {
+        entry: JournalEntry,
+        error: String,
+    },
+    Online {
+        account: String,
+        online: bool,
+    },
+    Status {
+        account: String,
+        text: String,
+    },
+    Error {
+        account: String,
+        text: String,
+    },
+}

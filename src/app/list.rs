@@ -1,0 +1,208 @@
+//! The message list of the open folder: envelopes, their display order (flat or threaded), the
+//! cursor and the scroll offset. Drawing reads only the rows that are visible.
+
+use crate::mail::{thread, Envelope};
+
+/// One row of the list: which envelope, and how deep in its thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    pub index: usize,
+    pub depth: u16,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MessageList {
+    pub account: String,
+    pub folder: String,
+    pub envelopes: Vec<Envelope>,
+    pub rows: Vec<Row>,
+    pub cursor: usize,
+    pub offset: usize,
+    pub threaded: bool,
+}
+
+impl MessageList {
+    pub fn is_open(&self) -> bool {
+        !self.folder.is_empty()
+    }
+
+    /// Show a folder's envelopes, keeping the cursor on the same message when reloading.
+    pub fn load(&mut self, account: &str, folder: &str, envelopes: Vec<Envelope>) {
+        let same = self.account == account && self.folder == folder;
+        let keep = if same {
+            self.selected().map(|e| e.uid)
+        } else {
+            None
+        };
+        let old_cursor = self.cursor;
+        self.account = account.to_string();
+        self.folder = folder.to_string();
+        self.envelopes = envelopes;
+        self.order();
+        if !same {
+            self.cursor = 0;
+            self.offset = 0;
+        } else if let Some(uid) = keep {
+            if !self.select_uid(uid) {
+                self.cursor = old_cursor.min(self.rows.len().saturating_sub(1));
+            }
+        }
+    }
+
+    /// Recompute row order: threads (newest thread first) or newest first.
+    pub fn order(&mut self) {
+        if self.threaded {
+            self.rows = thread::thread(&self.envelopes)
+                .into_iter()
+                .map(|r| Row {
+                    index: r.index,
+                    depth: r.depth,
+                })
+                .collect();
+        } else {
+            let mut idx: Vec<usize> = (0..self.envelopes.len()).collect();
+            idx.sort_by(|&a, &b| {
+                let (ea, eb) = (&self.envelopes[a], &self.envelopes[b]);
+                eb.date.cmp(&ea.date).then(eb.uid.cmp(&ea.uid))
+            });
+            self.rows = idx
+                .into_iter()
+                .map(|index| Row { index, depth: 0 })
+                .collect();
+        }
+        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+    }
+
+    pub fn set_threaded(&mut self, on: bool) {
+        let keep = self.selected().map(|e| e.uid);
+        self.threaded = on;
+        self.order();
+        if let Some(uid) = keep {
+            self.select_uid(uid);
+        }
+    }
+
+    pub fn selected(&self) -> Option<&Envelope> {
+        self.rows
+            .get(self.cursor)
+            .and_then(|r| self.envelopes.get(r.index))
+    }
+
+    pub fn row_envelope(&self, row: usize) -> Option<&Envelope> {
+        self.rows.get(row).and_then(|r| self.envelopes.get(r.index))
+    }
+
+    pub fn select_uid(&mut self, uid: u32) -> bool {
+        match self
+            .rows
+            .iter()
+            .position(|r| self.envelopes.get(r.index).is_some_and(|e| e.uid == uid))
+        {
+            Some(p) => {
+                self.cursor = p;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn envelope_mut(&mut self, uid: u32) -> Option<&mut Envelope> {
+        self.envelopes.iter_mut().find(|e| e.uid == uid)
+    }
+
+    /// Drop a message from the list; the cursor stays at the same row.
+    pub fn remove(&mut self, uid: u32) {
+        let Some(i) = self.envelopes.iter().position(|e| e.uid == uid) else {
+            return;
+        };
+        let cursor = self.cursor;
+        self.envelopes.remove(i);
+        self.order();
+        self.cursor = cursor.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Keep the cursor inside a window of `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let h = height.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + h {
+            self.offset = self.cursor + 1 - h;
+        }
+        let max_offset = self.rows.len().saturating_sub(h);
+        self.offset = self.offset.min(max_offset);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(uid: u32, date: i64, id: &str, parent: Option<&str>) -> Envelope {
+        Envelope {
+            uid,
+            date,
+            message_id: Some(id.into()),
+            in_reply_to: parent.map(String::from),
+            references: parent.map(|p| vec![p.to_string()]).unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn flat_is_newest_first_and_reload_keeps_cursor() {
+        let mut l = MessageList::default();
+        l.load(
+            "a",
+            "INBOX",
+            vec![
+                env(1, 10, "1", None),
+                env(2, 30, "2", None),
+                env(3, 20, "3", None),
+            ],
+        );
+        let uids: Vec<u32> = (0..3).map(|r| l.row_envelope(r).unwrap().uid).collect();
+        assert_eq!(uids, vec![2, 3, 1]);
+        l.cursor = 1;
+        l.load(
+            "a",
+            "INBOX",
+            vec![
+                env(4, 40, "4", None),
+                env(1, 10, "1", None),
+                env(2, 30, "2", None),
+                env(3, 20, "3", None),
+            ],
+        );
+        assert_eq!(l.selected().unwrap().uid, 3);
+        l.remove(3);
+        assert_eq!(l.selected().unwrap().uid, 1);
+    }
+
+    #[test]
+    fn threaded_order_and_scrolling() {
+        let mut l = MessageList {
+            threaded: true,
+            ..Default::default()
+        };
+        l.load(
+            "a",
+            "INBOX",
+            vec![
+                env(1, 10, "r", None),
+                env(2, 50, "x", None),
+                env(3, 60, "c", Some("r")),
+            ],
+        );
+        let rows: Vec<(u32, u16)> = (0..3)
+            .map(|r| (l.row_envelope(r).unwrap().uid, l.rows[r].depth))
+            .collect();
+        assert_eq!(rows, vec![(1, 0), (3, 1), (2, 0)]);
+        l.cursor = 2;
+        l.scroll_into_view(2);
+        assert_eq!(l.offset, 1);
+        l.cursor = 0;
+        l.scroll_into_view(2);
+        assert_eq!(l.offset, 0);
+    }
+}

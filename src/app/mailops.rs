@@ -1,0 +1,327 @@
+//! Mail operations from the keyboard: read/unread, flag, move, copy, archive, delete. Each is
+//! applied to the store at once and written to the journal; the worker replays the journal to
+//! the server, and a refused entry is reverted here.
+
+use super::{App, Command, Confirmed, Mode, Pane};
+use crate::mail::{Flags, Role};
+use crate::store::{JournalEntry, JournalOp};
+
+/// The messages an operation applies to: the previewed one when the preview has focus,
+/// else the one under the list cursor.
+fn targets(app: &App) -> Vec<u32> {
+    if app.focus == Pane::Preview {
+        if let Some((a, f, uid)) = &app.preview.target {
+            if *a == app.list.account && *f == app.list.folder {
+                return vec![*uid];
+            }
+        }
+    }
+    app.list.selected().map(|e| vec![e.uid]).unwrap_or_default()
+}
+
+fn report<T, E: std::fmt::Display>(app: &mut App, r: Result<T, E>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            app.status.error = Some(e.to_string());
+            None
+        }
+    }
+}
+
+/// Store the new counts of a folder in the tree.
+fn refresh_counts(app: &mut App, account: &str, folder: &str) {
+    if let Some(Some(f)) = report(app, app.store.recount(account, folder)) {
+        if let Some(t) = app.tree.get_mut(account, folder) {
+            t.unread = f.unread;
+            t.total = f.total;
+        }
+    }
+}
+
+fn journal(app: &mut App, account: &str, op: JournalOp, out: &mut Vec<Command>) {
+    if report(app, app.store.journal_append(account, op)).is_some() {
+        app.status.pending = app.store.journal_len();
+        let cmd = Command::ReplayJournal {
+            account: account.to_string(),
+        };
+        if !out.contains(&cmd) {
+            out.push(cmd);
+        }
+    }
+}
+
+/// `on`: Some(true) sets, Some(false) clears, None toggles (by the first message).
+pub(super) fn set_flag(app: &mut App, bit: u8, on: Option<bool>, out: &mut Vec<Command>) {
+    let uids = targets(app);
+    if uids.is_empty() {
+        app.status.info = Some("no message selected".into());
+        return;
+    }
+    set_flags_of(app, &uids, bit, on, out);
+}
+
+pub(super) fn set_flags_of(
+    app: &mut App,
+    uids: &[u32],
+    bit: u8,
+    on: Option<bool>,
+    out: &mut Vec<Command>,
+) {
+    let (account, folder) = (app.list.account.clone(), app.list.folder.clone());
+    let on = on.unwrap_or_else(|| {
+        !uids
+            .first()
+            .and_then(|u| app.list.envelopes.iter().find(|e| e.uid == *u))
+            .is_some_and(|e| e.flags.has(bit))
+    });
+    let mut changed = false;
+    for &uid in uids {
+        let Some(env) = app.list.envelope_mut(uid) else {
+            continue;
+        };
+        let old = env.flags;
+        let new = old.with(bit, on);
+        if old == new {
+            continue;
+        }
+        env.flags = new;
+        if report(app, app.store.set_flags(&account, &folder, uid, new)).is_none() {
+            return;
+        }
+        journal(
+            app,
+            &account,
+            JournalOp::SetFlags {
+                folder: folder.clone(),
+                uid,
+                old,
+                new,
+            },
+            out,
+        );
+        changed = true;
+    }
+    if changed && bit == Flags::SEEN {
+        refresh_counts(app, &account, &folder);
+    }
+}
+
+/// Delete: to Trash, or for good (after asking) when already in Trash.
+pub(super) fn delete(app: &mut App, out: &mut Vec<Command>) {
+    let uids = targets(app);
+    if uids.is_empty() {
+        return;
+    }
+    let account = app.list.account.clone();
+    let in_trash = app
+        .tree
+        .get_mut(&account, &app.list.folder.clone())
+        .is_some_and(|f| f.role == Some(Role::Trash));
+    if in_trash {
+        let n = uids.len();
+        app.mode = Mode::Confirm {
+            prompt: format!(
+                "Delete {n} message{} for good? (y/n)",
+                if n == 1 { "" } else { "s" }
+            ),
+            on_yes: Confirmed::Expunge {
+                account,
+                folder: app.list.folder.clone(),
+                uids,
+            },
+        };
+        return;
+    }
+    match app.account_role_folder(&account, Role::Trash) {
+        Some(trash) => transfer_uids(app, &uids, &trash, false, out),
+        None => {
+            app.status.error = Some(format!(
+                "{account} has no Trash folder: set [accounts.folders] trash = \"NAME\""
+            ))
+        }
+    }
+}
+
+pub(super) fn archive(app: &mut App, out: &mut Vec<Command>) {
+    let account = app.list.account.clone();
+    match app.account_role_folder(&account, Role::Archive) {
+        Some(a) if a == app.list.folder => app.status.info = Some("already in the archive".into()),
+        Some(a) => {
+            let uids = targets(app);
+            transfer_uids(app, &uids, &a, false, out)
+        }
+        None => {
+            app.status.error = Some(format!(
+                "{account} has no Archive folder: set [accounts.folders] archive = \"NAME\""
+            ))
+        }
+    }
+}
+
+/// `:move NAME` / `:copy NAME`.
+pub(super) fn transfer(app: &mut App, dest: &str, copy: bool, out: &mut Vec<Command>) {
+    let account = app.list.account.clone();
+    let found = app.tree.find(Some(&account), dest).cloned();
+    match found {
+        Some(f) if f.account != account => {
+            app.status.error = Some(format!(
+                "{} is in account {}; moving between accounts is not supported",
+                f.path, f.account
+            ))
+        }
+        Some(f) if !f.selectable => {
+            app.status.error = Some(format!("{} cannot hold messages", f.path))
+        }
+        Some(f) => {
+            let uids = targets(app);
+            transfer_uids(app, &uids, &f.path, copy, out)
+        }
+        None => app.status.error = Some(format!("no folder \"{dest}\"")),
+    }
+}
+
+fn transfer_uids(app: &mut App, uids: &[u32], dest: &str, copy: bool, out: &mut Vec<Command>) {
+    let (account, from) = (app.list.account.clone(), app.list.folder.clone());
+    if dest == from {
+        app.status.error = Some(format!("the message is already in {dest}"));
+        return;
+    }
+    let mut done = 0;
+    for &uid in uids {
+        let Some(mut env) = app.list.envelopes.iter().find(|e| e.uid == uid).cloned() else {
+            continue;
+        };
+        let Some(local_uid) = report(app, app.store.allocate_uid(&account, dest)) else {
+            return;
+        };
+        env.uid = local_uid;
+        if report(
+            app,
+            app.store
+                .put_envelopes(&account, dest, std::slice::from_ref(&env)),
+        )
+        .is_none()
+        {
+            return;
+        }
+        if let Ok(Some(raw)) = app.store.body(&account, &from, uid) {
+            report(app, app.store.put_body(&account, dest, local_uid, &raw));
+        }
+        let op = if copy {
+            JournalOp::Copy {
+                from: from.clone(),
+                uid,
+                to: dest.to_string(),
+                local_uid,
+            }
+        } else {
+            report(app, app.store.remove_message(&account, &from, uid));
+            app.list.remove(uid);
+            if app.preview.is_showing(&account, &from, uid) {
+                app.preview.clear();
+                app.focus = Pane::List;
+            }
+            JournalOp::Move {
+                from: from.clone(),
+                uid,
+                to: dest.to_string(),
+                local_uid,
+            }
+        };
+        journal(app, &account, op, out);
+        done += 1;
+    }
+    refresh_counts(app, &account, &from);
+    refresh_counts(app, &account, dest);
+    app.search.refresh(&app.list, &app.store);
+    app.list.scroll_into_view(app.list_height());
+    let verb = if copy { "copied" } else { "moved" };
+    app.status.info = Some(format!(
+        "{verb} {done} message{} to {dest}",
+        if done == 1 { "" } else { "s" }
+    ));
+}
+
+/// A yes to a confirmation.
+pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) {
+    match what {
+        Confirmed::Expunge {
+            account,
+            folder,
+            uids,
+        } => {
+            for uid in &uids {
+                report(app, app.store.remove_message(&account, &folder, *uid));
+                if app.list.account == account && app.list.folder == folder {
+                    app.list.remove(*uid);
+                }
+                if app.preview.is_showing(&account, &folder, *uid) {
+                    app.preview.clear();
+                    app.focus = Pane::List;
+                }
+                journal(
+                    app,
+                    &account,
+                    JournalOp::Expunge {
+                        folder: folder.clone(),
+                        uid: *uid,
+                    },
+                    out,
+                );
+            }
+            refresh_counts(app, &account, &folder);
+            app.status.info = Some(format!(
+                "deleted {} message{} for good",
+                uids.len(),
+                if uids.len() == 1 { "" } else { "s" }
+            ));
+        }
+    }
+}
+
+/// Undo in the store what a refused journal entry did (the worker has removed the entry).
+pub(super) fn revert(app: &mut App, entry: &JournalEntry) {
+    let account = entry.account.as_str();
+    let touched: Vec<String> = match &entry.op {
+        JournalOp::SetFlags {
+            folder, uid, old, ..
+        } => {
+            report(app, app.store.set_flags(account, folder, *uid, *old));
+            vec![folder.clone()]
+        }
+        JournalOp::Move {
+            from,
+            uid,
+            to,
+            local_uid,
+        } => {
+            if let Ok(Some(mut env)) = app.store.envelope(account, to, *local_uid) {
+                let body = app.store.body(account, to, *local_uid).ok().flatten();
+                env.uid = *uid;
+                report(
+                    app,
+                    app.store
+                        .put_envelopes(account, from, std::slice::from_ref(&env)),
+                );
+                if let Some(raw) = body {
+                    report(app, app.store.put_body(account, from, *uid, &raw));
+                }
+                report(app, app.store.remove_message(account, to, *local_uid));
+            }
+            vec![from.clone(), to.clone()]
+        }
+        JournalOp::Copy { to, local_uid, .. } => {
+            report(app, app.store.remove_message(account, to, *local_uid));
+            vec![to.clone()]
+        }
+        // The message is gone locally; the next sync brings it back if the server kept it.
+        JournalOp::Expunge { folder, .. } => vec![folder.clone()],
+    };
+    for folder in touched {
+        refresh_counts(app, account, &folder);
+        if app.list.account == account && app.list.folder == folder {
+            app.reload_list();
+        }
+    }
+}

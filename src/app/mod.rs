@@ -1,0 +1,333 @@
+//! App state and `App::update`, the only place state changes. Actions come in (keys, worker
+//! events, resizes); state changes; `Command`s go out to the account workers.
+
+pub mod action;
+mod cmdline;
+pub mod folders;
+mod keys;
+pub mod list;
+mod mailops;
+mod navigation;
+pub mod preview;
+pub mod registry;
+mod search;
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use action::{Action, Command, Event};
+pub use cmdline::LineInput;
+pub use folders::{FolderTree, TreeRow};
+pub use list::MessageList;
+pub use preview::Preview;
+pub use search::Search;
+
+use std::path::PathBuf;
+
+use crate::config::{Layout, UiSettings};
+use crate::input::{Key, Keymap};
+use crate::mail::Role;
+use crate::store::Store;
+use crate::ui::theme::Theme;
+
+/// The pane that has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Folders,
+    List,
+    Preview,
+}
+
+/// What the keyboard is doing besides navigating.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    Normal,
+    /// The `:` command line.
+    Command(LineInput),
+    /// The `/` search prompt.
+    Search(LineInput),
+    /// The `?` help overlay, scrolled by this many lines.
+    Help {
+        scroll: usize,
+    },
+    /// A yes/no question before something that cannot be undone.
+    Confirm {
+        prompt: String,
+        on_yes: Confirmed,
+    },
+}
+
+/// What a confirmation unlocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmed {
+    Expunge {
+        account: String,
+        folder: String,
+        uids: Vec<u32>,
+    },
+}
+
+/// The status line's messages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Status {
+    pub info: Option<String>,
+    pub error: Option<String>,
+    /// Per-account connection state, shown as online/offline.
+    pub online: Vec<(String, bool)>,
+    /// Journal entries not yet confirmed by a server.
+    pub pending: usize,
+}
+
+/// Everything the screen shows and the keyboard changes.
+pub struct App {
+    pub store: Store,
+    pub tree: FolderTree,
+    pub list: MessageList,
+    pub preview: Preview,
+    pub search: Search,
+    pub focus: Pane,
+    pub mode: Mode,
+    pub status: Status,
+    pub keymap: Keymap,
+    /// Keys typed so far of a multi-key binding (`g` of `gg`).
+    pub pending_keys: Vec<Key>,
+    /// A count typed before a command (`5j`).
+    pub count: Option<u32>,
+    pub theme: Theme,
+    pub theme_dir: Option<PathBuf>,
+    pub no_color: bool,
+    pub layout: Layout,
+    pub show_preview: bool,
+    pub date_format: String,
+    /// Terminal size in cells.
+    pub size: (u16, u16),
+    /// Something changed since the last draw.
+    pub dirty: bool,
+    /// The whole screen must be repainted (after `redraw` or a resume).
+    pub full_redraw: bool,
+    /// The user asked to suspend to the shell (Ctrl-Z); the event loop does it.
+    pub suspend: bool,
+    pub quit: bool,
+}
+
+/// How the app is put together at start-up.
+pub struct AppSetup {
+    pub store: Store,
+    pub accounts: Vec<String>,
+    pub default_account: Option<String>,
+    pub ui: UiSettings,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub theme_dir: Option<PathBuf>,
+    pub no_color: bool,
+    pub size: (u16, u16),
+}
+
+impl App {
+    /// Build the app from the store (no network): cached folders and the default INBOX show at once.
+    pub fn new(setup: AppSetup) -> (App, Vec<Command>) {
+        let mut app = App {
+            store: setup.store,
+            tree: FolderTree::new(setup.accounts.clone()),
+            list: MessageList {
+                threaded: setup.ui.threading,
+                ..Default::default()
+            },
+            preview: Preview::default(),
+            search: Search::default(),
+            focus: Pane::List,
+            mode: Mode::Normal,
+            status: Status {
+                online: setup.accounts.iter().map(|a| (a.clone(), false)).collect(),
+                ..Default::default()
+            },
+            keymap: setup.keymap,
+            pending_keys: Vec::new(),
+            count: None,
+            theme: setup.theme,
+            theme_dir: setup.theme_dir,
+            no_color: setup.no_color,
+            layout: setup.ui.layout,
+            show_preview: true,
+            date_format: setup.ui.date_format,
+            size: setup.size,
+            dirty: true,
+            full_redraw: false,
+            suspend: false,
+            quit: false,
+        };
+        for account in &setup.accounts {
+            app.reload_folders(account);
+        }
+        app.status.pending = app.store.journal_len();
+        let mut cmds = Vec::new();
+        let start = setup
+            .default_account
+            .or_else(|| setup.accounts.first().cloned());
+        if let Some(account) = start {
+            let inbox = app
+                .tree
+                .with_role(&account, Role::Inbox)
+                .or_else(|| {
+                    app.tree
+                        .folders
+                        .iter()
+                        .find(|f| f.account == account && f.selectable)
+                })
+                .map(|f| f.path.clone());
+            if let Some(path) = inbox {
+                cmds.extend(app.open_folder(&account, &path));
+            } else {
+                app.focus = Pane::Folders;
+            }
+        }
+        for account in &setup.accounts {
+            if app
+                .store
+                .journal(Some(account))
+                .is_ok_and(|j| !j.is_empty())
+            {
+                cmds.push(Command::ReplayJournal {
+                    account: account.clone(),
+                });
+            }
+        }
+        (app, cmds)
+    }
+
+    /// Apply one action; return the work it asks of the workers.
+    pub fn update(&mut self, action: Action) -> Vec<Command> {
+        let mut out = Vec::new();
+        match action {
+            Action::Key(ev) => {
+                self.status.info = None;
+                self.status.error = None;
+                keys::on_key(self, ev, &mut out);
+            }
+            Action::Paste(text) => keys::on_paste(self, &text),
+            Action::Run { op, count, arg } => self.run(op, count, arg, &mut out),
+            Action::Resize { width, height } => {
+                self.size = (width, height);
+                self.list.scroll_into_view(self.list_height());
+                self.rerender_preview();
+            }
+            Action::Worker(ev) => self.on_event(ev),
+            Action::Tick => return out,
+        }
+        self.dirty = true;
+        out
+    }
+
+    fn on_event(&mut self, ev: Event) {
+        match ev {
+            Event::FoldersChanged { account } => self.reload_folders(&account),
+            Event::FolderChanged { account, folder } => {
+                if let Ok(Some(f)) = self.store.folder(&account, &folder) {
+                    if let Some(t) = self.tree.get_mut(&account, &folder) {
+                        *t = f;
+                    }
+                }
+                if self.list.account == account && self.list.folder == folder {
+                    self.reload_list();
+                }
+            }
+            Event::BodyReady {
+                account,
+                folder,
+                uid,
+            } => {
+                if self.preview.is_showing(&account, &folder, uid) {
+                    self.load_preview_body();
+                }
+            }
+            Event::BodyFailed {
+                account,
+                folder,
+                uid,
+                error,
+            } => {
+                if self.preview.is_showing(&account, &folder, uid) {
+                    self.preview.set_error(&error);
+                }
+                self.status.error = Some(format!("{account}: cannot fetch message: {error}"));
+            }
+            Event::JournalApplied { .. } => self.status.pending = self.store.journal_len(),
+            Event::JournalFailed { entry, error } => {
+                mailops::revert(self, &entry);
+                self.status.pending = self.store.journal_len();
+                self.status.error = Some(format!(
+                    "{}: could not {}: {error} (undone here)",
+                    entry.account,
+                    entry.op.describe()
+                ));
+            }
+            Event::Online { account, online } => {
+                if let Some(o) = self.status.online.iter_mut().find(|(a, _)| *a == account) {
+                    o.1 = online;
+                }
+            }
+            Event::Status { account, text } => {
+                self.status.info = Some(format!("{account}: {text}"))
+            }
+            Event::Error { account, text } => {
+                self.status.error = Some(format!("{account}: {text}"))
+            }
+        }
+    }
+
+    /// Re-read an account's folders from the store.
+    pub fn reload_folders(&mut self, account: &str) {
+        match self.store.folders(Some(account)) {
+            Ok(f) => self.tree.set_folders(account, f),
+            Err(e) => self.status.error = Some(e.to_string()),
+        }
+    }
+
+    /// Re-read the open folder's envelopes from the store.
+    pub fn reload_list(&mut self) {
+        let (account, folder) = (self.list.account.clone(), self.list.folder.clone());
+        match self.store.envelopes(&account, &folder) {
+            Ok(envs) => {
+                self.list.load(&account, &folder, envs);
+                self.search.refresh(&self.list, &self.store);
+                self.list.scroll_into_view(self.list_height());
+            }
+            Err(e) => self.status.error = Some(e.to_string()),
+        }
+    }
+
+    /// Show a folder in the list (from the store) and tell its worker it is open.
+    pub fn open_folder(&mut self, account: &str, path: &str) -> Vec<Command> {
+        self.tree.select(account, path);
+        self.search = Search::default();
+        match self.store.envelopes(account, path) {
+            Ok(envs) => self.list.load(account, path, envs),
+            Err(e) => {
+                self.status.error = Some(e.to_string());
+                return Vec::new();
+            }
+        }
+        self.list.scroll_into_view(self.list_height());
+        self.focus = Pane::List;
+        vec![Command::FolderOpened {
+            account: account.to_string(),
+            folder: path.to_string(),
+        }]
+    }
+
+    /// Rows of the list pane that are visible.
+    pub fn list_height(&self) -> usize {
+        crate::ui::layout::panes(self.size, self.layout, self.show_preview).list_rows()
+    }
+
+    /// Width and height of the preview's text area.
+    pub fn preview_size(&self) -> (usize, usize) {
+        crate::ui::layout::panes(self.size, self.layout, self.show_preview).preview_text()
+    }
+
+    pub fn account_role_folder(&self, account: &str, role: Role) -> Option<String> {
+        self.tree.with_role(account, role).map(|f| f.path.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests;

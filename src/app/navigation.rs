@@ -1,0 +1,309 @@
+//! Running registry commands: movement in each pane, focus, opening folders and messages,
+//! toggles, and handing mail operations to `mailops`.
+
+use super::registry::Op;
+use super::{cmdline::LineInput, mailops, search, App, Command, Mode, Pane};
+use crate::config::Layout;
+use crate::mail::Flags;
+
+impl App {
+    /// Run one command `count` times where that means something.
+    pub fn run(&mut self, op: Op, count: Option<u32>, arg: Option<String>, out: &mut Vec<Command>) {
+        let n = count.unwrap_or(1).max(1) as usize;
+        match op {
+            Op::Next => self.move_by(n as isize),
+            Op::Prev => self.move_by(-(n as isize)),
+            Op::HalfPageDown => self.move_by((self.page() / 2).max(1) as isize * n as isize),
+            Op::HalfPageUp => self.move_by(-((self.page() / 2).max(1) as isize) * n as isize),
+            Op::PageDown => self.move_by(self.page().max(1) as isize * n as isize),
+            Op::PageUp => self.move_by(-(self.page().max(1) as isize) * n as isize),
+            Op::First => self.move_to(count.map_or(0, |c| c.saturating_sub(1) as usize), false),
+            Op::Last => match count {
+                Some(c) => self.move_to(c.saturating_sub(1) as usize, false),
+                None => self.move_to(0, true),
+            },
+            Op::NextMessage | Op::PrevMessage => {
+                let delta = if op == Op::NextMessage {
+                    n as isize
+                } else {
+                    -(n as isize)
+                };
+                let before = self.list.cursor;
+                self.list_move(delta);
+                if self.list.cursor != before || self.preview.target.is_none() {
+                    self.open_message(out);
+                }
+            }
+            Op::FocusLeft => self.focus_step(-1),
+            Op::FocusRight => self.focus_step(1),
+            Op::FocusNext => self.focus_cycle(1),
+            Op::FocusPrev => self.focus_cycle(-1),
+            Op::FocusFolders => self.focus = Pane::Folders,
+            Op::FocusList => self.focus = Pane::List,
+            Op::FocusPreview => {
+                if self.show_preview {
+                    self.focus = Pane::Preview;
+                }
+            }
+            Op::Open => match self.focus {
+                Pane::Folders => {
+                    if let Some(f) = self.tree.selected_folder().cloned() {
+                        if f.selectable {
+                            out.extend(self.open_folder(&f.account, &f.path));
+                        } else {
+                            self.status.info = Some(format!("{} holds only folders", f.path));
+                        }
+                    } else {
+                        self.tree.toggle_fold();
+                    }
+                }
+                Pane::List | Pane::Preview => self.open_message(out),
+            },
+            Op::Back => self.back(),
+            Op::Quit => self.quit = true,
+            Op::Help => self.mode = Mode::Help { scroll: 0 },
+            Op::CommandLine => self.mode = Mode::Command(LineInput::default()),
+            Op::Search => match arg {
+                Some(text) => search::start(self, &text),
+                None => self.mode = Mode::Search(LineInput::default()),
+            },
+            Op::SearchNext | Op::SearchPrev => {
+                if search::step(self, op == Op::SearchPrev) && self.focus == Pane::Preview {
+                    self.open_message(out);
+                }
+            }
+            Op::ToggleFold => {
+                if self.focus == Pane::Folders {
+                    self.tree.toggle_fold();
+                }
+            }
+            Op::ToggleThreads => {
+                let on = !self.list.threaded;
+                self.list.set_threaded(on);
+                self.search.refresh(&self.list, &self.store);
+                self.list.scroll_into_view(self.list_height());
+                self.status.info = Some(
+                    if on {
+                        "threaded view"
+                    } else {
+                        "flat view, newest first"
+                    }
+                    .into(),
+                );
+            }
+            Op::TogglePreview => {
+                self.show_preview = !self.show_preview;
+                if !self.show_preview && self.focus == Pane::Preview {
+                    self.focus = Pane::List;
+                }
+                self.rerender_preview();
+                self.list.scroll_into_view(self.list_height());
+            }
+            Op::ToggleLayout => {
+                self.layout = match self.layout {
+                    Layout::Columns => Layout::Rows,
+                    Layout::Rows => Layout::Columns,
+                };
+                self.rerender_preview();
+                self.list.scroll_into_view(self.list_height());
+            }
+            Op::Read => mailops::set_flag(self, Flags::SEEN, Some(true), out),
+            Op::Unread => mailops::set_flag(self, Flags::SEEN, Some(false), out),
+            Op::ToggleRead => mailops::set_flag(self, Flags::SEEN, None, out),
+            Op::Flag => mailops::set_flag(self, Flags::FLAGGED, Some(true), out),
+            Op::Unflag => mailops::set_flag(self, Flags::FLAGGED, Some(false), out),
+            Op::ToggleFlag => mailops::set_flag(self, Flags::FLAGGED, None, out),
+            Op::Delete => mailops::delete(self, out),
+            Op::Archive => mailops::archive(self, out),
+            Op::MovePrompt => self.mode = Mode::Command(LineInput::with("move ")),
+            Op::CopyPrompt => self.mode = Mode::Command(LineInput::with("copy ")),
+            Op::Move | Op::Copy => match arg {
+                Some(dest) => mailops::transfer(self, &dest, op == Op::Copy, out),
+                None => self.status.error = Some("which folder? e.g. :move Archive".into()),
+            },
+            Op::Folder => match arg {
+                Some(name) => {
+                    let found = self.tree.find(Some(&self.list.account), &name).cloned();
+                    match found {
+                        Some(f) if f.selectable => {
+                            out.extend(self.open_folder(&f.account, &f.path))
+                        }
+                        Some(f) => {
+                            self.status.error = Some(format!("{} holds only folders", f.path))
+                        }
+                        None => self.status.error = Some(format!("no folder \"{name}\"")),
+                    }
+                }
+                None => self.focus = Pane::Folders,
+            },
+            Op::Theme => match arg {
+                Some(name) => {
+                    match crate::ui::theme::load(&name, self.theme_dir.as_deref(), self.no_color) {
+                        Ok(t) => {
+                            self.theme = t;
+                            self.status.info = Some(format!("theme {name}"));
+                        }
+                        Err(e) => self.status.error = Some(e.to_string()),
+                    }
+                }
+                None => self.status.info = Some(format!("theme {}", self.theme.name)),
+            },
+            Op::Sync => {
+                let accounts: Vec<String> = self.tree.accounts.clone();
+                for account in accounts {
+                    out.push(Command::SyncAll { account });
+                }
+                self.status.info = Some("checking for new mail…".into());
+            }
+            Op::Redraw => self.full_redraw = true,
+            Op::Suspend => self.suspend = true,
+        }
+    }
+
+    /// Rows in a page of the focused pane.
+    fn page(&self) -> usize {
+        match self.focus {
+            Pane::Preview => self.preview_size().1,
+            Pane::List => self.list_height(),
+            Pane::Folders => {
+                crate::ui::layout::panes(self.size, self.layout, self.show_preview).folder_rows()
+            }
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        match self.focus {
+            Pane::Folders => {
+                let max = self.tree.rows.len().saturating_sub(1) as isize;
+                self.tree.cursor = (self.tree.cursor as isize + delta).clamp(0, max) as usize;
+            }
+            Pane::List => self.list_move(delta),
+            Pane::Preview => {
+                let h = self.preview_size().1;
+                self.preview.scroll_by(delta, h);
+            }
+        }
+    }
+
+    fn move_to(&mut self, row: usize, last: bool) {
+        match self.focus {
+            Pane::Folders => {
+                let max = self.tree.rows.len().saturating_sub(1);
+                self.tree.cursor = if last { max } else { row.min(max) };
+            }
+            Pane::List => {
+                let max = self.list.rows.len().saturating_sub(1);
+                self.list.cursor = if last { max } else { row.min(max) };
+                self.list.scroll_into_view(self.list_height());
+            }
+            Pane::Preview => {
+                let h = self.preview_size().1;
+                if last {
+                    self.preview.scroll_to_end(h);
+                } else {
+                    self.preview.scroll = 0;
+                    self.preview.scroll_by(row as isize, h);
+                }
+            }
+        }
+    }
+
+    fn list_move(&mut self, delta: isize) {
+        let max = self.list.rows.len().saturating_sub(1) as isize;
+        self.list.cursor = (self.list.cursor as isize + delta).clamp(0, max.max(0)) as usize;
+        self.list.scroll_into_view(self.list_height());
+    }
+
+    fn panes(&self) -> Vec<Pane> {
+        let mut v = vec![Pane::Folders, Pane::List];
+        if self.show_preview && self.preview.target.is_some() {
+            v.push(Pane::Preview);
+        }
+        v
+    }
+
+    fn focus_step(&mut self, dir: isize) {
+        let panes = self.panes();
+        let i = panes.iter().position(|p| *p == self.focus).unwrap_or(1) as isize;
+        let j = (i + dir).clamp(0, panes.len() as isize - 1) as usize;
+        self.focus = panes[j];
+    }
+
+    fn focus_cycle(&mut self, dir: isize) {
+        let panes = self.panes();
+        let n = panes.len() as isize;
+        let i = panes.iter().position(|p| *p == self.focus).unwrap_or(1) as isize;
+        self.focus = panes[((i + dir).rem_euclid(n)) as usize];
+    }
+
+    fn back(&mut self) {
+        self.pending_keys.clear();
+        match self.focus {
+            Pane::Preview => self.focus = Pane::List,
+            Pane::List if self.search.query.is_some() => {
+                self.search = Default::default();
+                self.status.info = Some("search cleared".into());
+            }
+            Pane::List | Pane::Folders => self.quit = true,
+        }
+    }
+
+    /// Show the message under the list cursor in the preview; mark it read.
+    pub fn open_message(&mut self, out: &mut Vec<Command>) {
+        let Some(env) = self.list.selected().cloned() else {
+            return;
+        };
+        let (account, folder) = (self.list.account.clone(), self.list.folder.clone());
+        if !self.show_preview {
+            self.show_preview = true;
+            self.list.scroll_into_view(self.list_height());
+        }
+        self.preview.show_loading(&account, &folder, env.uid);
+        self.load_preview_body();
+        if self.preview.loading {
+            out.push(Command::FetchBody {
+                account: account.clone(),
+                folder: folder.clone(),
+                uid: env.uid,
+            });
+        }
+        self.focus = Pane::Preview;
+        if !env.flags.seen() {
+            mailops::set_flags_of(self, &[env.uid], Flags::SEEN, Some(true), out);
+        }
+        // Prefetch the next message so J is instant.
+        if let Some(next) = self.list.row_envelope(self.list.cursor + 1) {
+            if !self
+                .store
+                .has_body(&account, &folder, next.uid)
+                .unwrap_or(true)
+            {
+                out.push(Command::FetchBody {
+                    account,
+                    folder,
+                    uid: next.uid,
+                });
+            }
+        }
+    }
+
+    /// Fill the preview from the store if its body is cached.
+    pub fn load_preview_body(&mut self) {
+        let Some((account, folder, uid)) = self.preview.target.clone() else {
+            return;
+        };
+        match self.store.body(&account, &folder, uid) {
+            Ok(Some(raw)) => {
+                let width = self.preview_size().0;
+                self.preview.show(&account, &folder, uid, raw, width);
+            }
+            Ok(None) => {}
+            Err(e) => self.preview.set_error(&e.to_string()),
+        }
+    }
+
+    pub fn rerender_preview(&mut self) {
+        let width = self.preview_size().0;
+        self.preview.rewrap(width);
+    }
+}

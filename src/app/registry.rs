@@ -1,0 +1,256 @@
+//! The one registry of user-visible commands: name, description and the operation it runs.
+//! The keymap, the `:` line, the `?` help and the which-key popup all read this table.
+
+/// What a command does. `App::update` interprets these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    Next,
+    Prev,
+    First,
+    Last,
+    HalfPageDown,
+    HalfPageUp,
+    PageDown,
+    PageUp,
+    NextMessage,
+    PrevMessage,
+    FocusLeft,
+    FocusRight,
+    FocusNext,
+    FocusPrev,
+    FocusFolders,
+    FocusList,
+    FocusPreview,
+    Open,
+    Back,
+    Quit,
+    Help,
+    CommandLine,
+    Search,
+    SearchNext,
+    SearchPrev,
+    ToggleFold,
+    ToggleThreads,
+    TogglePreview,
+    ToggleLayout,
+    Read,
+    Unread,
+    ToggleRead,
+    Flag,
+    Unflag,
+    ToggleFlag,
+    Delete,
+    Archive,
+    MovePrompt,
+    CopyPrompt,
+    Move,
+    Copy,
+    Folder,
+    Theme,
+    Sync,
+    Redraw,
+    Suspend,
+}
+
+/// One registered command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub op: Op,
+    /// `Some(hint)` when the command takes an argument on the `:` line.
+    pub arg: Option<&'static str>,
+}
+
+const fn cmd(name: &'static str, op: Op, description: &'static str) -> CommandSpec {
+    CommandSpec {
+        name,
+        description,
+        op,
+        arg: None,
+    }
+}
+
+const fn cmd_arg(
+    name: &'static str,
+    op: Op,
+    arg: &'static str,
+    description: &'static str,
+) -> CommandSpec {
+    CommandSpec {
+        name,
+        description,
+        op,
+        arg: Some(arg),
+    }
+}
+
+/// Every command tmail knows, in the order the help shows them.
+pub const COMMANDS: &[CommandSpec] = &[
+    cmd(
+        "next",
+        Op::Next,
+        "Move down one row (scroll one line in the preview)",
+    ),
+    cmd(
+        "prev",
+        Op::Prev,
+        "Move up one row (scroll one line in the preview)",
+    ),
+    cmd(
+        "first",
+        Op::First,
+        "Go to the first row / top of the message",
+    ),
+    cmd("last", Op::Last, "Go to the last row / end of the message"),
+    cmd("half-page-down", Op::HalfPageDown, "Move down half a page"),
+    cmd("half-page-up", Op::HalfPageUp, "Move up half a page"),
+    cmd("page-down", Op::PageDown, "Move down a page"),
+    cmd("page-up", Op::PageUp, "Move up a page"),
+    cmd(
+        "next-message",
+        Op::NextMessage,
+        "Open the next message in the list",
+    ),
+    cmd(
+        "prev-message",
+        Op::PrevMessage,
+        "Open the previous message in the list",
+    ),
+    cmd("focus-left", Op::FocusLeft, "Focus the pane to the left"),
+    cmd("focus-right", Op::FocusRight, "Focus the pane to the right"),
+    cmd("focus-next", Op::FocusNext, "Focus the next pane"),
+    cmd("focus-prev", Op::FocusPrev, "Focus the previous pane"),
+    cmd("focus-folders", Op::FocusFolders, "Focus the folder tree"),
+    cmd("focus-list", Op::FocusList, "Focus the message list"),
+    cmd("focus-preview", Op::FocusPreview, "Focus the preview"),
+    cmd(
+        "open",
+        Op::Open,
+        "Open the folder or message under the cursor",
+    ),
+    cmd(
+        "back",
+        Op::Back,
+        "Go back (close preview or popup); quit from the list",
+    ),
+    cmd("quit", Op::Quit, "Quit tmail"),
+    cmd("help", Op::Help, "Show every command and its keys"),
+    cmd(
+        "command-line",
+        Op::CommandLine,
+        "Type a command (:quit, :folder NAME, ...)",
+    ),
+    cmd_arg(
+        "search",
+        Op::Search,
+        "TEXT",
+        "Search this folder: sender, recipients, subject, cached bodies",
+    ),
+    cmd("search-next", Op::SearchNext, "Go to the next search hit"),
+    cmd(
+        "search-prev",
+        Op::SearchPrev,
+        "Go to the previous search hit",
+    ),
+    cmd(
+        "toggle-fold",
+        Op::ToggleFold,
+        "Collapse or expand the folder under the cursor",
+    ),
+    cmd(
+        "toggle-threads",
+        Op::ToggleThreads,
+        "Switch between threaded and flat list",
+    ),
+    cmd(
+        "toggle-preview",
+        Op::TogglePreview,
+        "Show or hide the preview pane",
+    ),
+    cmd(
+        "toggle-layout",
+        Op::ToggleLayout,
+        "Switch between columns and rows layout",
+    ),
+    cmd("read", Op::Read, "Mark as read"),
+    cmd("unread", Op::Unread, "Mark as unread"),
+    cmd("toggle-read", Op::ToggleRead, "Toggle read/unread"),
+    cmd("flag", Op::Flag, "Flag the message"),
+    cmd("unflag", Op::Unflag, "Remove the flag"),
+    cmd("toggle-flag", Op::ToggleFlag, "Toggle the flag"),
+    cmd(
+        "delete",
+        Op::Delete,
+        "Move to Trash (in Trash: delete for good, after asking)",
+    ),
+    cmd("archive", Op::Archive, "Move to the Archive folder"),
+    cmd(
+        "move-prompt",
+        Op::MovePrompt,
+        "Move to a folder (asks which)",
+    ),
+    cmd(
+        "copy-prompt",
+        Op::CopyPrompt,
+        "Copy to a folder (asks which)",
+    ),
+    cmd_arg("move", Op::Move, "FOLDER", "Move the message to FOLDER"),
+    cmd_arg("copy", Op::Copy, "FOLDER", "Copy the message to FOLDER"),
+    cmd_arg("folder", Op::Folder, "NAME", "Open the folder NAME"),
+    cmd_arg("theme", Op::Theme, "NAME", "Switch to the theme NAME"),
+    cmd("sync", Op::Sync, "Check the server for new mail now"),
+    cmd("redraw", Op::Redraw, "Redraw the whole screen"),
+    cmd(
+        "suspend",
+        Op::Suspend,
+        "Suspend tmail to the shell (fg resumes)",
+    ),
+];
+
+/// Look a command up by name (also accepts a few vim-style aliases on the `:` line).
+pub fn lookup(name: &str) -> Option<&'static CommandSpec> {
+    let name = match name {
+        "q" | "q!" | "qa" | "quit!" => "quit",
+        "h" => "help",
+        "s" => "search",
+        "f" | "cd" => "folder",
+        other => other,
+    };
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_described() {
+        for (i, a) in COMMANDS.iter().enumerate() {
+            assert!(!a.description.is_empty(), "{} has no description", a.name);
+            for b in &COMMANDS[i + 1..] {
+                assert_ne!(a.name, b.name);
+                assert_ne!(a.op, b.op, "{} and {} share an op", a.name, b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn readme_lists_every_command() {
+        let readme = include_str!("../../README.md");
+        for c in COMMANDS {
+            assert!(
+                readme.contains(&format!("`:{}", c.name)),
+                "README does not list :{}",
+                c.name
+            );
+        }
+    }
+
+    #[test]
+    fn aliases_resolve() {
+        assert_eq!(lookup("q").map(|c| c.op), Some(Op::Quit));
+        assert_eq!(lookup("folder").map(|c| c.op), Some(Op::Folder));
+        assert!(lookup("no-such-command").is_none());
+    }
+}

@@ -1,0 +1,129 @@
+//! Local search of the open folder: sender, recipients, subject and cached bodies. Works offline;
+//! `n` / `N` step through the hits.
+
+use std::collections::HashSet;
+
+use super::{App, MessageList};
+use crate::mail::{render, Envelope};
+use crate::store::Store;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    pub query: Option<String>,
+    /// UIDs that match, for highlighting.
+    pub hits: HashSet<u32>,
+    /// Row positions that match, in list order.
+    pub rows: Vec<usize>,
+}
+
+fn header_match(e: &Envelope, q: &str) -> bool {
+    e.subject.to_lowercase().contains(q)
+        || e.from.iter().chain(&e.to).chain(&e.cc).any(|a| {
+            a.email.to_lowercase().contains(q)
+                || a.name
+                    .as_ref()
+                    .is_some_and(|n| n.to_lowercase().contains(q))
+        })
+}
+
+impl Search {
+    /// Recompute hits of the current query against the list (after it changed).
+    pub fn refresh(&mut self, list: &MessageList, store: &Store) {
+        let Some(q) = self.query.clone() else {
+            return;
+        };
+        let q = q.to_lowercase();
+        self.hits.clear();
+        self.rows.clear();
+        for (pos, row) in list.rows.iter().enumerate() {
+            let Some(e) = list.envelopes.get(row.index) else {
+                continue;
+            };
+            let hit = header_match(e, &q)
+                || store
+                    .body(&list.account, &list.folder, e.uid)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|raw| render::search_text(&raw).to_lowercase().contains(&q));
+            if hit {
+                self.hits.insert(e.uid);
+                self.rows.push(pos);
+            }
+        }
+    }
+
+    /// The next hit after `cursor` (wrapping), or before it when `back`.
+    pub fn step(&self, cursor: usize, back: bool) -> Option<usize> {
+        if back {
+            self.rows
+                .iter()
+                .rev()
+                .find(|&&r| r < cursor)
+                .or(self.rows.last())
+                .copied()
+        } else {
+            self.rows
+                .iter()
+                .find(|&&r| r > cursor)
+                .or(self.rows.first())
+                .copied()
+        }
+    }
+
+    pub fn position(&self, row: usize) -> Option<usize> {
+        self.rows.iter().position(|&r| r == row)
+    }
+}
+
+/// Run a new search from the `/` prompt or `:search`.
+pub(super) fn start(app: &mut App, text: &str) {
+    let text = text.trim();
+    if text.is_empty() {
+        app.search = Search::default();
+        app.status.info = Some("search cleared".into());
+        return;
+    }
+    app.search.query = Some(text.to_string());
+    app.search.refresh(&app.list, &app.store);
+    let from = app.list.cursor;
+    let first = app
+        .search
+        .rows
+        .iter()
+        .find(|&&r| r >= from)
+        .or(app.search.rows.first())
+        .copied();
+    match first {
+        Some(row) => {
+            app.list.cursor = row;
+            app.list.scroll_into_view(app.list_height());
+            app.status.info = Some(format!(
+                "{} match{} for \"{text}\" (n/N: next/previous)",
+                app.search.rows.len(),
+                if app.search.rows.len() == 1 { "" } else { "es" }
+            ));
+        }
+        None => app.status.error = Some(format!("no match for \"{text}\" in {}", app.list.folder)),
+    }
+}
+
+/// `n` / `N`.
+pub(super) fn step(app: &mut App, back: bool) -> bool {
+    if app.search.query.is_none() {
+        app.status.info = Some("no search yet: / starts one".into());
+        return false;
+    }
+    match app.search.step(app.list.cursor, back) {
+        Some(row) => {
+            app.list.cursor = row;
+            app.list.scroll_into_view(app.list_height());
+            let i = app.search.position(row).map_or(0, |p| p + 1);
+            app.status.info = Some(format!("match {i} of {}", app.search.rows.len()));
+            true
+        }
+        None => {
+            app.status.error = Some("no matches".into());
+            false
+        }
+    }
+}

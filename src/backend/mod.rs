@@ -1,0 +1,64 @@
+//! Account workers: one tokio task per account owns its sockets, writes the store and reports
+//! `Event`s. The app reaches them only through `Command`s.
+
+pub mod demo;
+pub mod net;
+pub mod secret;
+
+use std::collections::HashMap;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::{Command, Event};
+
+/// The command channels of all running workers, by account.
+#[derive(Default, Clone)]
+pub struct Workers {
+    senders: HashMap<String, UnboundedSender<Command>>,
+}
+
+impl Workers {
+    pub fn add(&mut self, account: &str, tx: UnboundedSender<Command>) {
+        self.senders.insert(account.to_string(), tx);
+    }
+
+    /// Route a command to its account's worker (`Shutdown` goes to all).
+    pub fn send(&self, cmd: Command) {
+        match cmd.account() {
+            Some(a) => {
+                if let Some(tx) = self.senders.get(a) {
+                    let _ = tx.send(cmd);
+                }
+            }
+            None => {
+                for tx in self.senders.values() {
+                    let _ = tx.send(cmd.clone());
+                }
+            }
+        }
+    }
+}
+
+/// A worker for an account whose protocol this build cannot speak yet: it says so instead of
+/// pretending, and the cached mail stays readable.
+pub fn spawn_unsupported(
+    account: String,
+    protocol: &'static str,
+    events: UnboundedSender<Event>,
+) -> UnboundedSender<Command> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Command>();
+    tokio::spawn(async move {
+        let _ = events.send(Event::Error {
+            account: account.clone(),
+            text: format!(
+                "{protocol} accounts are not supported by this build yet; showing cached mail only"
+            ),
+        });
+        while let Some(cmd) = rx.recv().await {
+            if cmd == Command::Shutdown {
+                break;
+            }
+        }
+    });
+    tx
+}

@@ -1,0 +1,66 @@
+//! Secrets from commands: `password_command` / `oauth2_token_command` run with `sh -c`; the first
+//! line of their output is the secret. Secrets live in memory only and never appear in errors or logs.
+
+use std::time::Duration;
+
+use tokio::process::Command;
+
+/// A secret that does not print itself.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: String) -> Secret {
+        Secret(s)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Run `command` and return the first line of its output.
+pub async fn from_command(command: &str, what: &str) -> Result<Secret, String> {
+    let run = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let out = match tokio::time::timeout(Duration::from_secs(60), run).await {
+        Ok(Ok(o)) => o,
+        Ok(Err(e)) => return Err(format!("cannot run {what} `{command}`: {e}")),
+        Err(_) => return Err(format!("{what} `{command}` did not finish within 60 s")),
+    };
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let first = err.lines().next().unwrap_or("").trim();
+        return Err(format!("{what} `{command}` failed ({}){}", out.status, if first.is_empty() { String::new() } else { format!(": {first}") }));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().next().unwrap_or("").trim_end_matches('\r').to_string();
+    if line.is_empty() {
+        return Err(format!("{what} `{command}` printed nothing"));
+    }
+    Ok(Secret(line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn first_line_is_the_secret_and_errors_do_not_leak_it() {
+        let s = from_command("printf 'hunter2\\nsecond\\n'", "password_command").await.unwrap();
+        assert_eq!(s.expose(), "hunter2");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+        let e = from_command("printf 'hun''ter3'; echo oops >&2; exit 3", "password_command").await.unwrap_err();
+        assert!(e.contains("oops") && !e.contains("hunter3"), "{e}");
+        assert!(from_command("true", "password_command").await.is_err());
+    }
+}

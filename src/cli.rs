@@ -1,0 +1,246 @@
+//! The command line: arguments, logging to a file, loading config/keymap/theme with clear
+//! errors, and starting the TUI on the demo mailbox or the configured accounts.
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+
+use crate::app::{App, AppSetup};
+use crate::backend::{self, Workers};
+use crate::config::{self, paths, ConfigError, Settings};
+use crate::input::{keymap::DEFAULT_KEYBINDINGS, Keymap};
+use crate::store::Store;
+use crate::ui::theme::{self, Theme};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tmail",
+    version,
+    about = "A terminal mail client: instant, offline-first, keyboard-driven"
+)]
+pub struct Cli {
+    /// Open the built-in demo mailbox (no account or network needed)
+    #[arg(long)]
+    pub demo: bool,
+    /// Config file [default: $XDG_CONFIG_HOME/tmail/config.toml]
+    #[arg(long, env = "TMAIL_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Where the store and log live [default: $XDG_DATA_HOME/tmail]
+    #[arg(long, env = "TMAIL_DATA_DIR", value_name = "PATH")]
+    pub data_dir: Option<PathBuf>,
+    /// Check the config, keybindings and theme, print what is wrong, and exit
+    #[arg(long)]
+    pub check_config: bool,
+    /// Print the default keybindings (a starting point for your own file) and exit
+    #[arg(long)]
+    pub print_keybindings: bool,
+}
+
+/// Everything loaded before the TUI starts.
+struct Loaded {
+    settings: Settings,
+    keymap: Keymap,
+    theme: Theme,
+}
+
+fn load_all(cli: &Cli, config_path: &Path) -> (Option<Loaded>, Vec<String>) {
+    let mut errors = Vec::new();
+    let settings = match Settings::load(config_path) {
+        Ok(s) => Some(s),
+        Err(ConfigError::Missing(_)) if cli.demo => Some(Settings::default()),
+        Err(e) => {
+            errors.push(e.to_string());
+            None
+        }
+    };
+    let keymap = match Keymap::load(Some(&paths::user_keybindings_file())) {
+        Ok(k) => Some(k),
+        Err(e) => {
+            errors.push(format!("keybindings: {e}"));
+            None
+        }
+    };
+    let theme_name = settings
+        .as_ref()
+        .map_or("default".to_string(), |s| s.ui.theme.clone());
+    let theme = match theme::load(
+        &theme_name,
+        Some(&paths::user_themes_dir()),
+        theme::no_color_requested(),
+    ) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(e.to_string());
+            None
+        }
+    };
+    match (settings, keymap, theme) {
+        (Some(settings), Some(keymap), Some(theme)) => (
+            Some(Loaded {
+                settings,
+                keymap,
+                theme,
+            }),
+            errors,
+        ),
+        _ => (None, errors),
+    }
+}
+
+fn missing_config_message(path: &Path) -> String {
+    format!(
+        "tmail: no config file at {}.\n\nTry the built-in demo mailbox first:\n\n    tmail --demo\n\nTo read your own mail, create that file; a minimal example:\n\n{}\nPasswords come from password_command (its first output line); they are never stored.",
+        path.display(),
+        config::EXAMPLE
+    )
+}
+
+fn init_logging(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    std::fs::create_dir_all(dir).ok()?;
+    let file = tracing_appender::rolling::never(dir, "tmail.log");
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("TMAIL_LOG").unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// Run tmail with these arguments; returns the process exit code.
+pub fn main_with(cli: Cli) -> i32 {
+    if cli.print_keybindings {
+        print!("{DEFAULT_KEYBINDINGS}");
+        return 0;
+    }
+    let config_path = cli
+        .config
+        .clone()
+        .unwrap_or_else(paths::default_config_file);
+    let (loaded, errors) = load_all(&cli, &config_path);
+    if cli.check_config {
+        if errors.is_empty() {
+            let n = loaded.as_ref().map_or(0, |l| l.settings.accounts.len());
+            println!(
+                "{}: OK ({n} account{})",
+                config_path.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            println!(
+                "keybindings: OK ({})",
+                paths::user_keybindings_file().display()
+            );
+            println!(
+                "theme: OK ({})",
+                loaded.as_ref().map_or("default", |l| l.theme.name.as_str())
+            );
+            return 0;
+        }
+        for e in &errors {
+            eprintln!("{e}");
+        }
+        return 1;
+    }
+    let Some(loaded) = loaded else {
+        for e in &errors {
+            if e.starts_with("no config file") {
+                eprintln!("{}", missing_config_message(&config_path));
+            } else {
+                eprintln!("tmail: {e}");
+            }
+        }
+        return 1;
+    };
+    if !cli.demo && loaded.settings.accounts.is_empty() {
+        eprintln!(
+            "tmail: {} has no [[accounts]]; add one, or try `tmail --demo`",
+            config_path.display()
+        );
+        return 1;
+    }
+    let data_dir = cli.data_dir.clone().unwrap_or_else(paths::data_dir);
+    let _log = init_logging(&data_dir);
+    match start(cli.demo, loaded, &data_dir) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("tmail: {e:#}");
+            1
+        }
+    }
+}
+
+fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
+    // The demo lives in a temporary store that disappears on exit.
+    let demo_dir = if demo {
+        Some(tempfile::Builder::new().prefix("tmail-demo-").tempdir()?)
+    } else {
+        None
+    };
+    let store_dir = match &demo_dir {
+        Some(d) => d.path().to_path_buf(),
+        None => data_dir.join("store"),
+    };
+    let store = Store::open(&store_dir)?;
+    let accounts: Vec<String> = if demo {
+        backend::demo::seed(&store)?;
+        vec![backend::demo::ACCOUNT.to_string()]
+    } else {
+        loaded
+            .settings
+            .accounts
+            .iter()
+            .map(|a| a.name.clone())
+            .collect()
+    };
+    let default_account = if demo {
+        None
+    } else {
+        loaded
+            .settings
+            .accounts
+            .iter()
+            .find(|a| a.default)
+            .map(|a| a.name.clone())
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let settings = loaded.settings;
+    rt.block_on(async move {
+        let (ev_tx, ev_rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut workers = Workers::default();
+        if demo {
+            workers.add(
+                backend::demo::ACCOUNT,
+                backend::demo::spawn(store.clone(), ev_tx.clone()),
+            );
+        } else {
+            for a in &settings.accounts {
+                let proto = if a.imap.is_some() { "IMAP" } else { "POP3" };
+                workers.add(
+                    &a.name,
+                    backend::spawn_unsupported(a.name.clone(), proto, ev_tx.clone()),
+                );
+            }
+        }
+        let size = crossterm::terminal::size().unwrap_or((80, 24));
+        let (app, initial) = App::new(AppSetup {
+            store,
+            accounts,
+            default_account,
+            ui: settings.ui.clone(),
+            keymap: loaded.keymap,
+            theme: loaded.theme,
+            theme_dir: Some(paths::user_themes_dir()),
+            no_color: theme::no_color_requested(),
+            size,
+        });
+        crate::run::run(app, initial, workers, ev_rx).await
+    })?;
+    drop(demo_dir);
+    Ok(())
+}

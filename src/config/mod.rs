@@ -1,0 +1,318 @@
+//! Settings: the `config.toml` schema (ui, accounts, servers, folder roles), loaded through the
+//! `config` crate with `TMAIL_*` environment overrides, and validated with errors that name the
+//! file, the line and the key.
+
+mod locate;
+pub mod paths;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything in `config.toml`.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub ui: UiSettings,
+    #[serde(default)]
+    pub accounts: Vec<AccountSettings>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    #[default]
+    Columns,
+    Rows,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiSettings {
+    pub theme: String,
+    pub layout: Layout,
+    pub threading: bool,
+    pub date_format: String,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        UiSettings {
+            theme: "default".into(),
+            layout: Layout::Columns,
+            threading: true,
+            date_format: "%Y-%m-%d %H:%M".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    Tls,
+    Starttls,
+    Plain,
+}
+
+/// One server (IMAP, POP3 or SMTP) of an account.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: Option<u16>,
+    pub security: Security,
+    pub username: Option<String>,
+    pub password_command: Option<String>,
+    pub oauth2_token_command: Option<String>,
+    pub ca_file: Option<PathBuf>,
+    #[serde(default)]
+    pub allow_plaintext: bool,
+}
+
+/// Overrides for folder roles; unset roles come from SPECIAL-USE.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FolderRoles {
+    pub sent: Option<String>,
+    pub drafts: Option<String>,
+    pub trash: Option<String>,
+    pub junk: Option<String>,
+    pub archive: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSettings {
+    pub name: String,
+    pub email: String,
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub default: bool,
+    pub imap: Option<ServerSettings>,
+    pub pop3: Option<ServerSettings>,
+    pub smtp: Option<ServerSettings>,
+    #[serde(default)]
+    pub folders: FolderRoles,
+    #[serde(default)]
+    pub offline_bodies: bool,
+    pub poll_interval: Option<u64>,
+    pub new_mail_command: Option<String>,
+    #[serde(default)]
+    pub bell: bool,
+    #[serde(default)]
+    pub leave_on_server: Option<bool>,
+}
+
+/// A config that cannot be used, said precisely enough to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no config file at {0}")]
+    Missing(PathBuf),
+    #[error("{file}: cannot read: {message}")]
+    Unreadable { file: String, message: String },
+    #[error("{file}:{line}: key `{key}`: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        key: String,
+        message: String,
+    },
+    #[error("environment override: {0}")]
+    Environment(String),
+}
+
+pub const EXAMPLE: &str = r#"[ui]
+theme = "default"
+
+[[accounts]]
+name = "work"
+email = "alice@example.test"
+default = true
+[accounts.imap]
+host = "mail.example.test"
+port = 993
+security = "tls"
+username = "alice@example.test"
+password_command = "pass show mail/work"
+[accounts.smtp]
+host = "mail.example.test"
+port = 587
+security = "starttls"
+username = "alice@example.test"
+password_command = "pass show mail/work"
+"#;
+
+impl ServerSettings {
+    /// The port, or the usual one for the protocol and security.
+    pub fn port_or(&self, tls: u16, starttls: u16, plain: u16) -> u16 {
+        self.port.unwrap_or(match self.security {
+            Security::Tls => tls,
+            Security::Starttls => starttls,
+            Security::Plain => plain,
+        })
+    }
+}
+
+/// True for names and addresses of this machine.
+pub fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Settings {
+    /// Load `path` with `TMAIL_*` environment overrides (e.g. `TMAIL_UI__THEME=light`), then validate.
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let file = path.display().to_string();
+        if !path.exists() {
+            return Err(ConfigError::Missing(path.to_path_buf()));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        // A first strict pass over the file alone gives line numbers for syntax and type errors.
+        let from_file: Settings =
+            toml::from_str(&text).map_err(|e| toml_error(&file, &text, &e))?;
+        // Only `TMAIL_SECTION__KEY` variables are overrides; TMAIL_CONFIG and TMAIL_DATA_DIR are not.
+        let overrides: config::Map<String, String> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("TMAIL_") && k.contains("__"))
+            .collect();
+        let settings = if !overrides.is_empty() {
+            let built = config::Config::builder()
+                .add_source(config::File::from(path).format(config::FileFormat::Toml))
+                .add_source(
+                    config::Environment::with_prefix("TMAIL")
+                        .prefix_separator("_")
+                        .separator("__")
+                        .try_parsing(true)
+                        .source(Some(overrides)),
+                )
+                .build()
+                .map_err(|e| ConfigError::Environment(e.to_string()))?;
+            built
+                .try_deserialize::<Settings>()
+                .map_err(|e| ConfigError::Environment(e.to_string()))?
+        } else {
+            from_file
+        };
+        settings.validate(&file, &text)?;
+        Ok(settings)
+    }
+
+    /// Checks that serde cannot express; each error names the key and, when found, its line.
+    pub fn validate(&self, file: &str, text: &str) -> Result<(), ConfigError> {
+        let invalid = |key: String, message: String| ConfigError::Invalid {
+            file: file.to_string(),
+            line: locate::line_of_key(text, &key).unwrap_or(0),
+            key,
+            message,
+        };
+        if chrono::format::StrftimeItems::new(&self.ui.date_format)
+            .any(|i| matches!(i, chrono::format::Item::Error))
+        {
+            return Err(invalid(
+                "ui.date_format".into(),
+                format!("\"{}\" is not a valid strftime format", self.ui.date_format),
+            ));
+        }
+        let mut defaults = 0;
+        for (i, a) in self.accounts.iter().enumerate() {
+            let key = |k: &str| format!("accounts[{i}].{k}");
+            if a.name.trim().is_empty() {
+                return Err(invalid(key("name"), "must not be empty".into()));
+            }
+            if self.accounts[..i].iter().any(|b| b.name == a.name) {
+                return Err(invalid(
+                    key("name"),
+                    format!("\"{}\" is used by two accounts", a.name),
+                ));
+            }
+            if !a.email.contains('@') {
+                return Err(invalid(
+                    key("email"),
+                    format!("\"{}\" is not an email address", a.email),
+                ));
+            }
+            defaults += usize::from(a.default);
+            match (&a.imap, &a.pop3) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid(
+                        key("pop3"),
+                        "an account has [accounts.imap] or [accounts.pop3], not both".into(),
+                    ))
+                }
+                (None, None) => {
+                    return Err(invalid(
+                        key("name"),
+                        format!(
+                            "account \"{}\" needs an [accounts.imap] or [accounts.pop3] section",
+                            a.name
+                        ),
+                    ))
+                }
+                _ => {}
+            }
+            for (section, server) in [("imap", &a.imap), ("pop3", &a.pop3), ("smtp", &a.smtp)] {
+                let Some(s) = server else { continue };
+                let skey = |k: &str| key(&format!("{section}.{k}"));
+                if s.host.trim().is_empty() {
+                    return Err(invalid(skey("host"), "must not be empty".into()));
+                }
+                if s.port == Some(0) {
+                    return Err(invalid(skey("port"), "must be between 1 and 65535".into()));
+                }
+                if s.security == Security::Plain && !is_loopback(&s.host) && !s.allow_plaintext {
+                    return Err(invalid(
+                        skey("security"),
+                        format!("\"plain\" sends the password unencrypted to {}; use tls or starttls, or set allow_plaintext = true", s.host),
+                    ));
+                }
+                if s.password_command.is_some() && s.oauth2_token_command.is_some() {
+                    return Err(invalid(
+                        skey("oauth2_token_command"),
+                        "set password_command or oauth2_token_command, not both".into(),
+                    ));
+                }
+                if let Some(ca) = &s.ca_file {
+                    if !ca.exists() {
+                        return Err(invalid(
+                            skey("ca_file"),
+                            format!("{} does not exist", ca.display()),
+                        ));
+                    }
+                }
+            }
+        }
+        if defaults > 1 {
+            return Err(invalid(
+                "accounts[1].default".into(),
+                "only one account can be the default".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> ConfigError {
+    let (line, key) = match e.span() {
+        Some(span) => {
+            let line = text
+                .get(..span.start)
+                .map_or(1, |t| t.matches('\n').count() + 1);
+            (line, locate::key_at_line(text, line))
+        }
+        None => (0, String::new()),
+    };
+    ConfigError::Invalid {
+        file: file.to_string(),
+        line,
+        key,
+        message: e.message().trim().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

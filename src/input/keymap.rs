@@ -1,0 +1,299 @@
+//! The keymap: key sequences per context mapped to registry command names, loaded from the
+//! shipped `keybindings.toml` and overridden binding by binding by the user's file.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::{format_keys, parse_keys, Key};
+use crate::app::registry::{self, CommandSpec};
+
+/// The shipped defaults, compiled into the binary.
+pub const DEFAULT_KEYBINDINGS: &str = include_str!("../../keybindings.toml");
+
+/// Where a binding applies. `Global` bindings apply in every pane unless the pane overrides them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    Folders,
+    List,
+    Preview,
+    Composer,
+}
+
+impl Context {
+    pub const ALL: [Context; 5] = [
+        Context::Global,
+        Context::Folders,
+        Context::List,
+        Context::Preview,
+        Context::Composer,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Folders => "folders",
+            Context::List => "list",
+            Context::Preview => "preview",
+            Context::Composer => "composer",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == s)
+    }
+}
+
+/// A keybinding file that cannot be used: which file, which line, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct KeymapError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// The outcome of feeding the keys typed so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    Command(&'static CommandSpec),
+    /// The keys are the start of a longer binding: wait for more.
+    Pending,
+    Unbound,
+}
+
+/// `None` marks a binding the user removed with "unbind" (it also hides a global one).
+type Bindings = BTreeMap<Vec<Key>, Option<&'static CommandSpec>>;
+
+#[derive(Debug, Clone, Default)]
+pub struct Keymap {
+    maps: HashMap<Context, Bindings>,
+}
+
+type RawFile =
+    BTreeMap<toml::Spanned<String>, BTreeMap<toml::Spanned<String>, toml::Spanned<String>>>;
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |t| t.matches('\n').count() + 1)
+}
+
+impl Keymap {
+    /// The shipped bindings.
+    pub fn defaults() -> Keymap {
+        let mut km = Keymap::default();
+        // The shipped file is tested to parse; if it ever did not, an empty map beats a panic.
+        if let Err(e) = km.apply(DEFAULT_KEYBINDINGS, "keybindings.toml (built in)") {
+            tracing::error!("built-in keybindings: {e}");
+        }
+        km
+    }
+
+    /// Defaults plus the user's file when it exists.
+    pub fn load(user_file: Option<&Path>) -> Result<Keymap, KeymapError> {
+        let mut km = Keymap::defaults();
+        if let Some(path) = user_file {
+            if path.exists() {
+                let text = std::fs::read_to_string(path).map_err(|e| KeymapError {
+                    file: path.display().to_string(),
+                    line: 0,
+                    message: format!("cannot read: {e}"),
+                })?;
+                km.apply(&text, &path.display().to_string())?;
+            }
+        }
+        Ok(km)
+    }
+
+    /// Apply a keybinding file on top of what is bound: each entry replaces or removes one binding.
+    pub fn apply(&mut self, text: &str, file: &str) -> Result<(), KeymapError> {
+        let err = |line: usize, message: String| KeymapError {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(0, |s| line_of(text, s.start));
+            err(line, e.message().to_string())
+        })?;
+        for (ctx_name, entries) in raw {
+            let ctx = Context::from_name(ctx_name.get_ref()).ok_or_else(|| {
+                err(
+                    line_of(text, ctx_name.span().start),
+                    format!(
+                        "unknown context [{}]; expected one of global, folders, list, preview, composer",
+                        ctx_name.get_ref()
+                    ),
+                )
+            })?;
+            for (keys, command) in entries {
+                let line = line_of(text, keys.span().start);
+                let seq = parse_keys(keys.get_ref()).map_err(|e| err(line, e))?;
+                let target = if command.get_ref() == "unbind" {
+                    None
+                } else {
+                    Some(registry::lookup(command.get_ref()).ok_or_else(|| {
+                        err(
+                            line,
+                            format!(
+                                "unknown command \"{}\" for key \"{}\" (see `tmail --print-keybindings` or the README for the list)",
+                                command.get_ref(),
+                                keys.get_ref()
+                            ),
+                        )
+                    })?)
+                };
+                self.maps.entry(ctx).or_default().insert(seq, target);
+            }
+        }
+        Ok(())
+    }
+
+    fn get(&self, ctx: Context, keys: &[Key]) -> Option<Option<&'static CommandSpec>> {
+        self.maps.get(&ctx).and_then(|m| m.get(keys)).copied()
+    }
+
+    fn has_prefix(&self, ctx: Context, keys: &[Key]) -> bool {
+        self.maps.get(&ctx).is_some_and(|m| {
+            m.range(keys.to_vec()..)
+                .take_while(|(k, _)| k.starts_with(keys))
+                .any(|(k, v)| k.len() > keys.len() && v.is_some())
+        })
+    }
+
+    /// Resolve the keys typed so far in a pane's context (falling back to `global`).
+    pub fn resolve(&self, ctx: Context, keys: &[Key]) -> Resolved {
+        match self.get(ctx, keys) {
+            Some(Some(c)) => return Resolved::Command(c),
+            Some(None) => return Resolved::Unbound,
+            None => {}
+        }
+        if let Some(Some(c)) = self.get(Context::Global, keys) {
+            return Resolved::Command(c);
+        }
+        if self.has_prefix(ctx, keys) || self.has_prefix(Context::Global, keys) {
+            return Resolved::Pending;
+        }
+        Resolved::Unbound
+    }
+
+    /// Everything that can follow `prefix` in this context: the which-key popup.
+    pub fn continuations(
+        &self,
+        ctx: Context,
+        prefix: &[Key],
+    ) -> Vec<(String, &'static CommandSpec)> {
+        let mut out: BTreeMap<Vec<Key>, &'static CommandSpec> = BTreeMap::new();
+        for c in [Context::Global, ctx] {
+            if let Some(m) = self.maps.get(&c) {
+                for (k, v) in m
+                    .range(prefix.to_vec()..)
+                    .take_while(|(k, _)| k.starts_with(prefix))
+                {
+                    if k.len() > prefix.len() {
+                        match v {
+                            Some(cmd) => out.insert(k.clone(), cmd),
+                            None => out.remove(k),
+                        };
+                    }
+                }
+            }
+        }
+        out.into_iter()
+            .map(|(k, c)| (format_keys(&k[prefix.len()..]), c))
+            .collect()
+    }
+
+    /// Key sequences bound to a command, per context, for the help screen.
+    pub fn keys_for(&self, command: &str) -> Vec<(Context, String)> {
+        let mut out = Vec::new();
+        for ctx in Context::ALL {
+            if let Some(m) = self.maps.get(&ctx) {
+                for (k, v) in m {
+                    if v.is_some_and(|c| c.name == command) {
+                        out.push((ctx, format_keys(k)));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::parse_keys;
+
+    fn keys(s: &str) -> Vec<Key> {
+        parse_keys(s).unwrap()
+    }
+
+    #[test]
+    fn shipped_file_parses_and_binds_vim_keys() {
+        let mut km = Keymap::default();
+        km.apply(DEFAULT_KEYBINDINGS, "default")
+            .expect("shipped keybindings parse");
+        let name = |ctx, k: &str| match km.resolve(ctx, &keys(k)) {
+            Resolved::Command(c) => c.name,
+            other => panic!("{k}: {other:?}"),
+        };
+        assert_eq!(name(Context::List, "j"), "next");
+        assert_eq!(name(Context::List, "gg"), "first");
+        assert_eq!(name(Context::List, "<C-d>"), "half-page-down");
+        assert_eq!(name(Context::Folders, "<Enter>"), "open");
+        assert_eq!(km.resolve(Context::List, &keys("g")), Resolved::Pending);
+        assert_eq!(km.resolve(Context::List, &keys("<F12>")), Resolved::Unbound);
+    }
+
+    #[test]
+    fn user_file_overrides_and_unbinds() {
+        let mut km = Keymap::defaults();
+        km.apply("[list]\n\"J\" = \"next\"\n\"j\" = \"unbind\"\n", "user")
+            .unwrap();
+        assert!(
+            matches!(km.resolve(Context::List, &keys("J")), Resolved::Command(c) if c.name == "next")
+        );
+        assert_eq!(km.resolve(Context::List, &keys("j")), Resolved::Unbound);
+        // other contexts keep the global binding
+        assert!(
+            matches!(km.resolve(Context::Folders, &keys("j")), Resolved::Command(c) if c.name == "next")
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let mut km = Keymap::defaults();
+        let e = km
+            .apply("[list]\n\"j\" = \"next\"\n\"x\" = \"explode\"\n", "k.toml")
+            .unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("explode"), "{e}");
+        let e = km
+            .apply("[list]\n\n\"<C-\" = \"next\"\n", "k.toml")
+            .unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = km
+            .apply("[nowhere]\n\"j\" = \"next\"\n", "k.toml")
+            .unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.to_string().starts_with("k.toml:1:"));
+        let e = km.apply("[list]\nj = \n", "k.toml").unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn which_key_lists_continuations() {
+        let km = Keymap::defaults();
+        let c = km.continuations(Context::List, &keys("g"));
+        assert!(
+            c.iter().any(|(k, cmd)| k == "g" && cmd.name == "first"),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn help_finds_keys_for_a_command() {
+        let km = Keymap::defaults();
+        let k = km.keys_for("first");
+        assert!(k.iter().any(|(_, s)| s == "gg"));
+    }
+}

@@ -1,0 +1,177 @@
+//! The domain model: folders, envelopes, flags and addresses as plain data, plus the
+//! pure functions over them (parsing, rendering, threading, sanitizing). It knows no
+//! protocol, no terminal and no disk.
+
+pub mod parse;
+pub mod render;
+pub mod sanitize;
+pub mod thread;
+
+use serde::{Deserialize, Serialize};
+
+/// One mailbox address: `Alice Example <alice@example.test>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Address {
+    pub name: Option<String>,
+    pub email: String,
+}
+
+impl Address {
+    /// The short form shown in the message list: the display name, else the address.
+    pub fn short(&self) -> &str {
+        match &self.name {
+            Some(n) if !n.trim().is_empty() => n,
+            _ => &self.email,
+        }
+    }
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.name {
+            Some(n) if !n.trim().is_empty() => write!(f, "{} <{}>", n, self.email),
+            _ => write!(f, "{}", self.email),
+        }
+    }
+}
+
+/// Message flags, as IMAP system flags (RFC 3501 §2.3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
+pub struct Flags(pub u8);
+
+impl Flags {
+    pub const SEEN: u8 = 1;
+    pub const FLAGGED: u8 = 2;
+    pub const ANSWERED: u8 = 4;
+    pub const DELETED: u8 = 8;
+    pub const DRAFT: u8 = 16;
+
+    pub fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+    pub fn with(self, bit: u8, on: bool) -> Flags {
+        if on {
+            Flags(self.0 | bit)
+        } else {
+            Flags(self.0 & !bit)
+        }
+    }
+    pub fn seen(self) -> bool {
+        self.has(Self::SEEN)
+    }
+    pub fn flagged(self) -> bool {
+        self.has(Self::FLAGGED)
+    }
+    pub fn answered(self) -> bool {
+        self.has(Self::ANSWERED)
+    }
+    pub fn deleted(self) -> bool {
+        self.has(Self::DELETED)
+    }
+    pub fn draft(self) -> bool {
+        self.has(Self::DRAFT)
+    }
+}
+
+/// A folder's special role (RFC 6154 SPECIAL-USE, plus the INBOX).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+pub enum Role {
+    Inbox,
+    Sent,
+    Drafts,
+    Trash,
+    Junk,
+    Archive,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Inbox => "inbox",
+            Role::Sent => "sent",
+            Role::Drafts => "drafts",
+            Role::Trash => "trash",
+            Role::Junk => "junk",
+            Role::Archive => "archive",
+        }
+    }
+    /// A one-cell marker drawn before the folder name.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Role::Inbox => "⌂",
+            Role::Sent => "↗",
+            Role::Drafts => "✎",
+            Role::Trash => "✗",
+            Role::Junk => "⚠",
+            Role::Archive => "▣",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Role> {
+        match s.to_ascii_lowercase().trim_start_matches('\\') {
+            "inbox" => Some(Role::Inbox),
+            "sent" => Some(Role::Sent),
+            "drafts" => Some(Role::Drafts),
+            "trash" => Some(Role::Trash),
+            "junk" => Some(Role::Junk),
+            "archive" | "all" => Some(Role::Archive),
+            _ => None,
+        }
+    }
+}
+
+/// A folder of one account. `path` is the full name with `delimiter` between levels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Folder {
+    pub account: String,
+    pub path: String,
+    pub delimiter: Option<char>,
+    pub role: Option<Role>,
+    pub selectable: bool,
+    pub unread: u32,
+    pub total: u32,
+}
+
+impl Folder {
+    /// The path split at the delimiter.
+    pub fn segments(&self) -> Vec<&str> {
+        match self.delimiter {
+            Some(d) => self.path.split(d).collect(),
+            None => vec![self.path.as_str()],
+        }
+    }
+    /// The last segment: what the tree shows.
+    pub fn leaf(&self) -> &str {
+        self.segments().last().copied().unwrap_or(&self.path)
+    }
+    pub fn depth(&self) -> usize {
+        self.segments().len().saturating_sub(1)
+    }
+}
+
+/// What the message list needs of one message; bodies live elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Envelope {
+    pub uid: u32,
+    /// Seconds since the Unix epoch (the Date header, else the arrival time).
+    pub date: i64,
+    pub from: Vec<Address>,
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub subject: String,
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    pub flags: Flags,
+    pub size: u32,
+    pub has_attachments: bool,
+}
+
+impl Envelope {
+    /// The sender shown in the list.
+    pub fn sender(&self) -> &str {
+        self.from
+            .first()
+            .map(|a| a.short())
+            .unwrap_or("(no sender)")
+    }
+}

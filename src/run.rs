@@ -1,0 +1,101 @@
+//! The event loop: one `tokio::select!` over terminal input, worker events, signals and a timer.
+//! It batches whatever is queued, calls `App::update`, sends the commands to the workers, and
+//! draws only when something changed.
+
+use futures::{FutureExt, StreamExt};
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::app::{Action, App, Command, Event};
+use crate::backend::Workers;
+use crate::terminal;
+
+fn to_action(ev: crossterm::event::Event) -> Option<Action> {
+    use crossterm::event::Event as E;
+    match ev {
+        E::Key(k) => Some(Action::Key(k)),
+        E::Resize(width, height) => Some(Action::Resize { width, height }),
+        E::Paste(s) => Some(Action::Paste(s)),
+        _ => None,
+    }
+}
+
+/// Run the TUI until the user quits or a signal asks us to stop.
+pub async fn run(
+    mut app: App,
+    initial: Vec<Command>,
+    workers: Workers,
+    mut events: UnboundedReceiver<Event>,
+) -> anyhow::Result<()> {
+    let mut term = terminal::enter()?;
+    let result = event_loop(&mut app, initial, &workers, &mut events, &mut term).await;
+    workers.send(Command::Shutdown);
+    let _ = app.store.flush();
+    terminal::restore()?;
+    result
+}
+
+async fn event_loop(
+    app: &mut App,
+    initial: Vec<Command>,
+    workers: &Workers,
+    events: &mut UnboundedReceiver<Event>,
+    term: &mut terminal::Tui,
+) -> anyhow::Result<()> {
+    let size = term.size()?;
+    app.update(Action::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    for c in initial {
+        workers.send(c);
+    }
+    let mut input = crossterm::event::EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut actions: Vec<Action> = Vec::new();
+    loop {
+        if app.dirty {
+            term.draw(|f| crate::ui::draw(f, app))?;
+            app.dirty = false;
+        }
+        tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => actions.extend(to_action(ev)),
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(ev) = events.recv() => actions.push(Action::Worker(ev)),
+            _ = sigterm.recv() => app.quit = true,
+            _ = sighup.recv() => app.quit = true,
+            _ = tick.tick() => actions.push(Action::Tick),
+        }
+        // Batch whatever else is already waiting, so a burst costs one draw.
+        while let Some(Some(Ok(ev))) = input.next().now_or_never() {
+            actions.extend(to_action(ev));
+        }
+        while let Ok(ev) = events.try_recv() {
+            actions.push(Action::Worker(ev));
+        }
+        for a in actions.drain(..) {
+            for c in app.update(a) {
+                workers.send(c);
+            }
+            if app.quit {
+                return Ok(());
+            }
+        }
+        if app.suspend {
+            app.suspend = false;
+            terminal::suspend(term)?;
+            app.dirty = true;
+        }
+        if app.full_redraw {
+            app.full_redraw = false;
+            term.clear()?;
+            app.dirty = true;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Journal entries: actions the user made that the server has not confirmed yet.
+
+use serde::{Deserialize, Serialize};
+
+use crate::mail::Flags;
+
+/// One user action, with enough to replay it to the server and to revert it locally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JournalOp {
+    /// Flags of `uid` in `folder` changed from `old` to `new`.
+    SetFlags {
+        folder: String,
+        uid: u32,
+        old: Flags,
+        new: Flags,
+    },
+    /// Moved from `from`/`uid` to `to`, where it sits locally as `local_uid` until the server says.
+    Move {
+        from: String,
+        uid: u32,
+        to: String,
+        local_uid: u32,
+    },
+    /// Copied to `to`, held locally as `local_uid`.
+    Copy {
+        from: String,
+        uid: u32,
+        to: String,
+        local_uid: u32,
+    },
+    /// Deleted for good (\Deleted and expunged).
+    Expunge { folder: String, uid: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub id: u64,
+    pub account: String,
+    pub op: JournalOp,
+    /// When it was made (Unix seconds).
+    pub created: i64,
+}
+
+impl JournalOp {
+    /// A short description for the status line.
+    pub fn describe(&self) -> String {
+        match self {
+            JournalOp::SetFlags {
+                folder, uid, new, ..
+            } => {
+                format!("set flags of message {uid} in {folder} to {:?}", new)
+            }
+            JournalOp::Move { from, uid, to, .. } => {
+                format!("move message {uid} from {from} to {to}")
+            }
+            JournalOp::Copy { from, uid, to, .. } => {
+                format!("copy message {uid} from {from} to {to}")
+            }
+            JournalOp::Expunge { folder, uid } => format!("delete message {uid} in {folder}"),
+        }
+    }
+}

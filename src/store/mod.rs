@@ -1,0 +1,344 @@
+//! The local store (sled): folders, envelopes, bodies, folder sync state and the journal of
+//! actions not yet on the server. It is the source of truth for what the UI shows.
+
+mod journal;
+mod schema;
+
+pub use journal::{JournalEntry, JournalOp};
+
+use std::path::Path;
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::mail::{Envelope, Flags, Folder};
+
+/// Page cache: small on purpose (sled's default is 1 GiB).
+const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("store: damaged record: {0}")]
+    Decode(#[from] bincode::Error),
+    #[error("store at {path} was written by a newer tmail (schema {found}, this tmail knows up to {known}); upgrade tmail")]
+    TooNew {
+        path: String,
+        found: u32,
+        known: u32,
+    },
+    #[error("store at {path} is in use by another tmail ({message})")]
+    Locked { path: String, message: String },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Per-folder sync state (IMAP: UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FolderState {
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highestmodseq: u64,
+}
+
+/// A handle to the store; cheap to clone (sled trees are shared).
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    folders: sled::Tree,
+    envelopes: sled::Tree,
+    bodies: sled::Tree,
+    state: sled::Tree,
+    journal: sled::Tree,
+}
+
+/// `account \0 folder \0` : the prefix of every key of one folder.
+fn folder_prefix(account: &str, folder: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(account.len() + folder.len() + 2);
+    k.extend_from_slice(account.as_bytes());
+    k.push(0);
+    k.extend_from_slice(folder.as_bytes());
+    k.push(0);
+    k
+}
+
+/// `account \0 folder \0 uid(big-endian)`: keys sort by folder, then uid.
+fn message_key(account: &str, folder: &str, uid: u32) -> Vec<u8> {
+    let mut k = folder_prefix(account, folder);
+    k.extend_from_slice(&uid.to_be_bytes());
+    k
+}
+
+fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    Ok(bincode::serialize(v)?)
+}
+
+fn decode<T: DeserializeOwned>(b: &[u8]) -> Result<T> {
+    Ok(bincode::deserialize(b)?)
+}
+
+impl Store {
+    /// Open (or create) the store in `dir`, migrating an older schema in place.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .mode(sled::Mode::LowSpace)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.raw_os_error() == Some(11) =>
+                {
+                    StoreError::Locked {
+                        path: dir.display().to_string(),
+                        message: io.to_string(),
+                    }
+                }
+                other => StoreError::Sled(other),
+            })?;
+        schema::migrate(&db, dir)?;
+        Ok(Store {
+            folders: db.open_tree("folders")?,
+            envelopes: db.open_tree("envelopes")?,
+            bodies: db.open_tree("bodies")?,
+            state: db.open_tree("folder_state")?,
+            journal: db.open_tree("journal")?,
+            db,
+        })
+    }
+
+    /// Write everything to disk; call before reporting work as done.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    // ---- folders ----
+
+    pub fn put_folder(&self, f: &Folder) -> Result<()> {
+        self.folders
+            .insert(folder_prefix(&f.account, &f.path), encode(f)?)?;
+        Ok(())
+    }
+
+    pub fn folder(&self, account: &str, path: &str) -> Result<Option<Folder>> {
+        match self.folders.get(folder_prefix(account, path))? {
+            Some(v) => Ok(Some(decode(&v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Folders of one account, or of every account when `account` is `None`.
+    pub fn folders(&self, account: Option<&str>) -> Result<Vec<Folder>> {
+        let iter = match account {
+            Some(a) => {
+                let mut p = a.as_bytes().to_vec();
+                p.push(0);
+                self.folders.scan_prefix(p)
+            }
+            None => self.folders.iter(),
+        };
+        iter.map(|r| decode(&r?.1)).collect()
+    }
+
+    /// Remove a folder with its messages, bodies and state.
+    pub fn remove_folder(&self, account: &str, path: &str) -> Result<()> {
+        let p = folder_prefix(account, path);
+        self.folders.remove(&p)?;
+        self.state.remove(&p)?;
+        self.clear_folder_messages(account, path)
+    }
+
+    /// Drop every cached message of a folder (e.g. after a UIDVALIDITY change).
+    pub fn clear_folder_messages(&self, account: &str, path: &str) -> Result<()> {
+        let p = folder_prefix(account, path);
+        for tree in [&self.envelopes, &self.bodies] {
+            let mut batch = sled::Batch::default();
+            for k in tree.scan_prefix(&p).keys() {
+                batch.remove(k?);
+            }
+            tree.apply_batch(batch)?;
+        }
+        Ok(())
+    }
+
+    /// Recount unread/total from the cached envelopes and store them on the folder.
+    pub fn recount(&self, account: &str, path: &str) -> Result<Option<Folder>> {
+        let Some(mut f) = self.folder(account, path)? else {
+            return Ok(None);
+        };
+        let (mut unread, mut total) = (0u32, 0u32);
+        for r in self.envelopes.scan_prefix(folder_prefix(account, path)) {
+            let e: Envelope = decode(&r?.1)?;
+            total += 1;
+            if !e.flags.seen() && !e.flags.deleted() {
+                unread += 1;
+            }
+        }
+        f.unread = unread;
+        f.total = total;
+        self.put_folder(&f)?;
+        Ok(Some(f))
+    }
+
+    // ---- folder state ----
+
+    pub fn folder_state(&self, account: &str, path: &str) -> Result<FolderState> {
+        match self.state.get(folder_prefix(account, path))? {
+            Some(v) => Ok(decode(&v)?),
+            None => Ok(FolderState::default()),
+        }
+    }
+
+    pub fn set_folder_state(&self, account: &str, path: &str, s: &FolderState) -> Result<()> {
+        self.state
+            .insert(folder_prefix(account, path), encode(s)?)?;
+        Ok(())
+    }
+
+    /// A fresh local UID for a message placed in `path` by tmail itself (bumps UIDNEXT).
+    pub fn allocate_uid(&self, account: &str, path: &str) -> Result<u32> {
+        let mut s = self.folder_state(account, path)?;
+        let last = self.last_uid(account, path)?;
+        let uid = s.uidnext.max(last.saturating_add(1)).max(1);
+        s.uidnext = uid.saturating_add(1);
+        self.set_folder_state(account, path, &s)?;
+        Ok(uid)
+    }
+
+    fn last_uid(&self, account: &str, path: &str) -> Result<u32> {
+        let p = folder_prefix(account, path);
+        match self.envelopes.scan_prefix(&p).keys().next_back() {
+            Some(k) => {
+                let k = k?;
+                let tail = k.get(p.len()..).unwrap_or(&[]);
+                Ok(tail.try_into().map(u32::from_be_bytes).unwrap_or(0))
+            }
+            None => Ok(0),
+        }
+    }
+
+    // ---- envelopes ----
+
+    /// Write a batch of envelopes of one folder in one sled batch.
+    pub fn put_envelopes(&self, account: &str, folder: &str, envs: &[Envelope]) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for e in envs {
+            batch.insert(message_key(account, folder, e.uid), encode(e)?);
+        }
+        self.envelopes.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Every envelope of a folder, in UID order.
+    pub fn envelopes(&self, account: &str, folder: &str) -> Result<Vec<Envelope>> {
+        self.envelopes
+            .scan_prefix(folder_prefix(account, folder))
+            .values()
+            .map(|v| decode(&v?))
+            .collect()
+    }
+
+    pub fn envelope(&self, account: &str, folder: &str, uid: u32) -> Result<Option<Envelope>> {
+        match self.envelopes.get(message_key(account, folder, uid))? {
+            Some(v) => Ok(Some(decode(&v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Set the flags of one cached message; returns the previous flags.
+    pub fn set_flags(
+        &self,
+        account: &str,
+        folder: &str,
+        uid: u32,
+        flags: Flags,
+    ) -> Result<Option<Flags>> {
+        let Some(mut e) = self.envelope(account, folder, uid)? else {
+            return Ok(None);
+        };
+        let old = e.flags;
+        e.flags = flags;
+        self.put_envelopes(account, folder, std::slice::from_ref(&e))?;
+        Ok(Some(old))
+    }
+
+    /// Remove a message (envelope and body) from the cache.
+    pub fn remove_message(&self, account: &str, folder: &str, uid: u32) -> Result<()> {
+        let k = message_key(account, folder, uid);
+        self.envelopes.remove(&k)?;
+        self.bodies.remove(&k)?;
+        Ok(())
+    }
+
+    // ---- bodies ----
+
+    pub fn put_body(&self, account: &str, folder: &str, uid: u32, raw: &[u8]) -> Result<()> {
+        self.bodies.insert(message_key(account, folder, uid), raw)?;
+        Ok(())
+    }
+
+    pub fn body(&self, account: &str, folder: &str, uid: u32) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .bodies
+            .get(message_key(account, folder, uid))?
+            .map(|v| v.to_vec()))
+    }
+
+    pub fn has_body(&self, account: &str, folder: &str, uid: u32) -> Result<bool> {
+        Ok(self
+            .bodies
+            .contains_key(message_key(account, folder, uid))?)
+    }
+
+    // ---- journal ----
+
+    /// Append an action to the journal and flush it: it survives a crash from here on.
+    pub fn journal_append(&self, account: &str, op: JournalOp) -> Result<JournalEntry> {
+        let id = self.db.generate_id()?;
+        let entry = JournalEntry {
+            id,
+            account: account.to_string(),
+            op,
+            created: chrono::Utc::now().timestamp(),
+        };
+        self.journal.insert(id.to_be_bytes(), encode(&entry)?)?;
+        self.journal.flush()?;
+        Ok(entry)
+    }
+
+    /// Pending entries of one account (or all), oldest first.
+    pub fn journal(&self, account: Option<&str>) -> Result<Vec<JournalEntry>> {
+        let mut out = Vec::new();
+        for r in self.journal.iter() {
+            let e: JournalEntry = decode(&r?.1)?;
+            if account.is_none_or(|a| a == e.account) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Replace an entry (e.g. with the UID the server assigned).
+    pub fn journal_update(&self, entry: &JournalEntry) -> Result<()> {
+        self.journal
+            .insert(entry.id.to_be_bytes(), encode(entry)?)?;
+        self.journal.flush()?;
+        Ok(())
+    }
+
+    /// Remove an entry the server confirmed.
+    pub fn journal_remove(&self, id: u64) -> Result<()> {
+        self.journal.remove(id.to_be_bytes())?;
+        self.journal.flush()?;
+        Ok(())
+    }
+
+    pub fn journal_len(&self) -> usize {
+        self.journal.len()
+    }
+}
+
+#[cfg(test)]
+mod tests;

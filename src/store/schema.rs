@@ -1,0 +1,38 @@
+//! The store's schema version and the migrations between versions. An upgrade migrates in place:
+//! the envelope cache, and above all the journal, survive it.
+
+use std::path::Path;
+
+use super::{Result, StoreError};
+
+/// The schema this build writes.
+pub const CURRENT: u32 = 1;
+const KEY: &[u8] = b"schema_version";
+
+/// Bring the database to `CURRENT`: stamp a new one, migrate an older one, refuse a newer one.
+pub fn migrate(db: &sled::Db, path: &Path) -> Result<()> {
+    let found = match db.get(KEY)? {
+        Some(v) => v.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(0),
+        None => {
+            db.insert(KEY, &CURRENT.to_be_bytes())?;
+            db.flush()?;
+            return Ok(());
+        }
+    };
+    if found > CURRENT {
+        return Err(StoreError::TooNew {
+            path: path.display().to_string(),
+            found,
+            known: CURRENT,
+        });
+    }
+    let mut v = found;
+    while v < CURRENT {
+        // Each step rewrites what changed between v and v+1; schema 1 is the first.
+        v += 1;
+        tracing::info!("store: migrated schema to version {v}");
+        db.insert(KEY, &v.to_be_bytes())?;
+    }
+    db.flush()?;
+    Ok(())
+}

@@ -1,0 +1,107 @@
+use super::*;
+use crate::mail::{Address, Role};
+
+fn env(uid: u32, subject: &str) -> Envelope {
+    Envelope {
+        uid,
+        date: 1_700_000_000 + uid as i64,
+        from: vec![Address {
+            name: Some("A".into()),
+            email: "a@x.test".into(),
+        }],
+        subject: subject.into(),
+        ..Default::default()
+    }
+}
+
+fn folder(path: &str) -> Folder {
+    Folder {
+        account: "acc".into(),
+        path: path.into(),
+        delimiter: Some('/'),
+        role: if path == "INBOX" {
+            Some(Role::Inbox)
+        } else {
+            None
+        },
+        selectable: true,
+        unread: 0,
+        total: 0,
+    }
+}
+
+#[test]
+fn envelopes_round_trip_in_uid_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    s.put_folder(&folder("INBOX")).unwrap();
+    s.put_envelopes("acc", "INBOX", &[env(300, "c"), env(2, "a"), env(10, "b")])
+        .unwrap();
+    s.put_envelopes("acc", "INBOX/sub", &[env(1, "other")])
+        .unwrap();
+    let got = s.envelopes("acc", "INBOX").unwrap();
+    assert_eq!(
+        got.iter().map(|e| e.uid).collect::<Vec<_>>(),
+        vec![2, 10, 300]
+    );
+    assert_eq!(s.allocate_uid("acc", "INBOX").unwrap(), 301);
+    assert_eq!(s.allocate_uid("acc", "INBOX").unwrap(), 302);
+    let f = s.recount("acc", "INBOX").unwrap().unwrap();
+    assert_eq!((f.unread, f.total), (3, 3));
+}
+
+#[test]
+fn survives_reopen_and_keeps_journal_order() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let s = Store::open(dir.path()).unwrap();
+        s.put_folder(&folder("INBOX")).unwrap();
+        for uid in 1..=3 {
+            s.journal_append(
+                "acc",
+                JournalOp::Expunge {
+                    folder: "INBOX".into(),
+                    uid,
+                },
+            )
+            .unwrap();
+        }
+        s.flush().unwrap();
+    }
+    let s = Store::open(dir.path()).unwrap();
+    let j = s.journal(Some("acc")).unwrap();
+    assert_eq!(j.len(), 3);
+    assert!(j.windows(2).all(|w| w[0].id < w[1].id));
+    s.journal_remove(j[0].id).unwrap();
+    assert_eq!(s.journal_len(), 2);
+    assert_eq!(s.folders(Some("acc")).unwrap().len(), 1);
+    assert!(s.folders(Some("ac")).unwrap().is_empty());
+}
+
+#[test]
+fn refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path()).unwrap();
+        db.insert(b"schema_version", &99u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    match Store::open(dir.path()) {
+        Err(StoreError::TooNew { found: 99, .. }) => {}
+        other => panic!("{:?}", other.err()),
+    }
+}
+
+#[test]
+fn flags_and_removal() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    s.put_envelopes("acc", "INBOX", &[env(5, "x")]).unwrap();
+    s.put_body("acc", "INBOX", 5, b"raw").unwrap();
+    let old = s.set_flags("acc", "INBOX", 5, Flags(Flags::SEEN)).unwrap();
+    assert_eq!(old, Some(Flags(0)));
+    assert!(s.envelope("acc", "INBOX", 5).unwrap().unwrap().flags.seen());
+    s.remove_message("acc", "INBOX", 5).unwrap();
+    assert!(s.envelope("acc", "INBOX", 5).unwrap().is_none());
+    assert!(s.body("acc", "INBOX", 5).unwrap().is_none());
+}

@@ -1,0 +1,60 @@
+//! The terminal: raw mode, alternate screen and bracketed paste on the way in; restored on the
+//! way out, on panic and before suspending.
+
+use std::io::{self, Stdout, Write};
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use crossterm::{cursor, execute};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Enter the TUI and make sure a panic restores the terminal before its message is printed.
+pub fn enter() -> io::Result<Tui> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = restore();
+        hook(info);
+    }));
+    setup()?;
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
+fn setup() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
+}
+
+/// Leave the TUI; safe to call more than once.
+pub fn restore() -> io::Result<()> {
+    let mut out = io::stdout();
+    let r = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = out.flush();
+    disable_raw_mode()?;
+    r
+}
+
+/// Ctrl-Z: give the terminal back, stop until `fg`, then take it again.
+pub fn suspend(term: &mut Tui) -> io::Result<()> {
+    restore()?;
+    // SAFETY: raise(3) only sends a signal to this process; SIGTSTP stops it until SIGCONT.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    setup()?;
+    term.clear()
+}

@@ -1,0 +1,201 @@
+//! The message list pane: flags, date, sender, subject (indented by thread depth) and size, for
+//! the visible rows only.
+
+use chrono::TimeZone;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{App, Pane};
+use crate::mail::render::human_size;
+use crate::mail::sanitize::{fit, sanitize, truncate};
+use crate::mail::Envelope;
+
+const SIZE_W: usize = 7;
+const SHORT_DATE: &str = "%b %d";
+
+/// Column widths for a list `w` cells wide: the subject keeps at least ~40% by dropping the
+/// size column, then narrowing the sender, then shortening the date.
+struct Columns<'a> {
+    date_format: &'a str,
+    date: usize,
+    sender: usize,
+    size: usize,
+    subject: usize,
+}
+
+impl<'a> Columns<'a> {
+    fn fit(w: usize, date_format: &'a str) -> Columns<'a> {
+        let date_w = |f: &str| format_date(0, f).chars().count().min(24);
+        let mut c = Columns {
+            date_format,
+            date: date_w(date_format),
+            sender: 20,
+            size: SIZE_W,
+            subject: 0,
+        };
+        let want = w * 2 / 5;
+        let used = |c: &Columns| {
+            4 + 1 + c.date + 1 + c.sender + 1 + if c.size > 0 { c.size + 1 } else { 0 }
+        };
+        if w.saturating_sub(used(&c)) < want {
+            c.size = 0;
+        }
+        if w.saturating_sub(used(&c)) < want {
+            c.sender = 14;
+        }
+        if w.saturating_sub(used(&c)) < want && c.date > 6 {
+            c.date_format = SHORT_DATE;
+            c.date = date_w(SHORT_DATE);
+        }
+        c.subject = w.saturating_sub(used(&c));
+        c
+    }
+}
+
+fn flags_cell(e: &Envelope) -> String {
+    let f = e.flags;
+    let mut s = String::with_capacity(4);
+    s.push(if f.deleted() {
+        'D'
+    } else if !f.seen() {
+        'N'
+    } else {
+        ' '
+    });
+    s.push(if f.flagged() { '!' } else { ' ' });
+    s.push(if f.answered() { 'r' } else { ' ' });
+    s.push(if e.has_attachments { '@' } else { ' ' });
+    s
+}
+
+pub fn format_date(ts: i64, fmt: &str) -> String {
+    match chrono::Local.timestamp_opt(ts, 0).single() {
+        Some(d) => d.format(fmt).to_string(),
+        None => "?".into(),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let l = &app.list;
+    let unread = l.envelopes.iter().filter(|e| !e.flags.seen()).count();
+    let title = if l.is_open() {
+        let mut t = format!(
+            " {} — {} message{}",
+            sanitize(&l.folder),
+            l.rows.len(),
+            if l.rows.len() == 1 { "" } else { "s" }
+        );
+        if unread > 0 {
+            t.push_str(&format!(", {unread} unread"));
+        }
+        if l.threaded {
+            t.push_str(" · threads");
+        }
+        t.push(' ');
+        t
+    } else {
+        " Messages ".to_string()
+    };
+    let block = super::pane_block(app, Line::from(title), Pane::List);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if !l.is_open() {
+        frame.render_widget(
+            Paragraph::new("Open a folder with Enter in the folder pane."),
+            inner,
+        );
+        return;
+    }
+    if l.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new("This folder is empty.").style(app.theme.style("list")),
+            inner,
+        );
+        return;
+    }
+    let w = inner.width as usize;
+    let h = inner.height as usize;
+    let cols = Columns::fit(w, &app.date_format);
+    let focused = app.focus == Pane::List;
+    let mut lines = Vec::with_capacity(h);
+    for row_i in l.offset..(l.offset + h).min(l.rows.len()) {
+        let Some(row) = l.rows.get(row_i) else { break };
+        let Some(e) = l.envelopes.get(row.index) else {
+            continue;
+        };
+        let mut st = app.theme.style("list");
+        if !e.flags.seen() {
+            st = st.patch(app.theme.style("list.unread"));
+        }
+        if e.flags.flagged() {
+            st = st.patch(app.theme.style("list.flagged"));
+        }
+        if e.flags.deleted() {
+            st = st.patch(app.theme.style("list.deleted"));
+        }
+        if app.search.hits.contains(&e.uid) {
+            st = st.patch(app.theme.style("list.hit"));
+        }
+        let selected = row_i == l.cursor;
+        let sel = if focused {
+            app.theme.style("list.selected")
+        } else {
+            app.theme.style("list.selected.unfocused")
+        };
+        let cell = |key: &str| -> Style {
+            let s = st.patch(app.theme.style(key));
+            let s = if !e.flags.seen() {
+                s.patch(app.theme.style("list.unread"))
+            } else {
+                s
+            };
+            if selected {
+                s.patch(sel)
+            } else {
+                s
+            }
+        };
+        let row_st = if selected { st.patch(sel) } else { st };
+        let indent = if row.depth > 0 {
+            format!(
+                "{}└ ",
+                "  ".repeat(row.depth.saturating_sub(1).min(8) as usize)
+            )
+        } else {
+            String::new()
+        };
+        let subject_w = cols.subject.saturating_sub(indent.chars().count());
+        let mut spans = vec![
+            Span::styled(flags_cell(e), row_st),
+            Span::styled(" ", row_st),
+            Span::styled(
+                fit(&format_date(e.date, cols.date_format), cols.date),
+                cell("list.date"),
+            ),
+            Span::styled(" ", row_st),
+            Span::styled(fit(&sanitize(e.sender()), cols.sender), cell("list.sender")),
+            Span::styled(" ", row_st),
+            Span::styled(indent, cell("list.thread")),
+            Span::styled(fit(&sanitize(&e.subject), subject_w), row_st),
+        ];
+        if cols.size > 0 {
+            spans.push(Span::styled(" ", row_st));
+            spans.push(Span::styled(
+                format!(
+                    "{:>w$}",
+                    truncate(&human_size(e.size as usize), cols.size),
+                    w = cols.size
+                ),
+                cell("list.size"),
+            ));
+        }
+        lines.push(Line::from(spans));
+        if selected {
+            super::fill_row(frame, inner, inner.y + (row_i - l.offset) as u16, row_st);
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,64 @@
+//! Drawing: a pure function of `&App` that paints the panes. It never touches a socket or the
+//! disk, and renders only the rows that are visible.
+
+mod folders;
+mod help;
+pub mod layout;
+mod list;
+mod preview;
+mod status;
+pub mod theme;
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::Frame;
+
+use crate::app::{App, Mode, Pane};
+
+/// Draw the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(app.theme.style("base")), area);
+    let p = layout::panes((area.width, area.height), app.layout, app.show_preview);
+    folders::draw(frame, p.folders, app);
+    list::draw(frame, p.list, app);
+    if let Some(r) = p.preview {
+        preview::draw(frame, r, app);
+    }
+    status::draw(frame, p.status, p.message, app);
+    match &app.mode {
+        Mode::Help { scroll } => help::draw_help(frame, area, app, *scroll),
+        _ if !app.pending_keys.is_empty() => help::draw_which_key(frame, area, app),
+        _ => {}
+    }
+}
+
+/// A bordered pane with a title, styled by focus.
+pub(crate) fn pane_block<'a>(app: &App, title: Line<'a>, pane: Pane) -> Block<'a> {
+    let focused = app.focus == pane && matches!(app.mode, Mode::Normal | Mode::Confirm { .. });
+    let (b, t) = if focused {
+        ("border.focused", "title.focused")
+    } else {
+        ("border", "title")
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(app.theme.style(b))
+        .title(title.style(app.theme.style(t)))
+}
+
+/// Fill a row with a style (so selection bars span the pane).
+pub(crate) fn fill_row(frame: &mut Frame, area: Rect, y: u16, style: Style) {
+    let r = Rect::new(area.x, y, area.width, 1);
+    frame.render_widget(Block::default().style(style), r);
+}
+
+#[cfg(test)]
+mod tests;

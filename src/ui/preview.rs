@@ -1,0 +1,71 @@
+//! The preview pane: the opened message's rendered lines (headers, body, quotes, signature,
+//! attachments), from the scroll position down, one screen's worth.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{App, Pane};
+use crate::mail::render::LineKind;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let p = &app.preview;
+    let total = p.rendered.lines.len();
+    let title = if p.target.is_some() && total > 0 {
+        let h = super::layout::Panes::inner(area).height as usize;
+        let pct = if total <= h {
+            100
+        } else {
+            ((p.scroll + h).min(total) * 100) / total
+        };
+        format!(" Message · {pct}% ")
+    } else {
+        " Message ".to_string()
+    };
+    let block = super::pane_block(app, Line::from(title), Pane::Preview);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if p.target.is_none() {
+        let hint = "Press Enter on a message to read it here.";
+        frame.render_widget(
+            Paragraph::new(hint).style(app.theme.style("preview.notice")),
+            inner,
+        );
+        return;
+    }
+    let h = inner.height as usize;
+    let lines: Vec<Line> = p
+        .rendered
+        .lines
+        .iter()
+        .skip(p.scroll)
+        .take(h)
+        .map(|l| match l.kind {
+            LineKind::Header => match l.text.split_once(": ") {
+                Some((name, value)) => Line::from(vec![
+                    Span::styled(format!("{name}: "), app.theme.style("preview.header.name")),
+                    Span::styled(value.to_string(), app.theme.style("preview.header")),
+                ]),
+                None => Line::styled(l.text.clone(), app.theme.style("preview.header")),
+            },
+            LineKind::Body => Line::styled(l.text.clone(), app.theme.style("preview")),
+            LineKind::Quote(d) => {
+                let key = if d >= 2 {
+                    "preview.quote.2"
+                } else {
+                    "preview.quote"
+                };
+                Line::styled(l.text.clone(), app.theme.style(key))
+            }
+            LineKind::Signature => {
+                Line::styled(l.text.clone(), app.theme.style("preview.signature"))
+            }
+            LineKind::Attachment => {
+                Line::styled(l.text.clone(), app.theme.style("preview.attachment"))
+            }
+            LineKind::Notice => Line::styled(l.text.clone(), app.theme.style("preview.notice")),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

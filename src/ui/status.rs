@@ -1,0 +1,118 @@
+//! The status bar (mode, account, folder, counts, pending actions, online state) and the line
+//! under it (messages, errors, the `:` and `/` prompts, confirmations).
+
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{App, Mode, Pane};
+use crate::mail::sanitize::{sanitize, truncate, width};
+
+fn mode_name(app: &App) -> &'static str {
+    match app.mode {
+        Mode::Command(_) => "COMMAND",
+        Mode::Search(_) => "SEARCH",
+        Mode::Help { .. } => "HELP",
+        Mode::Confirm { .. } => "CONFIRM",
+        Mode::Normal => match app.focus {
+            Pane::Folders => "FOLDERS",
+            Pane::List => "LIST",
+            Pane::Preview => "READ",
+        },
+    }
+}
+
+pub fn draw(frame: &mut Frame, bar: Rect, msg: Rect, app: &App) {
+    let base = app.theme.style("status");
+    let mut left = vec![Span::styled(
+        format!(" {} ", mode_name(app)),
+        app.theme.style("status.mode"),
+    )];
+    let l = &app.list;
+    if l.is_open() {
+        let unread = l.envelopes.iter().filter(|e| !e.flags.seen()).count();
+        let pos = if l.rows.is_empty() { 0 } else { l.cursor + 1 };
+        left.push(Span::styled(
+            format!(
+                " {} · {} · {pos}/{} · {unread} unread ",
+                sanitize(&l.account),
+                sanitize(&l.folder),
+                l.rows.len()
+            ),
+            base,
+        ));
+    }
+    let mut right = String::new();
+    if let Some(c) = app.count {
+        right.push_str(&format!("{c} "));
+    }
+    if !app.pending_keys.is_empty() {
+        right.push_str(&crate::input::format_keys(&app.pending_keys));
+        right.push(' ');
+    }
+    if app.status.pending > 0 {
+        right.push_str(&format!("⟳ {} pending ", app.status.pending));
+    }
+    let offline: Vec<&str> = app
+        .status
+        .online
+        .iter()
+        .filter(|(_, on)| !on)
+        .map(|(a, _)| a.as_str())
+        .collect();
+    if !offline.is_empty() && !app.status.online.is_empty() {
+        right.push_str(&format!("offline: {} ", offline.join(",")));
+    }
+    let used: usize = left.iter().map(|s| width(&s.content)).sum();
+    let pad = (bar.width as usize).saturating_sub(used + width(&right));
+    left.push(Span::styled(" ".repeat(pad), base));
+    left.push(Span::styled(
+        right,
+        if app.status.pending > 0 {
+            app.theme.style("status.pending")
+        } else {
+            base
+        },
+    ));
+    frame.render_widget(Paragraph::new(Line::from(left)).style(base), bar);
+
+    let w = msg.width as usize;
+    match &app.mode {
+        Mode::Command(input) | Mode::Search(input) => {
+            let prompt = if matches!(app.mode, Mode::Command(_)) {
+                ":"
+            } else {
+                "/"
+            };
+            let text = sanitize(&input.text);
+            frame.render_widget(
+                Paragraph::new(format!("{prompt}{text}")).style(app.theme.style("cmdline")),
+                msg,
+            );
+            let before = width(&sanitize(&input.text[..input.cursor.min(input.text.len())]));
+            let x = msg.x + (1 + before).min(w.saturating_sub(1)) as u16;
+            frame.set_cursor_position(Position::new(x, msg.y));
+        }
+        Mode::Confirm { prompt, .. } => {
+            frame.render_widget(
+                Paragraph::new(truncate(prompt, w)).style(app.theme.style("status.error")),
+                msg,
+            );
+        }
+        _ => {
+            if let Some(e) = &app.status.error {
+                frame.render_widget(
+                    Paragraph::new(truncate(&sanitize(e), w))
+                        .style(app.theme.style("status.error")),
+                    msg,
+                );
+            } else if let Some(i) = &app.status.info {
+                frame.render_widget(
+                    Paragraph::new(truncate(&sanitize(i), w)).style(app.theme.style("status.info")),
+                    msg,
+                );
+            }
+        }
+    }
+}

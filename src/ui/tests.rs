@@ -1,0 +1,124 @@
+//! Pane tests on ratatui's TestBackend: draw the demo and read the cells.
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use crate::app::testing::{demo_app, TestApp};
+
+fn screen(t: &TestApp) -> String {
+    let (w, h) = t.app.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| super::draw(f, &t.app)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut x = 0;
+        while x < w {
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            // a wide character covers the next cell too
+            x += crate::mail::sanitize::width(sym).max(1) as u16;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn three_panes_and_status() {
+    let t = demo_app(140, 40);
+    let s = screen(&t);
+    assert!(s.contains("Folders"), "{s}");
+    assert!(s.contains("INBOX"));
+    assert!(s.contains("Lists"), "sub-folder shown");
+    assert!(s.contains("Welcome to tmail"));
+    assert!(s.contains("Message"));
+    assert!(s.contains(" LIST "));
+    assert!(s.contains("demo · INBOX"));
+}
+
+#[test]
+fn preview_shows_headers_and_body() {
+    let mut t = demo_app(140, 40);
+    t.keys("<Enter>");
+    let s = screen(&t);
+    assert!(s.contains("From: "), "{s}");
+    assert!(s.contains("Subject: Welcome to tmail"));
+    assert!(s.contains(" READ "));
+}
+
+#[test]
+fn hostile_message_renders_harmlessly() {
+    let mut t = demo_app(140, 40);
+    t.keys("/OVERDUE<Enter><Enter>");
+    assert!(t.app.preview.target.is_some());
+    let s = screen(&t);
+    assert!(s.contains("OVERDUE"), "{s}");
+    for bad in ['\x1b', '\x07', '\u{9b}', '\u{202e}'] {
+        assert!(!s.contains(bad), "{bad:?} reached the screen");
+    }
+    for line in &t.app.preview.rendered.lines {
+        assert!(
+            !line.text.chars().any(|c| c.is_control()),
+            "{:?}",
+            line.text
+        );
+    }
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut t = demo_app(140, 50);
+    t.keys("?");
+    let s = screen(&t);
+    assert!(s.contains("half-page-down"), "{s}");
+    assert!(s.contains("<C-d>"));
+    assert!(s.contains("Move down half a page"));
+}
+
+#[test]
+fn which_key_popup_after_prefix() {
+    let mut t = demo_app(140, 40);
+    t.keys("g");
+    let s = screen(&t);
+    assert!(s.contains("Go to the first row"), "{s}");
+    assert!(s.contains("Focus the folder tree"));
+}
+
+#[test]
+fn command_line_and_errors_in_the_status_line() {
+    let mut t = demo_app(120, 30);
+    t.keys(":folder Nowhere");
+    assert!(screen(&t).contains(":folder Nowhere"));
+    t.keys("<Enter>");
+    assert!(screen(&t).contains("no folder \"Nowhere\""));
+}
+
+#[test]
+fn rows_layout_and_tiny_terminals() {
+    let mut t = demo_app(100, 30);
+    t.keys("L<Enter>");
+    let s = screen(&t);
+    assert!(s.contains("Subject: Welcome to tmail"), "{s}");
+    for (w, h) in [(20, 5), (1, 1), (200, 3)] {
+        t.app.update(crate::app::Action::Resize {
+            width: w,
+            height: h,
+        });
+        let _ = screen(&t);
+    }
+}
+
+#[test]
+fn only_visible_rows_are_drawn() {
+    let mut t = demo_app(120, 20);
+    t.keys("G");
+    let s = screen(&t);
+    let last = t.app.list.selected().unwrap().subject.clone();
+    let first = t.app.list.row_envelope(0).unwrap().subject.clone();
+    let head = |x: &str| crate::mail::sanitize::sanitize(x).chars().take(10).collect::<String>();
+    assert!(t.app.list.offset > 0);
+    assert!(s.contains(&head(&last)), "{s}");
+    assert_ne!(head(&first), head(&last));
+    assert!(!s.contains(&head(&first)), "row 0 is scrolled away: {s}");
+}

@@ -1,0 +1,178 @@
+//! Driving the real `tmail` binary in a real pty under tmux: start it, type with `send-keys`,
+//! read the screen with `capture-pane`, as a user would.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A private tmux server (its own socket) running one tmail.
+pub struct Session {
+    socket: String,
+    pub home: tempfile::TempDir,
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+impl Session {
+    /// Start `tmail ARGS` in a `w`×`h` terminal with HOME and XDG dirs in a fresh temp dir.
+    /// `setup` may write config files under the XDG config dir before start.
+    pub fn start(args: &[&str], w: u16, h: u16, setup: impl FnOnce(&Path)) -> Session {
+        assert!(
+            tmux_available(),
+            "tmux is required for end-to-end tests (bash .ci/run installs it)"
+        );
+        let home = tempfile::tempdir().expect("temp home");
+        let config = home.path().join("config");
+        std::fs::create_dir_all(config.join("tmail")).expect("config dir");
+        setup(&config.join("tmail"));
+        let socket = format!(
+            "tmail-test-{}-{}",
+            std::process::id(),
+            home.path()
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("x")
+        );
+        let bin = PathBuf::from(env!("CARGO_BIN_EXE_tmail"));
+        let mut cmd = format!(
+            "env -i PATH=/usr/bin:/bin HOME={h} XDG_CONFIG_HOME={h}/config XDG_DATA_HOME={h}/data TERM=xterm-256color LANG=C.UTF-8 TZ=UTC {bin}",
+            h = home.path().display(),
+            bin = bin.display()
+        );
+        for a in args {
+            cmd.push(' ');
+            cmd.push_str(a);
+        }
+        let s = Session { socket, home };
+        s.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+            "-s",
+            "t",
+            &cmd,
+        ]);
+        s.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+        s
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Type keys: tmux key names ("Enter", "Escape", "C-d") or literal text with `literal`.
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    pub fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", text]);
+    }
+
+    /// The visible screen as text.
+    pub fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// The screen with escape sequences for attributes (to check what the terminal got).
+    pub fn screen_with_escapes(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-e", "-t", "t"])
+    }
+
+    /// Copy everything tmail writes to the terminal from now on into `file`.
+    pub fn record_output(&self, file: &Path) {
+        self.tmux(&[
+            "pipe-pane",
+            "-o",
+            "-t",
+            "t",
+            &format!("cat >> {}", file.display()),
+        ]);
+    }
+
+    /// The pid of the program in the pane.
+    pub fn pid(&self) -> u32 {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .expect("pane pid")
+    }
+
+    /// Whether the pane is in the alternate screen (a TUI is up).
+    pub fn in_alternate_screen(&self) -> bool {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{alternate_on}"])
+            .trim()
+            == "1"
+    }
+
+    pub fn pane_title(&self) -> String {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_title}"])
+            .trim()
+            .to_string()
+    }
+
+    pub fn is_dead(&self) -> bool {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_dead}"])
+            .trim()
+            == "1"
+    }
+
+    /// Wait until the screen satisfies `pred` (up to 15 s); panics with the screen otherwise.
+    pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn wait_text(&self, text: &str) -> String {
+        self.wait_for(&format!("\"{text}\""), |s| s.contains(text))
+    }
+
+    pub fn wait_dead(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.is_dead() {
+            assert!(
+                Instant::now() < deadline,
+                "tmail did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
