@@ -12,13 +12,20 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
-use tokio_rustls::rustls::{self, pki_types::pem::PemObject, pki_types::CertificateDer, pki_types::ServerName, ClientConfig, RootCertStore};
+use tokio_rustls::rustls::{
+    self, pki_types::pem::PemObject, pki_types::CertificateDer, pki_types::ServerName,
+    ClientConfig, RootCertStore,
+};
 
 /// A connection problem, said so a user can act on it.
 #[derive(Debug, thiserror::Error)]
 pub enum NetError {
     #[error("cannot connect to {host}:{port}: {message}")]
-    Connect { host: String, port: u16, message: String },
+    Connect {
+        host: String,
+        port: u16,
+        message: String,
+    },
     #[error("TLS with {host} failed: {message}")]
     Tls { host: String, message: String },
     #[error("the certificate of {host} is not trusted: {reason} (add its CA with ca_file, never disable checking)")]
@@ -34,7 +41,10 @@ pub fn tls_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>, NetError>
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_file {
-        let ca_err = |message: String| NetError::CaFile { path: path.display().to_string(), message };
+        let ca_err = |message: String| NetError::CaFile {
+            path: path.display().to_string(),
+            message,
+        };
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
             .map_err(|e| ca_err(e.to_string()))?
             .collect::<Result<_, _>>()
@@ -49,7 +59,10 @@ pub fn tls_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>, NetError>
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| NetError::Tls { host: String::new(), message: e.to_string() })?
+        .map_err(|e| NetError::Tls {
+            host: String::new(),
+            message: e.to_string(),
+        })?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(Arc::new(config))
@@ -58,7 +71,11 @@ pub fn tls_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>, NetError>
 /// TCP connect with a timeout.
 pub async fn connect_tcp(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, NetError> {
     let conn = tokio::time::timeout(timeout, TcpStream::connect((host, port))).await;
-    let err = |message: String| NetError::Connect { host: host.to_string(), port, message };
+    let err = |message: String| NetError::Connect {
+        host: host.to_string(),
+        port,
+        message,
+    };
     match conn {
         Ok(Ok(s)) => {
             let _ = s.set_nodelay(true);
@@ -70,33 +87,59 @@ pub async fn connect_tcp(host: &str, port: u16, timeout: Duration) -> Result<Tcp
 }
 
 fn describe_tls_error(host: &str, e: io::Error) -> NetError {
-    let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()).cloned();
+    let inner = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<rustls::Error>())
+        .cloned();
     match inner {
         Some(rustls::Error::InvalidCertificate(reason)) => {
             let reason = match reason {
-                rustls::CertificateError::UnknownIssuer => "signed by an unknown authority".to_string(),
-                rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. } => {
+                rustls::CertificateError::UnknownIssuer => {
+                    "signed by an unknown authority".to_string()
+                }
+                rustls::CertificateError::NotValidForName
+                | rustls::CertificateError::NotValidForNameContext { .. } => {
                     format!("it is not valid for the name {host}")
                 }
-                rustls::CertificateError::Expired | rustls::CertificateError::ExpiredContext { .. } => "it has expired".to_string(),
+                rustls::CertificateError::Expired
+                | rustls::CertificateError::ExpiredContext { .. } => "it has expired".to_string(),
                 other => format!("{other:?}"),
             };
-            NetError::Certificate { host: host.to_string(), reason }
+            NetError::Certificate {
+                host: host.to_string(),
+                reason,
+            }
         }
-        Some(other) => NetError::Tls { host: host.to_string(), message: other.to_string() },
-        None => NetError::Tls { host: host.to_string(), message: e.to_string() },
+        Some(other) => NetError::Tls {
+            host: host.to_string(),
+            message: other.to_string(),
+        },
+        None => NetError::Tls {
+            host: host.to_string(),
+            message: e.to_string(),
+        },
     }
 }
 
 /// Start TLS over an open connection, checking the certificate against `host`.
-pub async fn start_tls(tcp: TcpStream, host: &str, config: Arc<ClientConfig>, timeout: Duration) -> Result<Stream, NetError> {
-    let name = ServerName::try_from(host.to_string())
-        .map_err(|e| NetError::Tls { host: host.to_string(), message: format!("bad server name: {e}") })?;
+pub async fn start_tls(
+    tcp: TcpStream,
+    host: &str,
+    config: Arc<ClientConfig>,
+    timeout: Duration,
+) -> Result<Stream, NetError> {
+    let name = ServerName::try_from(host.to_string()).map_err(|e| NetError::Tls {
+        host: host.to_string(),
+        message: format!("bad server name: {e}"),
+    })?;
     let connector = tokio_rustls::TlsConnector::from(config);
     match tokio::time::timeout(timeout, connector.connect(name, tcp)).await {
         Ok(Ok(tls)) => Ok(Stream::Tls(Box::new(tls))),
         Ok(Err(e)) => Err(describe_tls_error(host, e)),
-        Err(_) => Err(NetError::Timeout { what: format!("TLS handshake with {host}"), secs: timeout.as_secs() }),
+        Err(_) => Err(NetError::Timeout {
+            what: format!("TLS handshake with {host}"),
+            secs: timeout.as_secs(),
+        }),
     }
 }
 
@@ -114,7 +157,11 @@ impl Stream {
 }
 
 impl AsyncRead for Stream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
@@ -123,7 +170,11 @@ impl AsyncRead for Stream {
 }
 
 impl AsyncWrite for Stream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),

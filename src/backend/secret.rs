@@ -40,10 +40,23 @@ pub async fn from_command(command: &str, what: &str) -> Result<Secret, String> {
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let first = err.lines().next().unwrap_or("").trim();
-        return Err(format!("{what} `{command}` failed ({}){}", out.status, if first.is_empty() { String::new() } else { format!(": {first}") }));
+        return Err(format!(
+            "{what} `{command}` failed ({}){}",
+            out.status,
+            if first.is_empty() {
+                String::new()
+            } else {
+                format!(": {first}")
+            }
+        ));
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().next().unwrap_or("").trim_end_matches('\r').to_string();
+    let line = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_string();
     if line.is_empty() {
         return Err(format!("{what} `{command}` printed nothing"));
     }
@@ -56,10 +69,17 @@ mod tests {
 
     #[tokio::test]
     async fn first_line_is_the_secret_and_errors_do_not_leak_it() {
-        let s = from_command("printf 'hunter2\\nsecond\\n'", "password_command").await.unwrap();
+        let s = from_command("printf 'hunter2\\nsecond\\n'", "password_command")
+            .await
+            .unwrap();
         assert_eq!(s.expose(), "hunter2");
         assert_eq!(format!("{s:?}"), "Secret(***)");
-        let e = from_command("printf 'hun''ter3'; echo oops >&2; exit 3", "password_command").await.unwrap_err();
+        let e = from_command(
+            "printf 'hun''ter3'; echo oops >&2; exit 3",
+            "password_command",
+        )
+        .await
+        .unwrap_err();
         assert!(e.contains("oops") && !e.contains("hunter3"), "{e}");
         assert!(from_command("true", "password_command").await.is_err());
     }

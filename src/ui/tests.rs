@@ -116,7 +116,12 @@ fn only_visible_rows_are_drawn() {
     let s = screen(&t);
     let last = t.app.list.selected().unwrap().subject.clone();
     let first = t.app.list.row_envelope(0).unwrap().subject.clone();
-    let head = |x: &str| crate::mail::sanitize::sanitize(x).chars().take(10).collect::<String>();
+    let head = |x: &str| {
+        crate::mail::sanitize::sanitize(x)
+            .chars()
+            .take(10)
+            .collect::<String>()
+    };
     assert!(t.app.list.offset > 0);
     assert!(s.contains(&head(&last)), "{s}");
     assert_ne!(head(&first), head(&last));
