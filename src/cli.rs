@@ -34,6 +34,37 @@ pub struct Cli {
     /// Print the default keybindings (a starting point for your own file) and exit
     #[arg(long)]
     pub print_keybindings: bool,
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+}
+
+/// Headless commands for scripts and cron.
+#[derive(Debug, clap::Subcommand)]
+pub enum Sub {
+    /// Sync every folder once (progress on stderr, a summary on stdout); non-zero exit on failure
+    Sync {
+        /// Only this account
+        #[arg(long)]
+        account: Option<String>,
+        /// Also download every message body (for offline reading)
+        #[arg(long)]
+        bodies: bool,
+    },
+    /// Print envelopes from the local store, newest first
+    List {
+        /// Only this account
+        #[arg(long)]
+        account: Option<String>,
+        /// The folder
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        /// At most this many
+        #[arg(long)]
+        limit: Option<usize>,
+        /// JSON Lines: one object per message (uid, folder, date, from, subject, flags, ...)
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Everything loaded before the TUI starts.
@@ -163,6 +194,32 @@ pub fn main_with(cli: Cli) -> i32 {
     }
     let data_dir = cli.data_dir.clone().unwrap_or_else(paths::data_dir);
     let _log = init_logging(&data_dir);
+    match &cli.command {
+        Some(Sub::Sync { account, bodies }) => {
+            return crate::headless::sync(
+                &loaded.settings,
+                &data_dir.join("store"),
+                account.as_deref(),
+                *bodies,
+            )
+        }
+        Some(Sub::List {
+            account,
+            folder,
+            limit,
+            json,
+        }) => {
+            return crate::headless::list(
+                &loaded.settings,
+                &data_dir.join("store"),
+                account.as_deref(),
+                folder,
+                *limit,
+                *json,
+            )
+        }
+        None => {}
+    }
     match start(cli.demo, loaded, &data_dir) {
         Ok(()) => 0,
         Err(e) => {

@@ -61,6 +61,12 @@ async fn event_loop(
             term.draw(|f| crate::ui::draw(f, app))?;
             app.dirty = false;
         }
+        if app.bell {
+            app.bell = false;
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(b"\x07");
+            let _ = std::io::stdout().flush();
+        }
         tokio::select! {
             ev = input.next() => match ev {
                 Some(Ok(ev)) => actions.extend(to_action(ev)),

@@ -112,6 +112,15 @@ pub enum Event {
         account: String,
         text: String,
     },
+    /// New unseen mail arrived in a folder (the newest one's sender and subject for the notice).
+    NewMail {
+        account: String,
+        folder: String,
+        count: usize,
+        from: String,
+        subject: String,
+        bell: bool,
+    },
     Error {
         account: String,
         text: String,

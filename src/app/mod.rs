@@ -104,6 +104,8 @@ pub struct App {
     pub dirty: bool,
     /// The whole screen must be repainted (after `redraw` or a resume).
     pub full_redraw: bool,
+    /// Ring the terminal bell at the next draw (new mail, if the account asks for it).
+    pub bell: bool,
     /// The user asked to suspend to the shell (Ctrl-Z); the event loop does it.
     pub suspend: bool,
     pub quit: bool,
@@ -153,6 +155,7 @@ impl App {
             dirty: true,
             full_redraw: false,
             suspend: false,
+            bell: false,
             quit: false,
         };
         for account in &setup.accounts {
@@ -264,6 +267,24 @@ impl App {
                 if let Some(o) = self.status.online.iter_mut().find(|(a, _)| *a == account) {
                     o.1 = online;
                 }
+            }
+            Event::NewMail {
+                account,
+                folder,
+                count,
+                from,
+                subject,
+                bell,
+            } => {
+                let more = if count > 1 {
+                    format!(" (+{} more)", count - 1)
+                } else {
+                    String::new()
+                };
+                self.status.info = Some(format!(
+                    "{account}/{folder}: new mail from {from}: {subject}{more}"
+                ));
+                self.bell |= bell;
             }
             Event::Status { account, text } => {
                 self.status.info = Some(format!("{account}: {text}"))

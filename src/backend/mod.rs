@@ -2,6 +2,7 @@
 //! `Event`s. The app reaches them only through `Command`s.
 
 pub mod demo;
+pub mod imap;
 pub mod net;
 pub mod secret;
 

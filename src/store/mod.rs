@@ -33,6 +33,9 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// The first UID tmail gives to messages it placed locally (see `Store::allocate_uid`).
+pub const LOCAL_UID_BASE: u32 = 0x8000_0000;
+
 /// Per-folder sync state (IMAP: UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct FolderState {
@@ -197,14 +200,12 @@ impl Store {
         Ok(())
     }
 
-    /// A fresh local UID for a message placed in `path` by tmail itself (bumps UIDNEXT).
+    /// A local UID for a message tmail placed in `path` itself (a move or copy not yet confirmed).
+    /// Local UIDs live at and above `LOCAL_UID_BASE`, a range servers do not reach, so they never
+    /// collide with a UID the server assigns meanwhile.
     pub fn allocate_uid(&self, account: &str, path: &str) -> Result<u32> {
-        let mut s = self.folder_state(account, path)?;
         let last = self.last_uid(account, path)?;
-        let uid = s.uidnext.max(last.saturating_add(1)).max(1);
-        s.uidnext = uid.saturating_add(1);
-        self.set_folder_state(account, path, &s)?;
-        Ok(uid)
+        Ok(last.saturating_add(1).max(LOCAL_UID_BASE))
     }
 
     fn last_uid(&self, account: &str, path: &str) -> Result<u32> {
@@ -238,6 +239,19 @@ impl Store {
             .values()
             .map(|v| decode(&v?))
             .collect()
+    }
+
+    /// The UIDs cached for a folder, ascending (reads keys only).
+    pub fn uids(&self, account: &str, folder: &str) -> Result<Vec<u32>> {
+        let p = folder_prefix(account, folder);
+        let mut out = Vec::new();
+        for k in self.envelopes.scan_prefix(&p).keys() {
+            let k = k?;
+            if let Ok(b) = <[u8; 4]>::try_from(k.get(p.len()..).unwrap_or(&[])) {
+                out.push(u32::from_be_bytes(b));
+            }
+        }
+        Ok(out)
     }
 
     pub fn envelope(&self, account: &str, folder: &str, uid: u32) -> Result<Option<Envelope>> {

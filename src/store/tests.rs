@@ -44,8 +44,11 @@ fn envelopes_round_trip_in_uid_order() {
         got.iter().map(|e| e.uid).collect::<Vec<_>>(),
         vec![2, 10, 300]
     );
-    assert_eq!(s.allocate_uid("acc", "INBOX").unwrap(), 301);
-    assert_eq!(s.allocate_uid("acc", "INBOX").unwrap(), 302);
+    let local = s.allocate_uid("acc", "INBOX").unwrap();
+    assert_eq!(local, LOCAL_UID_BASE);
+    s.put_envelopes("acc", "INBOX", &[env(local, "moved here")])
+        .unwrap();
+    assert_eq!(s.allocate_uid("acc", "INBOX").unwrap(), LOCAL_UID_BASE + 1);
     let f = s.recount("acc", "INBOX").unwrap().unwrap();
     assert_eq!((f.unread, f.total), (3, 3));
 }

@@ -1,4 +1,6 @@
 //! Shared fixtures for the integration tests.
 #![allow(dead_code)]
 
+pub mod corpus;
+pub mod dovecot;
 pub mod tmux;

@@ -1,0 +1,545 @@
+//! The IMAP account worker: one task owns the account's main connection (folders, sync, bodies,
+//! journal replay) and starts IDLE connections for the INBOX and the open folder. It writes the
+//! store, then tells the app what changed.
+
+pub mod conn;
+pub mod envelope;
+pub mod folders;
+pub mod idle;
+mod replay;
+pub mod sync;
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use self::conn::{Caps, Credentials, ImapError, ImapSession};
+use crate::app::{Command, Event};
+use crate::backend::secret;
+use crate::config::{AccountSettings, ServerSettings};
+use crate::mail::sanitize::sanitize;
+use crate::store::Store;
+
+const DEFAULT_POLL: u64 = 60;
+
+/// Credentials for a server: the password command runs once per worker, tokens on every connect.
+pub async fn credentials(
+    server: &ServerSettings,
+    cached: &mut Option<Credentials>,
+) -> Result<Credentials, String> {
+    let user = server.username.clone().unwrap_or_default();
+    if let Some(cmd) = &server.oauth2_token_command {
+        let token = secret::from_command(cmd, "oauth2_token_command").await?;
+        return Ok(Credentials::OAuth2 { user, token });
+    }
+    if let Some(c) = cached {
+        return Ok(c.clone());
+    }
+    let Some(cmd) = &server.password_command else {
+        return Err(format!(
+            "no password_command for {}; set one (e.g. \"pass show mail\")",
+            server.host
+        ));
+    };
+    let password = secret::from_command(cmd, "password_command").await?;
+    let c = Credentials::Password { user, password };
+    *cached = Some(c.clone());
+    Ok(c)
+}
+
+struct Worker {
+    name: String,
+    settings: AccountSettings,
+    server: ServerSettings,
+    store: Store,
+    events: UnboundedSender<Event>,
+    creds: Option<Credentials>,
+    conn: Option<(ImapSession, Caps)>,
+    selected: Option<String>,
+    open_folder: String,
+    queue: VecDeque<String>,
+    retry_at: Option<Instant>,
+    backoff: Duration,
+    next_poll: Instant,
+    idle_started: bool,
+    open_watch: watch::Sender<String>,
+    wake_tx: UnboundedSender<String>,
+    listed: bool,
+}
+
+/// Start the worker of an IMAP account.
+pub fn spawn(
+    settings: AccountSettings,
+    store: Store,
+    events: UnboundedSender<Event>,
+) -> Option<UnboundedSender<Command>> {
+    let server = settings.imap.clone()?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (wake_tx, wake_rx) = mpsc::unbounded_channel();
+    let (open_watch, _) = watch::channel("INBOX".to_string());
+    let w = Worker {
+        name: settings.name.clone(),
+        server,
+        settings,
+        store,
+        events,
+        creds: None,
+        conn: None,
+        selected: None,
+        open_folder: "INBOX".into(),
+        queue: VecDeque::new(),
+        retry_at: Some(Instant::now()),
+        backoff: Duration::from_secs(1),
+        next_poll: Instant::now(),
+        idle_started: false,
+        open_watch,
+        wake_tx,
+        listed: false,
+    };
+    tokio::spawn(w.run(rx, wake_rx));
+    Some(tx)
+}
+
+impl Worker {
+    fn send(&self, ev: Event) {
+        let _ = self.events.send(ev);
+    }
+
+    fn error(&self, text: String) {
+        self.send(Event::Error {
+            account: self.name.clone(),
+            text,
+        });
+    }
+
+    fn poll_interval(&self) -> Duration {
+        Duration::from_secs(self.settings.poll_interval.unwrap_or(DEFAULT_POLL).max(5))
+    }
+
+    fn enqueue_front(&mut self, folder: &str) {
+        self.queue.retain(|f| f != folder);
+        self.queue.push_front(folder.to_string());
+    }
+
+    fn enqueue_back(&mut self, folder: &str) {
+        if !self.queue.iter().any(|f| f == folder) {
+            self.queue.push_back(folder.to_string());
+        }
+    }
+
+    async fn run(
+        mut self,
+        mut rx: UnboundedReceiver<Command>,
+        mut wake_rx: UnboundedReceiver<String>,
+    ) {
+        loop {
+            while let Ok(cmd) = rx.try_recv() {
+                if !self.handle(cmd).await {
+                    return self.shutdown().await;
+                }
+            }
+            while let Ok(folder) = wake_rx.try_recv() {
+                self.enqueue_front(&folder);
+            }
+            if self.conn.is_none() && self.retry_at.is_some_and(|t| t <= Instant::now()) {
+                self.connect().await;
+            }
+            if self.conn.is_some() {
+                if Instant::now() >= self.next_poll {
+                    self.next_poll = Instant::now() + self.poll_interval();
+                    self.poll().await;
+                }
+                if let Some(folder) = self.queue.pop_front() {
+                    self.sync(&folder).await;
+                    continue;
+                }
+            }
+            let deadline = match (self.conn.is_some(), self.retry_at) {
+                (true, _) => self.next_poll,
+                (false, Some(t)) => t,
+                (false, None) => Instant::now() + Duration::from_secs(3600),
+            };
+            tokio::select! {
+                cmd = rx.recv() => match cmd {
+                    Some(cmd) => if !self.handle(cmd).await { return self.shutdown().await },
+                    None => return self.shutdown().await,
+                },
+                Some(folder) = wake_rx.recv() => self.enqueue_front(&folder),
+                _ = tokio::time::sleep_until(deadline) => {}
+            }
+        }
+    }
+
+    async fn shutdown(mut self) {
+        if let Some((mut s, _)) = self.conn.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(2), s.logout()).await;
+        }
+    }
+
+    /// Drop a broken connection and plan a reconnect with backoff and jitter.
+    fn lost(&mut self, e: &ImapError) {
+        tracing::warn!("{}: connection lost: {e}", self.name);
+        self.conn = None;
+        self.selected = None;
+        let jitter = Duration::from_millis(u64::from(std::process::id() % 500));
+        self.retry_at = Some(Instant::now() + self.backoff + jitter);
+        self.backoff = (self.backoff * 2).min(Duration::from_secs(60));
+        self.send(Event::Online {
+            account: self.name.clone(),
+            online: false,
+        });
+        self.error(format!("offline: {e}; retrying"));
+    }
+
+    async fn connect(&mut self) {
+        let creds = match credentials(&self.server, &mut self.creds).await {
+            Ok(c) => c,
+            Err(e) => {
+                self.retry_at = None;
+                self.error(e);
+                return;
+            }
+        };
+        match conn::connect(&self.server, &creds).await {
+            Ok((session, caps)) => {
+                self.conn = Some((session, caps.clone()));
+                self.backoff = Duration::from_secs(1);
+                self.retry_at = None;
+                self.send(Event::Online {
+                    account: self.name.clone(),
+                    online: true,
+                });
+                if !self.listed {
+                    self.list_folders().await;
+                }
+                let open = self.open_folder.clone();
+                self.enqueue_front(&open);
+                if open != "INBOX" {
+                    self.enqueue_front("INBOX");
+                }
+                let journal_pending = self
+                    .store
+                    .journal(Some(&self.name))
+                    .is_ok_and(|j| !j.is_empty());
+                if journal_pending {
+                    self.replay().await;
+                }
+                if caps.idle && !self.idle_started {
+                    self.idle_started = true;
+                    let inbox = watch::channel("INBOX".to_string());
+                    tokio::spawn(idle::run(
+                        self.server.clone(),
+                        creds.clone(),
+                        inbox.1,
+                        self.wake_tx.clone(),
+                    ));
+                    // keep the sender alive for the task's lifetime
+                    std::mem::forget(inbox.0);
+                    tokio::spawn(idle::run(
+                        self.server.clone(),
+                        creds,
+                        self.open_watch.subscribe(),
+                        self.wake_tx.clone(),
+                    ));
+                }
+            }
+            Err(e) => {
+                let permanent = matches!(
+                    e,
+                    ImapError::Auth { .. }
+                        | ImapError::NoStartTls { .. }
+                        | ImapError::Plaintext { .. }
+                ) || matches!(
+                    &e,
+                    ImapError::Net(
+                        crate::backend::net::NetError::Certificate { .. }
+                            | crate::backend::net::NetError::CaFile { .. }
+                    )
+                );
+                self.send(Event::Online {
+                    account: self.name.clone(),
+                    online: false,
+                });
+                self.error(e.to_string());
+                if permanent {
+                    // Retrying a wrong password or an untrusted certificate only repeats the error.
+                    self.retry_at = None;
+                    self.creds = None;
+                } else {
+                    let jitter = Duration::from_millis(u64::from(std::process::id() % 500));
+                    self.retry_at = Some(Instant::now() + self.backoff + jitter);
+                    self.backoff = (self.backoff * 2).min(Duration::from_secs(60));
+                }
+            }
+        }
+    }
+
+    async fn list_folders(&mut self) {
+        let Some((session, _)) = self.conn.as_mut() else {
+            return;
+        };
+        match folders::list(session, &self.name, &self.settings.folders).await {
+            Ok(list) => {
+                let old = self.store.folders(Some(&self.name)).unwrap_or_default();
+                for f in &old {
+                    if !list.iter().any(|n| n.path == f.path) {
+                        let _ = self.store.remove_folder(&self.name, &f.path);
+                    }
+                }
+                for mut f in list {
+                    if let Some(o) = old.iter().find(|o| o.path == f.path) {
+                        f.unread = o.unread;
+                        f.total = o.total;
+                    }
+                    let _ = self.store.put_folder(&f);
+                    if f.selectable {
+                        self.enqueue_back(&f.path);
+                    }
+                }
+                self.listed = true;
+                self.send(Event::FoldersChanged {
+                    account: self.name.clone(),
+                });
+            }
+            Err(e) if e.is_connection() => self.lost(&e),
+            Err(e) => self.error(format!("cannot list folders: {e}")),
+        }
+    }
+
+    /// Refresh counts of every folder by STATUS; queue the INBOX and open folder when IDLE is missing.
+    async fn poll(&mut self) {
+        let idle = self.conn.as_ref().is_some_and(|(_, c)| c.idle);
+        if !idle {
+            let open = self.open_folder.clone();
+            self.enqueue_back("INBOX");
+            self.enqueue_back(&open);
+        }
+        let folders = self.store.folders(Some(&self.name)).unwrap_or_default();
+        for mut f in folders.into_iter().filter(|f| f.selectable) {
+            if f.path == self.open_folder || f.path.eq_ignore_ascii_case("INBOX") {
+                continue;
+            }
+            let Some((session, _)) = self.conn.as_mut() else {
+                return;
+            };
+            match folders::status(session, &f.path).await {
+                Ok((unread, total)) => {
+                    let cached = self
+                        .store
+                        .uids(&self.name, &f.path)
+                        .map(|u| u.len())
+                        .unwrap_or(0) as u32;
+                    if (unread, total) != (f.unread, f.total) {
+                        f.unread = unread;
+                        f.total = total;
+                        let _ = self.store.put_folder(&f);
+                        self.send(Event::FolderChanged {
+                            account: self.name.clone(),
+                            folder: f.path.clone(),
+                        });
+                    }
+                    if cached != total {
+                        self.enqueue_back(&f.path);
+                    }
+                }
+                Err(e) if e.is_connection() => return self.lost(&e),
+                Err(_) => {}
+            }
+        }
+    }
+
+    async fn sync(&mut self, folder: &str) {
+        let Some((session, caps)) = self.conn.as_mut() else {
+            return;
+        };
+        let caps = caps.clone();
+        let events = self.events.clone();
+        let (account, f) = (self.name.clone(), folder.to_string());
+        let mut last = Instant::now();
+        let mut on_batch = move |done: usize, total: usize| {
+            if done == total || last.elapsed() > Duration::from_millis(150) {
+                last = Instant::now();
+                let _ = events.send(Event::FolderChanged {
+                    account: account.clone(),
+                    folder: f.clone(),
+                });
+                if done < total {
+                    let _ = events.send(Event::Status {
+                        account: account.clone(),
+                        text: format!("{f}: {done}/{total} headers"),
+                    });
+                }
+            }
+        };
+        let r = sync::sync_folder(
+            session,
+            &caps,
+            &self.store,
+            &self.name,
+            folder,
+            &mut on_batch,
+        )
+        .await;
+        self.selected = Some(folder.to_string());
+        match r {
+            Ok(report) => {
+                if report.new + report.changed + report.removed > 0 || report.refetched {
+                    self.send(Event::FolderChanged {
+                        account: self.name.clone(),
+                        folder: folder.to_string(),
+                    });
+                }
+                if self.settings.offline_bodies {
+                    if let Some((session, _)) = self.conn.as_mut() {
+                        if let Err(e) =
+                            sync::fetch_missing_bodies(session, &self.store, &self.name, folder)
+                                .await
+                        {
+                            if e.is_connection() {
+                                return self.lost(&e);
+                            }
+                        }
+                    }
+                }
+                if !report.arrived_unseen.is_empty() {
+                    self.notify(folder, &report.arrived_unseen);
+                }
+            }
+            Err(e) if e.is_connection() => self.lost(&e),
+            Err(e) => self.error(format!("cannot sync {folder}: {e}")),
+        }
+    }
+
+    fn notify(&self, folder: &str, arrived: &[crate::mail::Envelope]) {
+        let Some(first) = arrived.iter().max_by_key(|e| e.date) else {
+            return;
+        };
+        let from = sanitize(first.sender());
+        let subject = sanitize(&first.subject);
+        if let Some(cmd) = &self.settings.new_mail_command {
+            let mut c = tokio::process::Command::new("sh");
+            c.arg("-c")
+                .arg(cmd)
+                .env("TMAIL_ACCOUNT", &self.name)
+                .env("TMAIL_FOLDER", folder)
+                .env("TMAIL_FROM", &from)
+                .env("TMAIL_SUBJECT", &subject)
+                .env("TMAIL_COUNT", arrived.len().to_string())
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+            if let Err(e) = c.spawn() {
+                self.error(format!("new_mail_command: {e}"));
+            }
+        }
+        self.send(Event::NewMail {
+            account: self.name.clone(),
+            folder: folder.to_string(),
+            count: arrived.len(),
+            from,
+            subject,
+            bell: self.settings.bell,
+        });
+    }
+
+    async fn select(&mut self, folder: &str) -> Result<(), ImapError> {
+        if self.selected.as_deref() == Some(folder) {
+            return Ok(());
+        }
+        let Some((session, _)) = self.conn.as_mut() else {
+            return Err(ImapError::Protocol("offline".into()));
+        };
+        conn::timed("SELECT", session.select(folder)).await?;
+        self.selected = Some(folder.to_string());
+        Ok(())
+    }
+
+    /// Returns false on Shutdown.
+    async fn handle(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Shutdown => return false,
+            Command::FetchBody {
+                account,
+                folder,
+                uid,
+            } => {
+                if self.conn.is_none() {
+                    self.send(Event::BodyFailed {
+                        account,
+                        folder,
+                        uid,
+                        error: "offline: this message is not cached yet".into(),
+                    });
+                    return true;
+                }
+                let r = match self.select(&folder).await {
+                    Ok(()) => match self.conn.as_mut() {
+                        Some((session, _)) => sync::fetch_body(session, uid).await,
+                        None => Err(ImapError::Protocol("offline".into())),
+                    },
+                    Err(e) => Err(e),
+                };
+                match r {
+                    Ok(Some(raw)) => {
+                        let ev = match self.store.put_body(&account, &folder, uid, &raw) {
+                            Ok(()) => Event::BodyReady {
+                                account,
+                                folder,
+                                uid,
+                            },
+                            Err(e) => Event::BodyFailed {
+                                account,
+                                folder,
+                                uid,
+                                error: e.to_string(),
+                            },
+                        };
+                        self.send(ev);
+                    }
+                    Ok(None) => self.send(Event::BodyFailed {
+                        account,
+                        folder,
+                        uid,
+                        error: "the server no longer has this message".into(),
+                    }),
+                    Err(e) => {
+                        self.send(Event::BodyFailed {
+                            account,
+                            folder,
+                            uid,
+                            error: e.to_string(),
+                        });
+                        if e.is_connection() {
+                            self.lost(&e);
+                        }
+                    }
+                }
+            }
+            Command::FolderOpened { folder, .. } => {
+                self.open_folder = folder.clone();
+                let _ = self.open_watch.send(folder.clone());
+                self.enqueue_front(&folder);
+            }
+            Command::SyncFolder { folder, .. } => self.enqueue_front(&folder),
+            Command::SyncAll { .. } => {
+                if self.conn.is_none() {
+                    self.retry_at = Some(Instant::now());
+                    self.backoff = Duration::from_secs(1);
+                }
+                self.listed = false;
+                if self.conn.is_some() {
+                    self.list_folders().await;
+                }
+            }
+            Command::ReplayJournal { .. } => {
+                if self.conn.is_some() {
+                    self.replay().await;
+                }
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,282 @@
+//! Bringing one folder of the store up to date with the server: new messages newest first in
+//! batches, flag changes (CONDSTORE CHANGEDSINCE, else a full FLAGS diff), expunges (QRESYNC
+//! VANISHED, else UID SEARCH), and a full refetch when UIDVALIDITY changed.
+
+use std::collections::HashSet;
+
+use async_imap::imap_proto::Response;
+use async_imap::types::UnsolicitedResponse;
+use futures::TryStreamExt;
+
+use super::conn::{timed, Caps, ImapError, ImapSession};
+use super::envelope::{flags_of, from_fetch, uid_sets, ENVELOPE_QUERY};
+use crate::mail::Envelope;
+use crate::store::{FolderState, JournalOp, Store};
+
+/// The first batch is small so the top of the list fills at once; the rest stream in large ones.
+const FIRST_BATCH: usize = 200;
+const BATCH: usize = 2000;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub folder: String,
+    pub new: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub total: usize,
+    /// Unseen messages that arrived since the previous sync (for notifications).
+    pub arrived_unseen: Vec<Envelope>,
+    pub refetched: bool,
+}
+
+/// UIDs of a folder that pending journal entries refer to: the server's view must not overwrite them.
+fn protected_uids(store: &Store, account: &str, folder: &str) -> HashSet<u32> {
+    let mut out = HashSet::new();
+    for e in store.journal(Some(account)).unwrap_or_default() {
+        match e.op {
+            JournalOp::SetFlags { folder: f, uid, .. } if f == folder => {
+                out.insert(uid);
+            }
+            JournalOp::Move { to, local_uid, .. } | JournalOp::Copy { to, local_uid, .. }
+                if to == folder =>
+            {
+                out.insert(local_uid);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+async fn search_uids(session: &mut ImapSession, query: &str) -> Result<Vec<u32>, ImapError> {
+    let set = timed("UID SEARCH", session.uid_search(query)).await?;
+    let mut v: Vec<u32> = set.into_iter().collect();
+    v.sort_unstable();
+    Ok(v)
+}
+
+/// Fetch envelopes of `uids` (any order) newest first, writing each batch; `on_batch(done, total)`.
+pub async fn fetch_envelopes(
+    session: &mut ImapSession,
+    store: &Store,
+    account: &str,
+    folder: &str,
+    uids: &[u32],
+    on_batch: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Vec<Envelope>, ImapError> {
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    let mut all = Vec::with_capacity(sorted.len());
+    let mut start = 0;
+    while start < sorted.len() {
+        let size = if start == 0 { FIRST_BATCH } else { BATCH };
+        let chunk = &sorted[start..(start + size).min(sorted.len())];
+        start += chunk.len();
+        let mut batch = Vec::with_capacity(chunk.len());
+        for set in uid_sets(chunk, chunk.len()) {
+            let stream = timed("UID FETCH", session.uid_fetch(&set, ENVELOPE_QUERY)).await?;
+            let fetched: Vec<_> = timed("UID FETCH", stream.try_collect::<Vec<_>>()).await?;
+            batch.extend(fetched.iter().filter_map(from_fetch));
+        }
+        store.put_envelopes(account, folder, &batch)?;
+        all.extend(batch);
+        on_batch(start, sorted.len());
+    }
+    Ok(all)
+}
+
+/// Sync one folder. The session is left with the folder selected.
+pub async fn sync_folder(
+    session: &mut ImapSession,
+    caps: &Caps,
+    store: &Store,
+    account: &str,
+    folder: &str,
+    on_batch: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<SyncReport, ImapError> {
+    let mut report = SyncReport {
+        folder: folder.to_string(),
+        ..Default::default()
+    };
+    // Drop stale unsolicited responses from earlier commands.
+    while session.unsolicited_responses.try_recv().is_ok() {}
+    let mbox = if caps.condstore {
+        timed("SELECT", session.select_condstore(folder)).await?
+    } else {
+        timed("SELECT", session.select(folder)).await?
+    };
+    let uidvalidity = mbox.uid_validity.unwrap_or(0);
+    let mut state = store.folder_state(account, folder)?;
+    if state.uidvalidity != 0 && state.uidvalidity != uidvalidity {
+        tracing::info!(
+            "{account}/{folder}: UIDVALIDITY changed ({} -> {uidvalidity}); refetching",
+            state.uidvalidity
+        );
+        store.clear_folder_messages(account, folder)?;
+        state = FolderState::default();
+        report.refetched = true;
+    }
+    let protected = protected_uids(store, account, folder);
+    let local: Vec<u32> = store
+        .uids(account, folder)?
+        .into_iter()
+        .filter(|u| !protected.contains(u))
+        .collect();
+    let local_set: HashSet<u32> = local.iter().copied().collect();
+    let server_next = mbox.uid_next.unwrap_or(0);
+
+    // 1. New messages.
+    let first = state.uidnext == 0 || local.is_empty();
+    let mut server_all: Option<Vec<u32>> = None;
+    let new: Vec<u32> = if first {
+        let all = if mbox.exists == 0 {
+            Vec::new()
+        } else {
+            search_uids(session, "ALL").await?
+        };
+        let new = all
+            .iter()
+            .copied()
+            .filter(|u| !local_set.contains(u))
+            .collect();
+        server_all = Some(all);
+        new
+    } else if server_next > state.uidnext || server_next == 0 {
+        search_uids(session, &format!("UID {}:*", state.uidnext.max(1)))
+            .await?
+            .into_iter()
+            .filter(|u| *u >= state.uidnext && !local_set.contains(u))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !new.is_empty() {
+        let envs = fetch_envelopes(session, store, account, folder, &new, on_batch).await?;
+        report.new = envs.len();
+        if !first {
+            report.arrived_unseen = envs.into_iter().filter(|e| !e.flags.seen()).collect();
+        }
+    }
+
+    // 2. Flag changes of messages we had, and 3. expunges.
+    let known_max = local.iter().copied().max().unwrap_or(0);
+    let modseq_same = caps.condstore
+        && state.highestmodseq > 0
+        && mbox.highest_modseq == Some(state.highestmodseq);
+    let mut vanished: Vec<u32> = Vec::new();
+    if known_max > 0 && !modseq_same {
+        let incremental = caps.condstore && state.highestmodseq > 0;
+        let query = if incremental {
+            format!(
+                "(UID FLAGS) (CHANGEDSINCE {}{})",
+                state.highestmodseq,
+                if caps.qresync { " VANISHED" } else { "" }
+            )
+        } else {
+            "(UID FLAGS)".to_string()
+        };
+        let stream = timed(
+            "UID FETCH FLAGS",
+            session.uid_fetch(format!("1:{known_max}"), &query),
+        )
+        .await?;
+        let fetched: Vec<_> = timed("UID FETCH FLAGS", stream.try_collect::<Vec<_>>()).await?;
+        for f in &fetched {
+            let Some(uid) = f.uid else { continue };
+            if !local_set.contains(&uid) {
+                continue;
+            }
+            let flags = flags_of(f.flags());
+            if let Some(old) = store.envelope(account, folder, uid)? {
+                if old.flags != flags {
+                    store.set_flags(account, folder, uid, flags)?;
+                    report.changed += 1;
+                }
+            }
+        }
+        while let Ok(u) = session.unsolicited_responses.try_recv() {
+            if let UnsolicitedResponse::Other(data) = u {
+                if let Response::Vanished { uids, .. } = data.parsed() {
+                    for r in uids {
+                        vanished.extend(r.clone().filter(|u| local_set.contains(u)));
+                    }
+                }
+            }
+        }
+    }
+    let expected = local.len() + report.new;
+    let qresync_done = caps.qresync && state.highestmodseq > 0;
+    if qresync_done {
+        for uid in &vanished {
+            store.remove_message(account, folder, *uid)?;
+        }
+        report.removed = vanished.len();
+    } else if expected != mbox.exists as usize {
+        let all = match server_all {
+            Some(a) => a,
+            None => search_uids(session, "ALL").await?,
+        };
+        let on_server: HashSet<u32> = all.into_iter().collect();
+        for uid in local.iter().filter(|u| !on_server.contains(u)) {
+            store.remove_message(account, folder, *uid)?;
+            report.removed += 1;
+        }
+    }
+
+    store.set_folder_state(
+        account,
+        folder,
+        &FolderState {
+            uidvalidity,
+            uidnext: server_next,
+            highestmodseq: mbox.highest_modseq.unwrap_or(0),
+        },
+    )?;
+    store.recount(account, folder)?;
+    report.total = store.uids(account, folder)?.len();
+    Ok(report)
+}
+
+/// Download bodies not cached yet (for `offline_bodies` and `tmail sync --bodies`).
+pub async fn fetch_missing_bodies(
+    session: &mut ImapSession,
+    store: &Store,
+    account: &str,
+    folder: &str,
+) -> Result<usize, ImapError> {
+    let missing: Vec<u32> = store
+        .uids(account, folder)?
+        .into_iter()
+        .filter(|u| !store.has_body(account, folder, *u).unwrap_or(true))
+        .collect();
+    let mut n = 0;
+    for set in uid_sets(&missing, 100) {
+        let stream = timed(
+            "UID FETCH BODY",
+            session.uid_fetch(&set, "(UID BODY.PEEK[])"),
+        )
+        .await?;
+        let fetched: Vec<_> = timed("UID FETCH BODY", stream.try_collect::<Vec<_>>()).await?;
+        for f in &fetched {
+            if let (Some(uid), Some(body)) = (f.uid, f.body()) {
+                store.put_body(account, folder, uid, body)?;
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Fetch one body (the folder must be selected).
+pub async fn fetch_body(session: &mut ImapSession, uid: u32) -> Result<Option<Vec<u8>>, ImapError> {
+    let stream = timed(
+        "UID FETCH BODY",
+        session.uid_fetch(uid.to_string(), "(UID BODY.PEEK[])"),
+    )
+    .await?;
+    let fetched: Vec<_> = timed("UID FETCH BODY", stream.try_collect::<Vec<_>>()).await?;
+    Ok(fetched
+        .iter()
+        .find(|f| f.uid == Some(uid))
+        .and_then(|f| f.body().map(|b| b.to_vec())))
+}

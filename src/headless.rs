@@ -1,0 +1,245 @@
+//! Headless commands for scripts and cron: `tmail sync` (one full sync, progress on stderr, a
+//! summary on stdout) and `tmail list` (envelopes from the store, as text or JSON Lines).
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::TimeZone;
+
+use crate::backend::imap::{self, conn, folders, sync};
+use crate::config::{AccountSettings, Settings};
+use crate::mail::Flags;
+use crate::store::Store;
+
+fn pick<'a>(
+    settings: &'a Settings,
+    account: Option<&str>,
+) -> Result<Vec<&'a AccountSettings>, String> {
+    match account {
+        Some(name) => match settings.accounts.iter().find(|a| a.name == name) {
+            Some(a) => Ok(vec![a]),
+            None => Err(format!(
+                "no account named \"{name}\" (have: {})",
+                settings
+                    .accounts
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
+        None => Ok(settings.accounts.iter().collect()),
+    }
+}
+
+/// `tmail sync`: returns the exit code.
+pub fn sync(settings: &Settings, store_dir: &Path, account: Option<&str>, bodies: bool) -> i32 {
+    let accounts = match pick(settings, account) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("tmail sync: {e}");
+            return 2;
+        }
+    };
+    let store = match Store::open(store_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("tmail sync: {e}");
+            return 1;
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tmail sync: {e}");
+            return 1;
+        }
+    };
+    let mut failed = false;
+    for a in accounts {
+        let started = Instant::now();
+        match rt.block_on(sync_account(a, &store, bodies)) {
+            Ok(s) => println!(
+                "{}: {} folders, {} messages ({} new, {} changed, {} removed{}) in {:.2} s",
+                a.name,
+                s.folders,
+                s.total,
+                s.new,
+                s.changed,
+                s.removed,
+                if bodies {
+                    format!(", {} bodies", s.bodies)
+                } else {
+                    String::new()
+                },
+                started.elapsed().as_secs_f64()
+            ),
+            Err(e) => {
+                eprintln!("tmail sync: {}: {e}", a.name);
+                failed = true;
+            }
+        }
+    }
+    if let Err(e) = store.flush() {
+        eprintln!("tmail sync: {e}");
+        failed = true;
+    }
+    i32::from(failed)
+}
+
+#[derive(Default)]
+struct Summary {
+    folders: usize,
+    total: usize,
+    new: usize,
+    changed: usize,
+    removed: usize,
+    bodies: usize,
+}
+
+async fn sync_account(a: &AccountSettings, store: &Store, bodies: bool) -> Result<Summary, String> {
+    let Some(server) = &a.imap else {
+        return Err("only IMAP accounts can be synced by this build".into());
+    };
+    let creds = imap::credentials(server, &mut None).await?;
+    let (mut session, caps) = conn::connect(server, &creds)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut list = folders::list(&mut session, &a.name, &a.folders)
+        .await
+        .map_err(|e| e.to_string())?;
+    for f in store.folders(Some(&a.name)).map_err(|e| e.to_string())? {
+        if !list.iter().any(|n| n.path == f.path) {
+            store
+                .remove_folder(&a.name, &f.path)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    list.sort_by_key(|f| !f.path.eq_ignore_ascii_case("INBOX"));
+    let mut sum = Summary::default();
+    for f in &list {
+        store.put_folder(f).map_err(|e| e.to_string())?;
+    }
+    for f in list.iter().filter(|f| f.selectable) {
+        let name = format!("{}/{}", a.name, f.path);
+        let mut progress = |done: usize, total: usize| {
+            eprint!("\r{name}: {done}/{total} headers");
+            let _ = std::io::stderr().flush();
+        };
+        let r = sync::sync_folder(&mut session, &caps, store, &a.name, &f.path, &mut progress)
+            .await
+            .map_err(|e| format!("{}: {e}", f.path))?;
+        if r.new > 0 {
+            eprintln!();
+        }
+        eprintln!(
+            "{name}: {} messages ({} new, {} changed, {} removed)",
+            r.total, r.new, r.changed, r.removed
+        );
+        sum.folders += 1;
+        sum.total += r.total;
+        sum.new += r.new;
+        sum.changed += r.changed;
+        sum.removed += r.removed;
+        if bodies || a.offline_bodies {
+            sum.bodies += sync::fetch_missing_bodies(&mut session, store, &a.name, &f.path)
+                .await
+                .map_err(|e| format!("{}: {e}", f.path))?;
+        }
+    }
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), session.logout()).await;
+    Ok(sum)
+}
+
+fn flag_names(f: Flags) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    for (bit, name) in [
+        (Flags::SEEN, "seen"),
+        (Flags::FLAGGED, "flagged"),
+        (Flags::ANSWERED, "answered"),
+        (Flags::DELETED, "deleted"),
+        (Flags::DRAFT, "draft"),
+    ] {
+        if f.has(bit) {
+            v.push(name);
+        }
+    }
+    v
+}
+
+/// `tmail list`: returns the exit code.
+pub fn list(
+    settings: &Settings,
+    store_dir: &Path,
+    account: Option<&str>,
+    folder: &str,
+    limit: Option<usize>,
+    json: bool,
+) -> i32 {
+    let accounts = match pick(settings, account) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("tmail list: {e}");
+            return 2;
+        }
+    };
+    let store = match Store::open(store_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("tmail list: {e}");
+            return 1;
+        }
+    };
+    let out = std::io::stdout();
+    let mut out = out.lock();
+    for a in accounts {
+        let mut envs = match store.envelopes(&a.name, folder) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("tmail list: {e}");
+                return 1;
+            }
+        };
+        envs.sort_by(|x, y| y.date.cmp(&x.date).then(y.uid.cmp(&x.uid)));
+        for e in envs.iter().take(limit.unwrap_or(usize::MAX)) {
+            let date = chrono::Utc
+                .timestamp_opt(e.date, 0)
+                .single()
+                .map(|d| d.to_rfc3339())
+                .unwrap_or_default();
+            let line = if json {
+                serde_json::json!({
+                    "account": a.name,
+                    "folder": folder,
+                    "uid": e.uid,
+                    "date": date,
+                    "from": e.from.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "),
+                    "to": e.to.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "),
+                    "subject": e.subject,
+                    "flags": flag_names(e.flags),
+                    "size": e.size,
+                    "message_id": e.message_id,
+                })
+                .to_string()
+            } else {
+                let s = crate::mail::sanitize::sanitize;
+                format!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    e.uid,
+                    date,
+                    s(e.sender()),
+                    s(&e.subject),
+                    flag_names(e.flags).join(",")
+                )
+            };
+            if writeln!(out, "{line}").is_err() {
+                return 0; // a closed pipe (| head) is not an error
+            }
+        }
+    }
+    0
+}

@@ -1,0 +1,469 @@
+//! The IMAP read path against a real Dovecot: login and TLS errors, folders with roles, first and
+//! incremental sync (with and without CONDSTORE/QRESYNC), UIDVALIDITY change, bodies, IDLE push.
+
+mod support;
+
+use std::time::Duration;
+
+use support::dovecot::{dovecot, User};
+use tmail::backend::imap::conn::{self, Caps, Credentials, ImapError};
+use tmail::backend::imap::{folders, sync};
+use tmail::backend::secret::Secret;
+use tmail::config::{FolderRoles, Security, ServerSettings};
+use tmail::mail::Role;
+use tmail::store::Store;
+
+fn server(security: Security) -> ServerSettings {
+    let d = dovecot();
+    ServerSettings {
+        host: "127.0.0.1".into(),
+        port: Some(if security == Security::Tls {
+            d.imaps_port()
+        } else {
+            d.imap_port()
+        }),
+        security,
+        username: None,
+        password_command: None,
+        oauth2_token_command: None,
+        ca_file: Some(d.ca_file().to_path_buf()),
+        allow_plaintext: false,
+    }
+}
+
+fn creds(u: &User) -> Credentials {
+    Credentials::Password {
+        user: u.name.clone(),
+        password: Secret::new(u.password.clone()),
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn session(u: &User) -> (conn::ImapSession, Caps) {
+    conn::connect(&server(Security::Tls), &creds(u))
+        .await
+        .expect("login")
+}
+
+async fn sync_inbox(
+    s: &mut conn::ImapSession,
+    caps: &Caps,
+    store: &Store,
+    u: &User,
+) -> sync::SyncReport {
+    sync::sync_folder(s, caps, store, &u.name, "INBOX", &mut |_, _| {})
+        .await
+        .expect("sync")
+}
+
+#[test]
+fn logins_over_tls_starttls_and_loopback_plain() {
+    let u = dovecot().new_user("login");
+    rt().block_on(async {
+        for sec in [Security::Tls, Security::Starttls, Security::Plain] {
+            let (mut s, caps) = conn::connect(&server(sec), &creds(&u))
+                .await
+                .unwrap_or_else(|e| panic!("{sec:?}: {e}"));
+            assert!(
+                caps.idle && caps.condstore && caps.qresync && caps.move_,
+                "{caps:?}"
+            );
+            s.logout().await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn wrong_password_is_a_clear_error() {
+    let u = dovecot().new_user("badpass");
+    let bad = Credentials::Password {
+        user: u.name.clone(),
+        password: Secret::new("wrong".into()),
+    };
+    let e = rt()
+        .block_on(conn::connect(&server(Security::Tls), &bad))
+        .expect_err("must fail");
+    assert!(matches!(e, ImapError::Auth { .. }), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains(&u.name) && msg.contains("127.0.0.1") && !msg.contains("wrong"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn untrusted_certificate_names_host_and_reason() {
+    let u = dovecot().new_user("cert");
+    for sec in [Security::Tls, Security::Starttls] {
+        let mut s = server(sec);
+        s.ca_file = Some(dovecot().untrusted_ca_file().to_path_buf());
+        let e = rt()
+            .block_on(conn::connect(&s, &creds(&u)))
+            .expect_err("must fail");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("127.0.0.1")
+                && msg.contains("not trusted")
+                && msg.contains("unknown authority"),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn plaintext_to_a_remote_host_is_refused_before_connecting() {
+    let mut s = server(Security::Plain);
+    s.host = "mail.example.invalid".into();
+    let u = User {
+        name: "x".into(),
+        password: "y".into(),
+        email: "x@y".into(),
+    };
+    let e = rt()
+        .block_on(conn::connect(&s, &creds(&u)))
+        .expect_err("must fail");
+    assert!(matches!(e, ImapError::Plaintext { .. }), "{e}");
+}
+
+#[test]
+fn folders_have_hierarchy_and_roles() {
+    let d = dovecot();
+    let u = d.new_user("folders");
+    d.doveadm(&["mailbox", "create", "-u", &u.name, "Projects/tmail/Design"]);
+    let list = rt().block_on(async {
+        let (mut s, _) = session(&u).await;
+        folders::list(&mut s, &u.name, &FolderRoles::default())
+            .await
+            .unwrap()
+    });
+    let role = |r| {
+        list.iter()
+            .find(|f| f.role == Some(r))
+            .map(|f| f.path.clone())
+    };
+    assert_eq!(role(Role::Inbox).as_deref(), Some("INBOX"));
+    assert_eq!(role(Role::Sent).as_deref(), Some("Sent"));
+    assert_eq!(role(Role::Trash).as_deref(), Some("Trash"));
+    assert_eq!(role(Role::Drafts).as_deref(), Some("Drafts"));
+    assert_eq!(role(Role::Junk).as_deref(), Some("Junk"));
+    assert_eq!(role(Role::Archive).as_deref(), Some("Archive"));
+    let design = list
+        .iter()
+        .find(|f| f.path.ends_with("Design"))
+        .expect("nested folder");
+    assert_eq!(design.delimiter, Some('/'));
+    assert_eq!(design.depth(), 2);
+    // an override wins over SPECIAL-USE
+    let over = FolderRoles {
+        archive: Some("Projects".into()),
+        ..Default::default()
+    };
+    let list = rt().block_on(async {
+        let (mut s, _) = session(&u).await;
+        folders::list(&mut s, &u.name, &over).await.unwrap()
+    });
+    assert_eq!(
+        list.iter()
+            .find(|f| f.role == Some(Role::Archive))
+            .unwrap()
+            .path,
+        "Projects"
+    );
+}
+
+#[test]
+fn first_sync_of_2000_varied_messages() {
+    let d = dovecot();
+    let u = d.new_user("big");
+    d.append_many(&u, "INBOX", &support::corpus::messages(2000));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut batches = Vec::new();
+    let mut first_batch_uids: Vec<u32> = Vec::new();
+    let report = rt().block_on(async {
+        let (mut s, caps) = session(&u).await;
+        let mut on_batch = |done: usize, total: usize| {
+            if batches.is_empty() {
+                first_batch_uids = store.uids(&u.name, "INBOX").unwrap();
+            }
+            batches.push((done, total));
+        };
+        sync::sync_folder(&mut s, &caps, &store, &u.name, "INBOX", &mut on_batch)
+            .await
+            .unwrap()
+    });
+    assert_eq!(report.new, 2000);
+    assert_eq!(report.total, 2000);
+    assert!(
+        batches.len() >= 2 && batches[0].0 < 2000,
+        "streamed in batches: {batches:?}"
+    );
+    let envs = store.envelopes(&u.name, "INBOX").unwrap();
+    assert_eq!(envs.len(), 2000);
+    // the first batch written holds the newest (highest) UIDs, so the top of the list fills first
+    let all_uids: Vec<u32> = envs.iter().map(|e| e.uid).collect();
+    assert_eq!(first_batch_uids.len(), batches[0].0);
+    assert_eq!(
+        first_batch_uids[..],
+        all_uids[all_uids.len() - batches[0].0..]
+    );
+    let by_subject = |s: &str| {
+        envs.iter()
+            .find(|e| e.subject == s)
+            .unwrap_or_else(|| panic!("no {s}"))
+    };
+    assert!(by_subject("#3 attachment").has_attachments);
+    assert!(!by_subject("#0 plain").has_attachments);
+    assert_eq!(
+        by_subject("#4 encodé ✓").from[0].email,
+        "sender4@example.test"
+    );
+    assert!(
+        envs.iter().any(|e| e.subject == "#7 malformed"),
+        "malformed messages still list"
+    );
+    let reply = by_subject("#15 Re: thread");
+    assert_eq!(reply.in_reply_to.as_deref(), Some("msg8@example.test"));
+}
+
+#[test]
+fn incremental_sync_sees_adds_flags_and_expunges_with_and_without_condstore() {
+    for use_condstore in [true, false] {
+        let d = dovecot();
+        let u = d.new_user(if use_condstore {
+            "incr-cs"
+        } else {
+            "incr-plain"
+        });
+        d.append_many(&u, "INBOX", &support::corpus::messages(50));
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        rt().block_on(async {
+            let (mut s, mut caps) = session(&u).await;
+            if !use_condstore {
+                caps.condstore = false;
+                caps.qresync = false;
+            }
+            assert_eq!(sync_inbox(&mut s, &caps, &store, &u).await.new, 50);
+            // nothing changed: nothing to do
+            let r = sync_inbox(&mut s, &caps, &store, &u).await;
+            assert_eq!((r.new, r.changed, r.removed), (0, 0, 0));
+
+            // another client adds, flags and expunges
+            d.deliver(&u, &support::corpus::message(5000));
+            d.doveadm(&[
+                "flags",
+                "add",
+                "-u",
+                &u.name,
+                "\\Flagged",
+                "mailbox",
+                "INBOX",
+                "subject",
+                "#1 html",
+            ]);
+            d.doveadm(&[
+                "flags",
+                "add",
+                "-u",
+                &u.name,
+                "\\Seen",
+                "mailbox",
+                "INBOX",
+                "subject",
+                "#2 alternative",
+            ]);
+            d.doveadm(&[
+                "expunge",
+                "-u",
+                &u.name,
+                "mailbox",
+                "INBOX",
+                "subject",
+                "#3 attachment",
+            ]);
+            let r = sync_inbox(&mut s, &caps, &store, &u).await;
+            assert_eq!(
+                (r.new, r.changed, r.removed),
+                (1, 2, 1),
+                "condstore={use_condstore}"
+            );
+            let envs = store.envelopes(&u.name, "INBOX").unwrap();
+            assert_eq!(envs.len(), 50);
+            assert!(envs.iter().any(|e| e.subject.starts_with("#5000")));
+            assert!(!envs.iter().any(|e| e.subject == "#3 attachment"));
+            assert!(envs
+                .iter()
+                .find(|e| e.subject == "#1 html")
+                .unwrap()
+                .flags
+                .flagged());
+            assert!(envs
+                .iter()
+                .find(|e| e.subject == "#2 alternative")
+                .unwrap()
+                .flags
+                .seen());
+            let f = store.folder(&u.name, "INBOX").unwrap();
+            assert!(f.is_none() || f.unwrap().total == 50);
+        });
+    }
+}
+
+#[test]
+fn uidvalidity_change_drops_and_refetches_the_cache() {
+    let d = dovecot();
+    let u = d.new_user("uidvalidity");
+    d.append_many(&u, "INBOX", &support::corpus::messages(10));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    rt().block_on(async {
+        let (mut s, caps) = session(&u).await;
+        sync_inbox(&mut s, &caps, &store, &u).await;
+        let before = store.folder_state(&u.name, "INBOX").unwrap().uidvalidity;
+        s.logout().await.unwrap();
+        d.doveadm(&[
+            "mailbox",
+            "update",
+            "-u",
+            &u.name,
+            "--uid-validity",
+            &(before + 7).to_string(),
+            "INBOX",
+        ]);
+        let (mut s, caps) = session(&u).await;
+        let r = sync_inbox(&mut s, &caps, &store, &u).await;
+        assert!(r.refetched);
+        assert_eq!(r.total, 10);
+        assert_eq!(
+            store.folder_state(&u.name, "INBOX").unwrap().uidvalidity,
+            before + 7
+        );
+    });
+}
+
+#[test]
+fn bodies_on_demand_and_malformed_messages_open() {
+    let d = dovecot();
+    let u = d.new_user("bodies");
+    d.append_many(&u, "INBOX", &support::corpus::messages(16));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    rt().block_on(async {
+        let (mut s, caps) = session(&u).await;
+        sync_inbox(&mut s, &caps, &store, &u).await;
+        for e in store.envelopes(&u.name, "INBOX").unwrap() {
+            let raw = sync::fetch_body(&mut s, e.uid)
+                .await
+                .unwrap()
+                .expect("body");
+            let r = tmail::mail::render::render(&raw, 80);
+            assert!(r.lines.len() > 3, "{}: {:?}", e.subject, r.lines);
+            if e.subject == "#7 malformed" {
+                assert!(
+                    r.lines.iter().any(|l| l.text.contains("broken body 7")),
+                    "{:?}",
+                    r.lines
+                );
+            }
+        }
+        // BODY.PEEK leaves \Seen alone
+        let n = d.doveadm(&["search", "-u", &u.name, "mailbox", "INBOX", "SEEN"]);
+        assert!(n.trim().is_empty(), "{n}");
+        assert_eq!(
+            sync::fetch_missing_bodies(&mut s, &store, &u.name, "INBOX")
+                .await
+                .unwrap(),
+            16
+        );
+        assert_eq!(
+            sync::fetch_missing_bodies(&mut s, &store, &u.name, "INBOX")
+                .await
+                .unwrap(),
+            0
+        );
+    });
+}
+
+#[test]
+fn worker_pushes_new_mail_into_the_app_by_idle() {
+    use tmail::app::{Action, App, AppSetup, Event};
+    let d = dovecot();
+    let u = d.new_user("idle");
+    d.deliver(&u, &support::corpus::message(0));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut account: tmail::config::AccountSettings = toml::from_str(&format!(
+        "name = \"{n}\"\nemail = \"{n}@example.test\"\n[imap]\nhost = \"127.0.0.1\"\nport = {p}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{pw}'\"\nca_file = \"{ca}\"\n",
+        n = u.name,
+        p = d.imaps_port(),
+        pw = u.password,
+        ca = d.ca_file().display()
+    ))
+    .unwrap();
+    account.poll_interval = Some(3600);
+    rt().block_on(async {
+        let (ev_tx, mut ev_rx) = tokio::sync::mpsc::unbounded_channel();
+        let worker = tmail::backend::imap::spawn(account, store.clone(), ev_tx).unwrap();
+        let (mut app, cmds) = App::new(AppSetup {
+            store: store.clone(),
+            accounts: vec![u.name.clone()],
+            default_account: None,
+            ui: Default::default(),
+            keymap: tmail::input::Keymap::defaults(),
+            theme: tmail::ui::theme::Theme::fallback(false),
+            theme_dir: None,
+            no_color: false,
+            size: (120, 40),
+        });
+        for c in cmds {
+            let _ = worker.send(c);
+        }
+        let wait_for = |app: &App, s: &str| app.list.envelopes.iter().any(|e| e.subject == s);
+        let mut delivered = false;
+        let mut notified = false;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let ev = tokio::time::timeout_at(deadline, ev_rx.recv())
+                .await
+                .expect("timed out waiting for events")
+                .unwrap();
+            let folders_changed = matches!(ev, Event::FoldersChanged { .. });
+            notified |=
+                delivered && matches!(&ev, Event::NewMail { subject, .. } if subject == "#1 html");
+            for c in app.update(Action::Worker(ev)) {
+                let _ = worker.send(c);
+            }
+            if folders_changed && app.list.folder.is_empty() {
+                for c in app.open_folder(&u.name, "INBOX") {
+                    let _ = worker.send(c);
+                }
+            }
+            if !delivered && wait_for(&app, "#0 plain") {
+                // the initial sync is on screen; now mail arrives while nobody presses a key
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                d.deliver(&u, &support::corpus::message(1));
+                delivered = true;
+            }
+            if delivered && notified && wait_for(&app, "#1 html") {
+                break;
+            }
+        }
+        assert!(
+            app.status
+                .info
+                .as_deref()
+                .unwrap_or("")
+                .contains("new mail from Sender 1"),
+            "{:?}",
+            app.status
+        );
+        let _ = worker.send(tmail::app::Command::Shutdown);
+    });
+}
