@@ -234,6 +234,21 @@ fn append_many_2000_messages_quickly_and_in_order() {
     assert!(out.contains("2025-01-06 10:00:01"), "{out}");
 }
 
+/// The benchmarks' load: `cargo test --test dovecot_fixture -- --ignored --nocapture`.
+#[test]
+#[ignore = "takes several seconds; run for timing"]
+fn append_many_50000_messages() {
+    let d = dovecot();
+    let u = d.new_user("bench");
+    let messages: Vec<Vec<u8>> = (0..50_000)
+        .map(|i| message(i, &format!("Bench {i}")))
+        .collect();
+    let t0 = Instant::now();
+    d.append_many(&u, "INBOX", &messages);
+    eprintln!("append_many(50000) took {:?}", t0.elapsed());
+    assert_eq!(d.message_count(&u, "INBOX"), 50_000);
+}
+
 #[test]
 fn special_use_folders_exist_with_their_attributes() {
     let d = dovecot();

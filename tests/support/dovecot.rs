@@ -1044,6 +1044,7 @@ fn make_temp_dir() -> Result<PathBuf, String> {
     if base.as_os_str().len() > 40 {
         base = PathBuf::from("/tmp");
     }
+    remove_stale_dirs(&base);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -1067,6 +1068,31 @@ fn make_temp_dir() -> Result<PathBuf, String> {
         }
     }
     Err(format!("cannot create a temp dir in {}", base.display()))
+}
+
+/// Dirs left by test binaries that were killed (SIGKILL skips the clean-up at exit): their
+/// Dovecot died with them (PR_SET_PDEATHSIG), so a dir whose PID is gone is garbage.
+fn remove_stale_dirs(base: &Path) {
+    let Ok(entries) = fs::read_dir(base) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("tmail-dovecot-"))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|p| p.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        // SAFETY: signal 0 only checks whether the process exists.
+        let alive = unsafe { libc::kill(pid, 0) } == 0
+            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+        if !alive {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Five distinct free ports on 127.0.0.1 (held together while picking so they differ).
