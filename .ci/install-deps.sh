@@ -63,11 +63,9 @@ disable_service postfix
 for pid in $(pgrep -x dovecot 2>/dev/null || true); do
   cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
   case "$cmd" in
-    *" -c /etc/"* | *" -c "*) ;; # a test's own instance (dovecot -F -c TMPDIR/...): leave it
-    *) kill -TERM "$pid" 2>/dev/null || true ;;
-  esac
-  case "$cmd" in
-    *" -c /etc/"*) kill -TERM "$pid" 2>/dev/null || true ;;
+    *" -c /etc/"*) kill -TERM "$pid" 2>/dev/null || true ;; # the system's, with an explicit -c
+    *" -c "*) ;;                                              # a test's (dovecot -F -c TMPDIR/...)
+    *) kill -TERM "$pid" 2>/dev/null || true ;;               # the system's
   esac
 done
 if [ -x /usr/sbin/postfix ] && [ -f /etc/postfix/main.cf ] &&

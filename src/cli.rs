@@ -277,11 +277,11 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             );
         } else {
             for a in &settings.accounts {
-                let proto = if a.imap.is_some() { "IMAP" } else { "POP3" };
-                workers.add(
-                    &a.name,
-                    backend::spawn_unsupported(a.name.clone(), proto, ev_tx.clone()),
-                );
+                let tx = match backend::imap::spawn(a.clone(), store.clone(), ev_tx.clone()) {
+                    Some(tx) => tx,
+                    None => backend::spawn_unsupported(a.name.clone(), "POP3", ev_tx.clone()),
+                };
+                workers.add(&a.name, tx);
             }
         }
         let size = crossterm::terminal::size().unwrap_or((80, 24));

@@ -160,6 +160,39 @@ fn two_users_and_lmtp_delivery_seen_by_doveadm() {
 }
 
 #[test]
+fn lmtp_delivery_wakes_idle() {
+    let d = dovecot();
+    let u = d.new_user("idle");
+    let mut p = imap_login(d, &u);
+    let reply = p.imap("s", "SELECT INBOX");
+    assert!(
+        reply.iter().any(|l| l.starts_with("* 0 EXISTS")),
+        "{reply:?}"
+    );
+    write!(p.writer, "i IDLE\r\n").expect("send IDLE");
+    let cont = p.line();
+    assert!(cont.starts_with("+ "), "{cont}");
+    let t0 = Instant::now();
+    d.deliver(&u, &message(1, "Wake up"));
+    loop {
+        let line = p.line();
+        assert!(!line.is_empty(), "connection closed while idling");
+        if line.starts_with("* 1 EXISTS") {
+            break;
+        }
+    }
+    eprintln!("IDLE saw the delivery after {:?}", t0.elapsed());
+    write!(p.writer, "DONE\r\n").expect("send DONE");
+    loop {
+        let line = p.line();
+        if line.starts_with("i ") {
+            assert!(line.starts_with("i OK"), "{line}");
+            break;
+        }
+    }
+}
+
+#[test]
 fn new_users_log_in_at_once_and_failures_do_not_slow_later_logins() {
     let d = dovecot();
     for i in 0..10 {

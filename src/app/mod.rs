@@ -213,16 +213,24 @@ impl App {
                 self.list.scroll_into_view(self.list_height());
                 self.rerender_preview();
             }
-            Action::Worker(ev) => self.on_event(ev),
+            Action::Worker(ev) => self.on_event(ev, &mut out),
             Action::Tick => return out,
         }
         self.dirty = true;
         out
     }
 
-    fn on_event(&mut self, ev: Event) {
+    fn on_event(&mut self, ev: Event, out: &mut Vec<Command>) {
         match ev {
-            Event::FoldersChanged { account } => self.reload_folders(&account),
+            Event::FoldersChanged { account } => {
+                self.reload_folders(&account);
+                // First start with an empty cache: open the INBOX as soon as the server listed it.
+                if !self.list.is_open() {
+                    if let Some(inbox) = self.account_role_folder(&account, Role::Inbox) {
+                        out.extend(self.open_folder(&account, &inbox));
+                    }
+                }
+            }
             Event::FolderChanged { account, folder } => {
                 if let Ok(Some(f)) = self.store.folder(&account, &folder) {
                     if let Some(t) = self.tree.get_mut(&account, &folder) {

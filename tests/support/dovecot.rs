@@ -459,6 +459,7 @@ impl Dovecot {
     /// Spawn `dovecot -F` and wait until it greets on the IMAP and POP3 ports.
     fn spawn_ready(&self) -> Result<Child, String> {
         let t0 = Instant::now();
+        let instance = self.instance_name();
         let out = OpenOptions::new()
             .create(true)
             .append(true)
@@ -501,8 +502,8 @@ impl Dovecot {
                 terminate(pid, false, || true);
                 return Err(self.startup_error(&format!("dovecot exited at start-up ({status})")));
             }
-            if greeting(self.ports.imap, "* OK").is_ok() && greeting(self.ports.pop3, "+OK").is_ok()
-            {
+            let ours = |g: io::Result<String>| g.is_ok_and(|g| g.contains(&instance));
+            if ours(greeting(self.ports.imap, "* OK")) && ours(greeting(self.ports.pop3, "+OK")) {
                 return Ok(child);
             }
             if t0.elapsed() > STARTUP_TIMEOUT {
@@ -519,6 +520,18 @@ impl Dovecot {
         }
     }
 
+    /// `dovecot-tmailtest-PID-N`: the prefix of its processes' titles (`ps`, `pgrep -f dovecot`)
+    /// and part of its greeting.
+    fn instance_name(&self) -> String {
+        let suffix = self
+            .dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.rsplit('-').next())
+            .unwrap_or("x");
+        format!("dovecot-tmailtest-{}-{suffix}", std::process::id())
+    }
+
     fn startup_error(&self, what: &str) -> String {
         format!(
             "the tests' Dovecot could not start: {what}.\nconfig: {}\n--- dovecot log tail ---\n{}\n\
@@ -531,17 +544,7 @@ impl Dovecot {
     fn config(&self) -> String {
         let dir = self.dir.display();
         let p = self.ports;
-        let instance = format!(
-            "dovecot-tmailtest-{}-{}",
-            std::process::id(),
-            self.dir
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("x")
-                .rsplit('-')
-                .next()
-                .unwrap_or("x")
-        );
+        let instance = self.instance_name();
         let owner = match &self.owner {
             Owner::Root { uid, gid } => format!(
                 "# Mail processes run as {MAIL_SYSTEM_USER} (Dovecot refuses root for mail).\n\
@@ -578,6 +581,9 @@ listen = 127.0.0.1
 base_dir = {dir}/run
 state_dir = {dir}/state
 instance_name = {instance}
+# Names this instance in the greeting, so start-up waits for this one, not for whatever else
+# might answer on a port that was free a moment ago.
+login_greeting = Dovecot ready ({instance}).
 log_path = {dir}/dovecot.log
 info_log_path = {dir}/dovecot.log
 debug_log_path = {dir}/dovecot.log

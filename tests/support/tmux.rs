@@ -144,7 +144,14 @@ impl Session {
                 return s;
             }
             if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{s}");
+                let log = std::fs::read_to_string(self.home.path().join("data/tmail/tmail.log"))
+                    .unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(30).collect();
+                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                panic!(
+                    "timed out waiting for {what}; screen:\n{s}\ntmail.log (tail):\n{}",
+                    tail.join("\n")
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }

@@ -195,6 +195,7 @@ impl Worker {
     }
 
     async fn connect(&mut self) {
+        tracing::info!("{}: connecting to {}", self.name, self.server.host);
         let creds = match credentials(&self.server, &mut self.creds).await {
             Ok(c) => c,
             Err(e) => {
@@ -205,6 +206,7 @@ impl Worker {
         };
         match conn::connect(&self.server, &creds).await {
             Ok((session, caps)) => {
+                tracing::info!("{}: connected ({caps:?})", self.name);
                 self.conn = Some((session, caps.clone()));
                 self.backoff = Duration::from_secs(1);
                 self.retry_at = None;
@@ -247,6 +249,7 @@ impl Worker {
                 }
             }
             Err(e) => {
+                tracing::warn!("{}: cannot connect: {e}", self.name);
                 let permanent = matches!(
                     e,
                     ImapError::Auth { .. }
