@@ -240,7 +240,9 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
         Some(d) => d.path().to_path_buf(),
         None => data_dir.join("store"),
     };
+    let t0 = std::time::Instant::now();
     let store = Store::open(&store_dir)?;
+    tracing::info!("store opened in {:?}", t0.elapsed());
     let accounts: Vec<String> = if demo {
         backend::demo::seed(&store)?;
         vec![backend::demo::ACCOUNT.to_string()]
@@ -285,6 +287,7 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             }
         }
         let size = crossterm::terminal::size().unwrap_or((80, 24));
+        let t1 = std::time::Instant::now();
         let (app, initial) = App::new(AppSetup {
             store,
             accounts,
@@ -296,6 +299,11 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             no_color: theme::no_color_requested(),
             size,
         });
+        tracing::info!(
+            "app ready in {:?} ({} messages listed)",
+            t1.elapsed(),
+            app.list.rows.len()
+        );
         crate::run::run(app, initial, workers, ev_rx).await
     })?;
     drop(demo_dir);

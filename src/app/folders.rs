@@ -219,6 +219,12 @@ impl FolderTree {
             .find(|f| f.account == account && f.role == Some(role))
     }
 
+    pub fn get(&self, account: &str, path: &str) -> Option<&Folder> {
+        self.folders
+            .iter()
+            .find(|f| f.account == account && f.path == path)
+    }
+
     pub fn get_mut(&mut self, account: &str, path: &str) -> Option<&mut Folder> {
         self.folders
             .iter_mut()

@@ -1,7 +1,38 @@
 //! The message list of the open folder: envelopes, their display order (flat or threaded), the
 //! cursor and the scroll offset. Drawing reads only the rows that are visible.
 
-use crate::mail::{thread, Envelope};
+use crate::mail::thread::{self, ThreadKey};
+use crate::mail::{Envelope, Summary};
+
+/// A folder read for the list: per message, what the list keeps (`rows`) and what only
+/// ordering needs (`threads`), dropped once the order is known.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub rows: Vec<Summary>,
+    pub threads: Vec<ThreadKey>,
+}
+
+impl Loaded {
+    pub fn with_capacity(n: usize) -> Loaded {
+        Loaded {
+            rows: Vec::with_capacity(n),
+            threads: Vec::with_capacity(n),
+        }
+    }
+
+    pub fn push(&mut self, row: Summary, key: ThreadKey) {
+        self.rows.push(row);
+        self.threads.push(key);
+    }
+
+    pub fn from_envelopes(envs: Vec<Envelope>) -> Loaded {
+        let mut l = Loaded::with_capacity(envs.len());
+        for e in &envs {
+            l.push(Summary::of(e), ThreadKey::of(e));
+        }
+        l
+    }
+}
 
 /// One row of the list: which envelope, and how deep in its thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,7 +45,8 @@ pub struct Row {
 pub struct MessageList {
     pub account: String,
     pub folder: String,
-    pub envelopes: Vec<Envelope>,
+    /// One compact row per message (the full envelopes stay in the store).
+    pub envelopes: Vec<Summary>,
     pub rows: Vec<Row>,
     pub cursor: usize,
     pub offset: usize,
@@ -26,8 +58,8 @@ impl MessageList {
         !self.folder.is_empty()
     }
 
-    /// Show a folder's envelopes, keeping the cursor on the same message when reloading.
-    pub fn load(&mut self, account: &str, folder: &str, envelopes: Vec<Envelope>) {
+    /// Show a folder's messages, keeping the cursor on the same message when reloading.
+    pub fn load(&mut self, account: &str, folder: &str, loaded: Loaded) {
         let same = self.account == account && self.folder == folder;
         let keep = if same {
             self.selected().map(|e| e.uid)
@@ -37,8 +69,8 @@ impl MessageList {
         let old_cursor = self.cursor;
         self.account = account.to_string();
         self.folder = folder.to_string();
-        self.envelopes = envelopes;
-        self.order();
+        self.envelopes = loaded.rows;
+        self.order(&loaded.threads);
         if !same {
             self.cursor = 0;
             self.offset = 0;
@@ -49,10 +81,10 @@ impl MessageList {
         }
     }
 
-    /// Recompute row order: threads (newest thread first) or newest first.
-    pub fn order(&mut self) {
+    /// Recompute row order from the thread keys: threads (newest thread first) or newest first.
+    fn order(&mut self, keys: &[ThreadKey]) {
         if self.threaded {
-            self.rows = thread::thread(&self.envelopes)
+            self.rows = thread::thread_keys(keys)
                 .into_iter()
                 .map(|r| Row {
                     index: r.index,
@@ -60,9 +92,10 @@ impl MessageList {
                 })
                 .collect();
         } else {
-            let mut idx: Vec<usize> = (0..self.envelopes.len()).collect();
+            let rows = &self.envelopes;
+            let mut idx: Vec<usize> = (0..rows.len()).collect();
             idx.sort_by(|&a, &b| {
-                let (ea, eb) = (&self.envelopes[a], &self.envelopes[b]);
+                let (ea, eb) = (&rows[a], &rows[b]);
                 eb.date.cmp(&ea.date).then(eb.uid.cmp(&ea.uid))
             });
             self.rows = idx
@@ -73,22 +106,24 @@ impl MessageList {
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
     }
 
-    pub fn set_threaded(&mut self, on: bool) {
+    /// Switch threading, re-reading the folder's thread keys.
+    pub fn set_threaded(&mut self, on: bool, loaded: Loaded) {
         let keep = self.selected().map(|e| e.uid);
         self.threaded = on;
-        self.order();
+        self.envelopes = loaded.rows;
+        self.order(&loaded.threads);
         if let Some(uid) = keep {
             self.select_uid(uid);
         }
     }
 
-    pub fn selected(&self) -> Option<&Envelope> {
+    pub fn selected(&self) -> Option<&Summary> {
         self.rows
             .get(self.cursor)
             .and_then(|r| self.envelopes.get(r.index))
     }
 
-    pub fn row_envelope(&self, row: usize) -> Option<&Envelope> {
+    pub fn row_envelope(&self, row: usize) -> Option<&Summary> {
         self.rows.get(row).and_then(|r| self.envelopes.get(r.index))
     }
 
@@ -106,7 +141,7 @@ impl MessageList {
         }
     }
 
-    pub fn envelope_mut(&mut self, uid: u32) -> Option<&mut Envelope> {
+    pub fn envelope_mut(&mut self, uid: u32) -> Option<&mut Summary> {
         self.envelopes.iter_mut().find(|e| e.uid == uid)
     }
 
@@ -117,7 +152,13 @@ impl MessageList {
         };
         let cursor = self.cursor;
         self.envelopes.remove(i);
-        self.order();
+        // Keep the order (and thread depths) as they are; only re-index.
+        self.rows.retain(|r| r.index != i);
+        for r in &mut self.rows {
+            if r.index > i {
+                r.index -= 1;
+            }
+        }
         self.cursor = cursor.min(self.rows.len().saturating_sub(1));
     }
 
@@ -155,11 +196,11 @@ mod tests {
         l.load(
             "a",
             "INBOX",
-            vec![
+            Loaded::from_envelopes(vec![
                 env(1, 10, "1", None),
                 env(2, 30, "2", None),
                 env(3, 20, "3", None),
-            ],
+            ]),
         );
         let uids: Vec<u32> = (0..3).map(|r| l.row_envelope(r).unwrap().uid).collect();
         assert_eq!(uids, vec![2, 3, 1]);
@@ -167,12 +208,12 @@ mod tests {
         l.load(
             "a",
             "INBOX",
-            vec![
+            Loaded::from_envelopes(vec![
                 env(4, 40, "4", None),
                 env(1, 10, "1", None),
                 env(2, 30, "2", None),
                 env(3, 20, "3", None),
-            ],
+            ]),
         );
         assert_eq!(l.selected().unwrap().uid, 3);
         l.remove(3);
@@ -188,11 +229,11 @@ mod tests {
         l.load(
             "a",
             "INBOX",
-            vec![
+            Loaded::from_envelopes(vec![
                 env(1, 10, "r", None),
                 env(2, 50, "x", None),
                 env(3, 60, "c", Some("r")),
-            ],
+            ]),
         );
         let rows: Vec<(u32, u16)> = (0..3)
             .map(|r| (l.row_envelope(r).unwrap().uid, l.rows[r].depth))

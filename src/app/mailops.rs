@@ -189,7 +189,8 @@ fn transfer_uids(app: &mut App, uids: &[u32], dest: &str, copy: bool, out: &mut 
     }
     let mut done = 0;
     for &uid in uids {
-        let Some(mut env) = app.list.envelopes.iter().find(|e| e.uid == uid).cloned() else {
+        // The list keeps compact rows: take the full envelope from the store.
+        let Ok(Some(mut env)) = app.store.envelope(&account, &from, uid) else {
             continue;
         };
         let Some(local_uid) = report(app, app.store.allocate_uid(&account, dest)) else {

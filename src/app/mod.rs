@@ -17,7 +17,7 @@ pub(crate) mod testing;
 pub use action::{Action, Command, Event};
 pub use cmdline::LineInput;
 pub use folders::{FolderTree, TreeRow};
-pub use list::MessageList;
+pub use list::{Loaded, MessageList};
 pub use preview::Preview;
 pub use search::Search;
 
@@ -311,10 +311,22 @@ impl App {
         }
     }
 
+    /// Read a folder for the list, streaming from the store.
+    pub fn read_folder(&self, account: &str, folder: &str) -> crate::store::Result<Loaded> {
+        let mut loaded = Loaded::with_capacity(
+            self.tree
+                .get(account, folder)
+                .map_or(0, |f| f.total as usize),
+        );
+        self.store
+            .for_each_summary(account, folder, |s, k| loaded.push(s, k))?;
+        Ok(loaded)
+    }
+
     /// Re-read the open folder's envelopes from the store.
     pub fn reload_list(&mut self) {
         let (account, folder) = (self.list.account.clone(), self.list.folder.clone());
-        match self.store.envelopes(&account, &folder) {
+        match self.read_folder(&account, &folder) {
             Ok(envs) => {
                 self.list.load(&account, &folder, envs);
                 self.search.refresh(&self.list, &self.store);
@@ -328,8 +340,16 @@ impl App {
     pub fn open_folder(&mut self, account: &str, path: &str) -> Vec<Command> {
         self.tree.select(account, path);
         self.search = Search::default();
-        match self.store.envelopes(account, path) {
-            Ok(envs) => self.list.load(account, path, envs),
+        let t0 = std::time::Instant::now();
+        match self.read_folder(account, path) {
+            Ok(envs) => {
+                let t1 = t0.elapsed();
+                self.list.load(account, path, envs);
+                tracing::info!(
+                    "opened {account}/{path}: read {t1:?}, ordered {:?}",
+                    t0.elapsed() - t1
+                );
+            }
             Err(e) => {
                 self.status.error = Some(e.to_string());
                 return Vec::new();

@@ -79,7 +79,10 @@ impl App {
             }
             Op::ToggleThreads => {
                 let on = !self.list.threaded;
-                self.list.set_threaded(on);
+                match self.read_folder(&self.list.account.clone(), &self.list.folder.clone()) {
+                    Ok(envs) => self.list.set_threaded(on, envs),
+                    Err(e) => self.status.error = Some(e.to_string()),
+                }
                 self.search.refresh(&self.list, &self.store);
                 self.list.scroll_into_view(self.list_height());
                 self.status.info = Some(

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::{App, MessageList};
-use crate::mail::{render, Envelope};
+use crate::mail::{render, Envelope, Summary};
 use crate::store::Store;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -14,6 +14,16 @@ pub struct Search {
     pub hits: HashSet<u32>,
     /// Row positions that match, in list order.
     pub rows: Vec<usize>,
+}
+
+fn summary_match(e: &Summary, q: &str) -> bool {
+    e.subject.to_lowercase().contains(q)
+        || e.from.as_ref().is_some_and(|a| {
+            a.email.to_lowercase().contains(q)
+                || a.name
+                    .as_ref()
+                    .is_some_and(|n| n.to_lowercase().contains(q))
+        })
 }
 
 fn header_match(e: &Envelope, q: &str) -> bool {
@@ -39,7 +49,15 @@ impl Search {
             let Some(e) = list.envelopes.get(row.index) else {
                 continue;
             };
-            let hit = header_match(e, &q)
+            // The list's rows are compact; recipients come from the stored envelope.
+            let full = || {
+                store
+                    .envelope(&list.account, &list.folder, e.uid)
+                    .ok()
+                    .flatten()
+            };
+            let hit = summary_match(e, &q)
+                || full().is_some_and(|f| header_match(&f, &q))
                 || store
                     .body(&list.account, &list.folder, e.uid)
                     .ok()

@@ -175,3 +175,38 @@ impl Envelope {
             .unwrap_or("(no sender)")
     }
 }
+
+/// What the message list keeps of a message: small, so a 100k-message folder stays cheap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Summary {
+    pub uid: u32,
+    pub date: i64,
+    pub flags: Flags,
+    pub size: u32,
+    pub has_attachments: bool,
+    /// The first sender.
+    pub from: Option<Address>,
+    pub subject: String,
+}
+
+impl Summary {
+    pub fn of(e: &Envelope) -> Summary {
+        Summary {
+            uid: e.uid,
+            date: e.date,
+            flags: e.flags,
+            size: e.size,
+            has_attachments: e.has_attachments,
+            from: e.from.first().cloned(),
+            subject: e.subject.clone(),
+        }
+    }
+
+    /// The sender shown in the list.
+    pub fn sender(&self) -> &str {
+        self.from
+            .as_ref()
+            .map(|a| a.short())
+            .unwrap_or("(no sender)")
+    }
+}

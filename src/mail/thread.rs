@@ -14,31 +14,72 @@ pub struct ThreadRow {
     pub thread_id: u32,
 }
 
-/// The parent of `i`: the last of its References (then In-Reply-To, which wins) that is a
-/// message of the set other than itself.
-fn find_parent(i: usize, e: &Envelope, ids: &HashMap<&str, usize>) -> Option<usize> {
-    let irt = e.in_reply_to.iter();
-    irt.chain(e.references.iter().rev())
-        .filter_map(|r| ids.get(r.as_str()).copied())
-        .find(|&p| p != i)
+/// A stable 64-bit hash of a Message-ID (FNV-1a): thread keys are stored, so it must not
+/// change between runs or versions.
+pub fn id_hash(id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h.max(1)
 }
 
-/// Thread the envelopes (indices into `envs`): a message's parent is the last reference present
-/// in the set (In-Reply-To counts as the last); missing intermediates are skipped; messages whose
-/// parent cannot be found are roots; of duplicated Message-IDs the first wins and the others are
-/// roots; reference cycles are cut. Threads come newest first (by their newest message), each
-/// depth-first with siblings in ascending date order. `thread_id` is the index of the thread's
-/// root envelope. Linear apart from sorting, and iterative (no recursion on deep chains).
+/// What threading needs of a message, small enough to keep for every message of a folder:
+/// its id hash (0 = none), its possible parents in order of preference (In-Reply-To, then
+/// References from last to first), and its date.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ThreadKey {
+    pub id: u64,
+    pub parents: Vec<u64>,
+    pub date: i64,
+}
+
+impl ThreadKey {
+    pub fn of(e: &Envelope) -> ThreadKey {
+        let id = e
+            .message_id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .map_or(0, id_hash);
+        let mut parents: Vec<u64> = Vec::with_capacity(e.references.len() + 1);
+        for r in e.in_reply_to.iter().chain(e.references.iter().rev()) {
+            let h = id_hash(r);
+            if !parents.contains(&h) {
+                parents.push(h);
+            }
+        }
+        ThreadKey {
+            id,
+            parents,
+            date: e.date,
+        }
+    }
+}
+
+/// Thread full envelopes (see `thread_keys`).
 pub fn thread(envs: &[Envelope]) -> Vec<ThreadRow> {
+    let keys: Vec<ThreadKey> = envs.iter().map(ThreadKey::of).collect();
+    thread_keys(&keys)
+}
+
+/// Thread messages by their keys (indices into `keys`): a message's parent is the last reference
+/// present in the set (In-Reply-To counts as the last); missing intermediates are skipped;
+/// messages whose parent cannot be found are roots; of duplicated Message-IDs the first wins and
+/// the others are roots; reference cycles are cut. Threads come newest first (by their newest
+/// message), each depth-first with siblings in ascending date order. `thread_id` is the index of
+/// the thread's root. Linear apart from sorting, and iterative (no recursion on deep chains).
+pub fn thread_keys(envs: &[ThreadKey]) -> Vec<ThreadRow> {
     let n = envs.len();
-    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(n);
+    let mut ids: HashMap<u64, usize> = HashMap::with_capacity(n);
     let mut duplicate = vec![false; n];
     for (i, e) in envs.iter().enumerate() {
-        if let Some(id) = e.message_id.as_deref().filter(|id| !id.is_empty()) {
-            if ids.contains_key(id) {
-                duplicate[i] = true;
-            } else {
-                ids.insert(id, i);
+        if e.id != 0 {
+            match ids.entry(e.id) {
+                std::collections::hash_map::Entry::Occupied(_) => duplicate[i] = true,
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
+                }
             }
         }
     }
@@ -47,7 +88,11 @@ pub fn thread(envs: &[Envelope]) -> Vec<ThreadRow> {
         .enumerate()
         .map(|(i, e)| match duplicate[i] {
             true => None,
-            false => find_parent(i, e, &ids),
+            false => e
+                .parents
+                .iter()
+                .filter_map(|p| ids.get(p).copied())
+                .find(|&p| p != i),
         })
         .collect();
 

@@ -10,10 +10,11 @@ use std::path::Path;
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::mail::{Envelope, Flags, Folder};
+use crate::mail::thread::ThreadKey;
+use crate::mail::{Envelope, Flags, Folder, Summary};
 
 /// Page cache: small on purpose (sled's default is 1 GiB).
-const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -232,6 +233,17 @@ impl Store {
         Ok(())
     }
 
+    /// Visit the list rows of a folder (UID order): the summary and thread key of each message,
+    /// without holding the full envelopes.
+    pub fn for_each_summary(
+        &self,
+        account: &str,
+        folder: &str,
+        mut f: impl FnMut(Summary, ThreadKey),
+    ) -> Result<usize> {
+        self.for_each_envelope(account, folder, |e| f(Summary::of(&e), ThreadKey::of(&e)))
+    }
+
     /// Every envelope of a folder, in UID order.
     pub fn envelopes(&self, account: &str, folder: &str) -> Result<Vec<Envelope>> {
         self.envelopes
@@ -252,6 +264,25 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Visit every envelope of a folder in UID order without holding them all at once.
+    pub fn for_each_envelope(
+        &self,
+        account: &str,
+        folder: &str,
+        mut f: impl FnMut(Envelope),
+    ) -> Result<usize> {
+        let mut n = 0;
+        for v in self
+            .envelopes
+            .scan_prefix(folder_prefix(account, folder))
+            .values()
+        {
+            f(decode(&v?)?);
+            n += 1;
+        }
+        Ok(n)
     }
 
     pub fn envelope(&self, account: &str, folder: &str, uid: u32) -> Result<Option<Envelope>> {

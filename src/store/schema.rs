@@ -6,6 +6,7 @@ use std::path::Path;
 use super::{Result, StoreError};
 
 /// The schema this build writes.
+/// 1: folders, envelopes, bodies, folder_state, journal.
 pub const CURRENT: u32 = 1;
 const KEY: &[u8] = b"schema_version";
 
@@ -28,7 +29,8 @@ pub fn migrate(db: &sled::Db, path: &Path) -> Result<()> {
     }
     let mut v = found;
     while v < CURRENT {
-        // Each step rewrites what changed between v and v+1; schema 1 is the first.
+        // Each step rewrites what changed between v and v+1 in place (e.g. re-encoding the
+        // envelopes); the journal, drafts and outbox are carried over, never dropped.
         v += 1;
         tracing::info!("store: migrated schema to version {v}");
         db.insert(KEY, &v.to_be_bytes())?;

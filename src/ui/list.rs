@@ -11,7 +11,7 @@ use ratatui::Frame;
 use crate::app::{App, Pane};
 use crate::mail::render::human_size;
 use crate::mail::sanitize::{fit, sanitize, truncate};
-use crate::mail::Envelope;
+use crate::mail::Summary;
 
 const SIZE_W: usize = 7;
 const SHORT_DATE: &str = "%b %d";
@@ -55,7 +55,7 @@ impl<'a> Columns<'a> {
     }
 }
 
-fn flags_cell(e: &Envelope) -> String {
+fn flags_cell(e: &Summary) -> String {
     let f = e.flags;
     let mut s = String::with_capacity(4);
     s.push(if f.deleted() {
@@ -145,15 +145,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             app.theme.style("list.selected.unfocused")
         };
+        // The selected row is one uniform bar: fewer style changes, fewer bytes per keystroke.
         let cell = |key: &str| -> Style {
-            let s = st.patch(app.theme.style(key));
-            let s = if !e.flags.seen() {
-                s.patch(app.theme.style("list.unread"))
-            } else {
-                s
-            };
             if selected {
-                s.patch(sel)
+                return st.patch(sel);
+            }
+            let s = st.patch(app.theme.style(key));
+            if !e.flags.seen() {
+                s.patch(app.theme.style("list.unread"))
             } else {
                 s
             }

@@ -3,4 +3,5 @@
 
 pub mod corpus;
 pub mod dovecot;
+pub mod proxy;
 pub mod tmux;

@@ -56,6 +56,7 @@ async fn search_uids(session: &mut ImapSession, query: &str) -> Result<Vec<u32>,
 }
 
 /// Fetch envelopes of `uids` (any order) newest first, writing each batch; `on_batch(done, total)`.
+/// Returns how many were stored, and the unseen ones when `keep_unseen` (for notifications).
 pub async fn fetch_envelopes(
     session: &mut ImapSession,
     store: &Store,
@@ -63,10 +64,12 @@ pub async fn fetch_envelopes(
     folder: &str,
     uids: &[u32],
     on_batch: &mut (dyn FnMut(usize, usize) + Send),
-) -> Result<Vec<Envelope>, ImapError> {
+    keep_unseen: bool,
+) -> Result<(usize, Vec<Envelope>), ImapError> {
     let mut sorted = uids.to_vec();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
-    let mut all = Vec::with_capacity(sorted.len());
+    let mut count = 0;
+    let mut unseen = Vec::new();
     let mut start = 0;
     while start < sorted.len() {
         let size = if start == 0 { FIRST_BATCH } else { BATCH };
@@ -79,10 +82,13 @@ pub async fn fetch_envelopes(
             batch.extend(fetched.iter().filter_map(from_fetch));
         }
         store.put_envelopes(account, folder, &batch)?;
-        all.extend(batch);
+        count += batch.len();
+        if keep_unseen {
+            unseen.extend(batch.into_iter().filter(|e| !e.flags.seen()));
+        }
         on_batch(start, sorted.len());
     }
-    Ok(all)
+    Ok((count, unseen))
 }
 
 /// Sync one folder. The session is left with the folder selected.
@@ -151,11 +157,10 @@ pub async fn sync_folder(
         Vec::new()
     };
     if !new.is_empty() {
-        let envs = fetch_envelopes(session, store, account, folder, &new, on_batch).await?;
-        report.new = envs.len();
-        if !first {
-            report.arrived_unseen = envs.into_iter().filter(|e| !e.flags.seen()).collect();
-        }
+        let (count, unseen) =
+            fetch_envelopes(session, store, account, folder, &new, on_batch, !first).await?;
+        report.new = count;
+        report.arrived_unseen = unseen;
     }
 
     // 2. Flag changes of messages we had, and 3. expunges.
