@@ -71,6 +71,7 @@ fn floor(u: &User) -> Duration {
             oauth2_token_command: None,
             ca_file: Some(d.ca_file().to_path_buf()),
             allow_plaintext: false,
+            disable_extensions: Vec::new(),
         };
         let creds = tmail::backend::imap::conn::Credentials::Password {
             user: u.name.clone(),

@@ -28,6 +28,7 @@ fn server(security: Security) -> ServerSettings {
         oauth2_token_command: None,
         ca_file: Some(d.ca_file().to_path_buf()),
         allow_plaintext: false,
+        disable_extensions: Vec::new(),
     }
 }
 

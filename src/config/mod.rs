@@ -68,6 +68,10 @@ pub struct ServerSettings {
     pub ca_file: Option<PathBuf>,
     #[serde(default)]
     pub allow_plaintext: bool,
+    /// Server extensions not to use even when offered (a workaround for servers that get them
+    /// wrong): e.g. `["MOVE", "QRESYNC", "CONDSTORE", "IDLE", "UIDPLUS"]`.
+    #[serde(default)]
+    pub disable_extensions: Vec<String>,
 }
 
 /// Overrides for folder roles; unset roles come from SPECIAL-USE.

@@ -3,5 +3,6 @@
 
 pub mod corpus;
 pub mod dovecot;
+pub mod harness;
 pub mod proxy;
 pub mod tmux;

@@ -175,6 +175,26 @@ async fn greeting(client: &mut Client<Stream>, host: &str) -> Result<(), ImapErr
     }
 }
 
+impl Caps {
+    /// Turn off extensions the account says not to use.
+    pub fn disable(&mut self, names: &[String]) {
+        for n in names {
+            match n.to_ascii_uppercase().as_str() {
+                "IDLE" => self.idle = false,
+                "CONDSTORE" => {
+                    self.condstore = false;
+                    self.qresync = false;
+                }
+                "QRESYNC" => self.qresync = false,
+                "MOVE" => self.move_ = false,
+                "UIDPLUS" => self.uidplus = false,
+                "SPECIAL-USE" => self.special_use = false,
+                _ => {}
+            }
+        }
+    }
+}
+
 /// The server's capabilities as our flags.
 pub async fn capabilities(session: &mut ImapSession) -> Result<Caps, ImapError> {
     let caps = timed("CAPABILITY", session.capabilities()).await?;
@@ -287,7 +307,8 @@ pub async fn connect(
         Ok(r) => r?,
         Err(_) => return Err(ImapError::Timeout(format!("login to {host}"))),
     };
-    let caps = capabilities(&mut session).await?;
+    let mut caps = capabilities(&mut session).await?;
+    caps.disable(&server.disable_extensions);
     if caps.qresync && caps.enable {
         let _ = timed(
             "ENABLE QRESYNC",

@@ -1,14 +1,19 @@
 //! Replaying the journal to the server in order: each entry is removed only after the server
 //! confirmed it; an entry the server refuses is removed and reported so the app reverts it.
+//! Replays are idempotent, so an entry whose effect already reached the server (tmail killed
+//! between the server's OK and the removal) is recognised and not done twice.
 
-use super::conn::{timed, ImapError};
+use futures::TryStreamExt;
+
+use super::conn::{timed, Caps, ImapError, ImapSession};
 use super::envelope::flag_list;
 use super::Worker;
 use crate::app::Event;
 use crate::mail::Flags;
 use crate::store::{JournalEntry, JournalOp};
 
-fn quoted(name: &str) -> String {
+/// An IMAP quoted string.
+pub fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
@@ -43,21 +48,34 @@ impl Worker {
         });
     }
 
+    fn session(&mut self) -> Result<&mut ImapSession, ImapError> {
+        match self.conn.as_mut() {
+            Some((s, _)) => Ok(s),
+            None => Err(ImapError::Protocol("offline".into())),
+        }
+    }
+
+    fn caps(&self) -> Caps {
+        self.conn
+            .as_ref()
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default()
+    }
+
     async fn store_flags(&mut self, uid: u32, add: Flags, remove: Flags) -> Result<(), ImapError> {
-        let Some((session, _)) = self.conn.as_mut() else {
-            return Err(ImapError::Protocol("offline".into()));
-        };
         for (sign, f) in [("+", add), ("-", remove)] {
             if f.0 != 0 {
-                let s = timed(
-                    "UID STORE",
-                    session.uid_store(
-                        uid.to_string(),
-                        format!("{sign}FLAGS.SILENT {}", flag_list(f)),
-                    ),
-                )
+                let query = format!("{sign}FLAGS.SILENT {}", flag_list(f));
+                let session = self.session()?;
+                // Consume every response so the connection is clean for the next command.
+                timed("UID STORE", async {
+                    session
+                        .uid_store(uid.to_string(), query)
+                        .await?
+                        .try_collect::<Vec<_>>()
+                        .await
+                })
                 .await?;
-                drop(s);
             }
         }
         Ok(())
@@ -73,7 +91,11 @@ impl Worker {
                 new,
             } => {
                 self.select(folder).await?;
-                self.ensure_exists(*uid).await?;
+                if !self.uid_exists(*uid).await? {
+                    return Err(ImapError::Refused(format!(
+                        "message {uid} no longer exists in {folder}"
+                    )));
+                }
                 self.store_flags(*uid, Flags(new.0 & !old.0), Flags(old.0 & !new.0))
                     .await?;
                 Ok(Vec::new())
@@ -91,30 +113,34 @@ impl Worker {
                 local_uid,
             } => {
                 let is_move = matches!(entry.op, JournalOp::Move { .. });
-                self.select(from).await?;
-                self.ensure_exists(*uid).await?;
-                let caps = self
-                    .conn
-                    .as_ref()
-                    .map(|(_, c)| c.clone())
-                    .unwrap_or_default();
-                let Some((session, _)) = self.conn.as_mut() else {
-                    return Err(ImapError::Protocol("offline".into()));
+                // The placeholder in `to` carries the Message-ID: it tells whether an earlier run
+                // already did this on the server, so a replay never moves or copies twice.
+                let message_id = self
+                    .store
+                    .envelope(&self.name, to, *local_uid)?
+                    .and_then(|e| e.message_id);
+                let already = match &message_id {
+                    Some(id) => self.has_message_id(to, id).await?,
+                    None => false,
                 };
-                if is_move && caps.move_ {
-                    timed("UID MOVE", session.uid_mv(uid.to_string(), quoted(to))).await?;
+                self.select(from).await?;
+                let exists = self.uid_exists(*uid).await?;
+                if already && (!exists || !is_move) {
+                    tracing::info!("{}: {} was already done", self.name, entry.op.describe());
+                } else if !exists {
+                    return Err(ImapError::Refused(format!(
+                        "message {uid} no longer exists in {from}"
+                    )));
                 } else {
-                    timed("UID COPY", session.uid_copy(uid.to_string(), quoted(to))).await?;
-                    if is_move {
-                        self.store_flags(*uid, Flags(Flags::DELETED), Flags(0))
-                            .await?;
-                        if caps.uidplus {
-                            let Some((session, _)) = self.conn.as_mut() else {
-                                return Err(ImapError::Protocol("offline".into()));
-                            };
-                            let s =
-                                timed("UID EXPUNGE", session.uid_expunge(uid.to_string())).await?;
-                            drop(s);
+                    let caps = self.caps();
+                    if is_move && caps.move_ {
+                        timed("UID MOVE", self.session()?.uid_mv(uid.to_string(), to)).await?;
+                    } else {
+                        timed("UID COPY", self.session()?.uid_copy(uid.to_string(), to)).await?;
+                        if is_move {
+                            self.store_flags(*uid, Flags(Flags::DELETED), Flags(0))
+                                .await?;
+                            self.expunge_one(*uid, &caps).await?;
                         }
                     }
                 }
@@ -124,37 +150,60 @@ impl Worker {
             }
             JournalOp::Expunge { folder, uid } => {
                 self.select(folder).await?;
-                self.store_flags(*uid, Flags(Flags::DELETED), Flags(0))
-                    .await?;
-                let caps = self
-                    .conn
-                    .as_ref()
-                    .map(|(_, c)| c.clone())
-                    .unwrap_or_default();
-                if caps.uidplus {
-                    let Some((session, _)) = self.conn.as_mut() else {
-                        return Err(ImapError::Protocol("offline".into()));
-                    };
-                    let s = timed("UID EXPUNGE", session.uid_expunge(uid.to_string())).await?;
-                    drop(s);
+                // Already gone is done: expunging is idempotent.
+                if self.uid_exists(*uid).await? {
+                    self.store_flags(*uid, Flags(Flags::DELETED), Flags(0))
+                        .await?;
+                    let caps = self.caps();
+                    self.expunge_one(*uid, &caps).await?;
                 }
                 Ok(vec![folder.clone()])
             }
         }
     }
 
-    /// A message that is gone on the server makes the entry fail for good.
-    async fn ensure_exists(&mut self, uid: u32) -> Result<(), ImapError> {
-        let Some((session, _)) = self.conn.as_mut() else {
-            return Err(ImapError::Protocol("offline".into()));
-        };
-        let found = timed("UID SEARCH", session.uid_search(format!("UID {uid}"))).await?;
-        if found.contains(&uid) {
-            Ok(())
-        } else {
-            Err(ImapError::Refused(format!(
-                "message {uid} no longer exists on the server"
-            )))
+    async fn uid_exists(&mut self, uid: u32) -> Result<bool, ImapError> {
+        let found = timed(
+            "UID SEARCH",
+            self.session()?.uid_search(format!("UID {uid}")),
+        )
+        .await?;
+        Ok(found.contains(&uid))
+    }
+
+    /// Whether `folder` holds a message with this Message-ID (leaves `folder` selected).
+    async fn has_message_id(&mut self, folder: &str, id: &str) -> Result<bool, ImapError> {
+        self.select(folder).await?;
+        let q = format!("HEADER Message-ID {}", quoted(&format!("<{id}>")));
+        let found = timed("UID SEARCH", self.session()?.uid_search(q)).await?;
+        Ok(!found.is_empty())
+    }
+
+    /// Remove one \Deleted message: UID EXPUNGE with UIDPLUS; else a plain EXPUNGE, but only when
+    /// no other message of the folder is marked \Deleted (it would remove those too).
+    async fn expunge_one(&mut self, uid: u32, caps: &Caps) -> Result<(), ImapError> {
+        if caps.uidplus {
+            let session = self.session()?;
+            timed("UID EXPUNGE", async {
+                session
+                    .uid_expunge(uid.to_string())
+                    .await?
+                    .try_collect::<Vec<_>>()
+                    .await
+            })
+            .await?;
+            return Ok(());
         }
+        let deleted = timed("UID SEARCH", self.session()?.uid_search("DELETED")).await?;
+        if deleted.iter().all(|u| *u == uid) {
+            let session = self.session()?;
+            timed("EXPUNGE", async {
+                session.expunge().await?.try_collect::<Vec<_>>().await
+            })
+            .await?;
+        } else {
+            tracing::info!("{}: left message {uid} marked deleted: EXPUNGE would remove other deleted messages too", self.name);
+        }
+        Ok(())
     }
 }

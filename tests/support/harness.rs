@@ -1,0 +1,200 @@
+//! The app and a real IMAP worker together, without a terminal: type keys into `App::update`,
+//! route its commands to the worker, feed the worker's events back, as the event loop does.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use super::dovecot::User;
+use tmail::app::{Action, App, AppSetup, Command, Event};
+use tmail::config::AccountSettings;
+use tmail::input::{parse_keys, Code};
+use tmail::store::Store;
+
+pub struct Harness {
+    pub app: App,
+    pub store: Store,
+    pub account: String,
+    worker: UnboundedSender<Command>,
+    events: UnboundedReceiver<Event>,
+    pub rt: tokio::runtime::Runtime,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// An account on the fixture's Dovecot (implicit TLS) for `user`.
+pub fn account(user: &User, imaps_port: u16, ca: &std::path::Path) -> AccountSettings {
+    toml::from_str(&format!(
+        "name = \"{n}\"\nemail = \"{n}@example.test\"\npoll_interval = 3600\n[imap]\nhost = \"127.0.0.1\"\nport = {imaps_port}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{pw}'\"\nca_file = \"{ca}\"\n",
+        n = user.name,
+        pw = user.password,
+        ca = ca.display()
+    ))
+    .expect("account settings")
+}
+
+fn key_event(k: tmail::input::Key) -> KeyEvent {
+    let code = match k.code {
+        Code::Char(c) => KeyCode::Char(c),
+        Code::Enter => KeyCode::Enter,
+        Code::Tab => KeyCode::Tab,
+        Code::BackTab => KeyCode::BackTab,
+        Code::Esc => KeyCode::Esc,
+        Code::Backspace => KeyCode::Backspace,
+        Code::Up => KeyCode::Up,
+        Code::Down => KeyCode::Down,
+        Code::Left => KeyCode::Left,
+        Code::Right => KeyCode::Right,
+        other => panic!("key {other:?} not supported by the harness"),
+    };
+    let mut m = KeyModifiers::empty();
+    if k.ctrl {
+        m |= KeyModifiers::CONTROL;
+    }
+    KeyEvent::new(code, m)
+}
+
+impl Harness {
+    /// Start the worker for `settings` with a fresh store (or `dir`'s), and wait for the INBOX list.
+    pub fn start(settings: AccountSettings) -> Harness {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut h = Self::start_at(settings, dir.path());
+        h._dir = Some(dir);
+        h
+    }
+
+    /// Start on the store in `path` (which outlives the harness: for restart tests).
+    pub fn start_at(settings: AccountSettings, path: &std::path::Path) -> Harness {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let store = Store::open(path).expect("store");
+        let account = settings.name.clone();
+        let (tx, events) = tokio::sync::mpsc::unbounded_channel();
+        let worker = {
+            let _guard = rt.enter();
+            tmail::backend::imap::spawn(settings, store.clone(), tx).expect("imap account")
+        };
+        let (app, cmds) = App::new(AppSetup {
+            store: store.clone(),
+            accounts: vec![account.clone()],
+            default_account: None,
+            ui: Default::default(),
+            keymap: tmail::input::Keymap::defaults(),
+            theme: tmail::ui::theme::Theme::fallback(false),
+            theme_dir: None,
+            no_color: false,
+            size: (140, 40),
+        });
+        let mut h = Harness {
+            app,
+            store,
+            account,
+            worker,
+            events,
+            rt,
+            _dir: None,
+        };
+        h.send(cmds);
+        h.wait("the INBOX listed", |a| {
+            a.list.folder == "INBOX" && !a.list.rows.is_empty()
+        });
+        h
+    }
+
+    fn send(&self, cmds: Vec<Command>) {
+        for c in cmds {
+            let _ = self.worker.send(c);
+        }
+    }
+
+    pub fn update(&mut self, action: Action) {
+        let cmds = self.app.update(action);
+        self.send(cmds);
+    }
+
+    /// Type keys in vim notation.
+    pub fn keys(&mut self, keys: &str) {
+        for k in parse_keys(keys).expect("key notation") {
+            self.update(Action::Key(key_event(k)));
+        }
+    }
+
+    /// Feed worker events into the app until `pred` holds (30 s at most).
+    pub fn wait(&mut self, what: &str, pred: impl Fn(&App) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !pred(&self.app) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "timed out waiting for {what}; status: {:?}",
+                self.app.status
+            );
+            let ev = self.rt.block_on(async {
+                tokio::time::timeout(left.min(Duration::from_millis(200)), self.events.recv()).await
+            });
+            if let Ok(Some(ev)) = ev {
+                self.update(Action::Worker(ev));
+            }
+        }
+    }
+
+    /// Wait until the journal is empty (every action confirmed or refused).
+    pub fn wait_replayed(&mut self) {
+        let store = self.store.clone();
+        self.wait("the journal to be replayed", move |_| {
+            store.journal_len() == 0
+        });
+    }
+
+    /// Put the list cursor on the message with this subject.
+    pub fn select(&mut self, subject: &str) {
+        let uid = self
+            .app
+            .list
+            .envelopes
+            .iter()
+            .find(|e| e.subject == subject)
+            .unwrap_or_else(|| panic!("no {subject:?} in {}", self.app.list.folder))
+            .uid;
+        assert!(self.app.list.select_uid(uid));
+    }
+
+    pub fn subjects(&self, folder: &str) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .store
+            .envelopes(&self.account, folder)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.subject)
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Ask for a full sync and wait until the worker has gone quiet.
+    pub fn sync_all(&mut self) {
+        let _ = self.worker.send(Command::SyncAll {
+            account: self.account.clone(),
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let ev = self.rt.block_on(async {
+                tokio::time::timeout(Duration::from_millis(700), self.events.recv()).await
+            });
+            match ev {
+                Ok(Some(ev)) => self.update(Action::Worker(ev)),
+                _ => break,
+            }
+            assert!(Instant::now() < deadline, "the worker never went quiet");
+        }
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        let _ = self.worker.send(Command::Shutdown);
+    }
+}
