@@ -141,6 +141,23 @@ impl Harness {
         }
     }
 
+    /// Feed worker events into the app for a while.
+    pub fn pump_for(&mut self, d: Duration) {
+        let until = Instant::now() + d;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            let ev = self
+                .rt
+                .block_on(async { tokio::time::timeout(left, self.events.recv()).await });
+            if let Ok(Some(ev)) = ev {
+                self.update(Action::Worker(ev));
+            }
+        }
+    }
+
     /// Wait until the journal is empty (every action confirmed or refused).
     pub fn wait_replayed(&mut self) {
         let store = self.store.clone();

@@ -256,10 +256,14 @@ pub async fn connect(
     if server.security == Security::Plain && !is_loopback(host) {
         tracing::warn!("IMAP to {host} without TLS (allow_plaintext)");
     }
-    let auth_err = |user: &str, e: String| ImapError::Auth {
-        host: host.to_string(),
-        user: user.to_string(),
-        message: e,
+    // NO/BAD is the server refusing the credentials; anything else is the connection failing.
+    let auth_err = |user: &str, e: async_imap::error::Error| match e {
+        async_imap::error::Error::No(m) | async_imap::error::Error::Bad(m) => ImapError::Auth {
+            host: host.to_string(),
+            user: user.to_string(),
+            message: m,
+        },
+        other => ImapError::Protocol(format!("login to {host}: {other}")),
     };
     let login = async {
         match creds {
@@ -276,12 +280,12 @@ pub async fn connect(
                             },
                         )
                         .await
-                        .map_err(|(e, _)| auth_err(user, e.to_string()))
+                        .map_err(|(e, _)| auth_err(user, e))
                 } else {
                     client
                         .login(user, password.expose())
                         .await
-                        .map_err(|(e, _)| auth_err(user, e.to_string()))
+                        .map_err(|(e, _)| auth_err(user, e))
                 }
             }
             Credentials::OAuth2 { user, token } => {
@@ -299,7 +303,7 @@ pub async fn connect(
                 client
                     .authenticate(mech, auth)
                     .await
-                    .map_err(|(e, _)| auth_err(user, e.to_string()))
+                    .map_err(|(e, _)| auth_err(user, e))
             }
         }
     };

@@ -25,9 +25,13 @@ pub async fn run(
         if wake.is_closed() {
             return;
         }
+        let started = std::time::Instant::now();
         match watch_once(&server, &creds, &mut folder, &wake).await {
             Ok(()) => return,
             Err(e) => {
+                if started.elapsed() > Duration::from_secs(60) {
+                    backoff = Duration::from_secs(1); // it worked for a while: a fresh drop
+                }
                 tracing::info!(
                     "IDLE connection to {}: {e}; reconnecting in {backoff:?}",
                     server.host
@@ -38,6 +42,22 @@ pub async fn run(
                 backoff = (backoff * 2).min(Duration::from_secs(60));
             }
         }
+    }
+}
+
+/// Resolves when the wall clock jumps ahead of the monotonic one (a suspend): the IDLE socket is
+/// then likely dead without a reset, and waiting 25 minutes for the renewal would miss mail.
+async fn slept_while_waiting() {
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    tick.tick().await;
+    let mut last = std::time::SystemTime::now();
+    loop {
+        tick.tick().await;
+        let now = std::time::SystemTime::now();
+        if now.duration_since(last).unwrap_or_default() > Duration::from_secs(40) {
+            return;
+        }
+        last = now;
     }
 }
 
@@ -59,7 +79,9 @@ async fn watch_once(
             timed("IDLE", idle.init()).await?;
             let (wait, _stop) = idle.wait_with_timeout(IDLE_RENEW);
             let mut changed_folder = false;
+            let slept = slept_while_waiting();
             tokio::select! {
+                _ = slept => return Err(ImapError::Protocol("the machine slept; the IDLE connection is stale".into())),
                 r = wait => match r? {
                     IdleResponse::NewData(_) => {
                         if wake.send(name.clone()).is_err() {

@@ -24,6 +24,24 @@ use crate::mail::sanitize::sanitize;
 use crate::store::Store;
 
 const DEFAULT_POLL: u64 = 60;
+/// The first retry after a drop is quick (a blip); later ones back off up to a minute.
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// A gap this much longer than expected in the wall clock means the machine slept.
+const SLEEP_GAP: Duration = Duration::from_secs(30);
+
+/// Up to a quarter of `d` at random, so many clients do not reconnect in lockstep.
+pub fn jitter(d: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |t| t.subsec_nanos());
+    let quarter = d.as_millis() as u64 / 4;
+    Duration::from_millis(if quarter == 0 {
+        0
+    } else {
+        u64::from(nanos) % quarter
+    })
+}
 
 /// Credentials for a server: the password command runs once per worker, tokens on every connect.
 pub async fn credentials(
@@ -92,7 +110,7 @@ pub fn spawn(
         open_folder: "INBOX".into(),
         queue: VecDeque::new(),
         retry_at: Some(Instant::now()),
-        backoff: Duration::from_secs(1),
+        backoff: FIRST_BACKOFF,
         next_poll: Instant::now(),
         idle_started: false,
         open_watch,
@@ -135,7 +153,23 @@ impl Worker {
         mut rx: UnboundedReceiver<Command>,
         mut wake_rx: UnboundedReceiver<String>,
     ) {
+        let mut last_wall = std::time::SystemTime::now();
+        let mut last_mono = Instant::now();
         loop {
+            // After a laptop sleep the monotonic clock stood still while the wall clock ran on, and
+            // the connection is probably dead without anyone saying so: reconnect at once.
+            let wall = std::time::SystemTime::now()
+                .duration_since(last_wall)
+                .unwrap_or_default();
+            if wall > last_mono.elapsed() + SLEEP_GAP && self.conn.is_some() {
+                tracing::info!("{}: the machine slept ({wall:?}); reconnecting", self.name);
+                self.conn = None;
+                self.selected = None;
+                self.backoff = FIRST_BACKOFF;
+                self.retry_at = Some(Instant::now());
+            }
+            last_wall = std::time::SystemTime::now();
+            last_mono = Instant::now();
             while let Ok(cmd) = rx.try_recv() {
                 if !self.handle(cmd).await {
                     return self.shutdown().await;
@@ -179,14 +213,17 @@ impl Worker {
         }
     }
 
+    fn schedule_retry(&mut self) {
+        self.retry_at = Some(Instant::now() + self.backoff + jitter(self.backoff));
+        self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
+    }
+
     /// Drop a broken connection and plan a reconnect with backoff and jitter.
     fn lost(&mut self, e: &ImapError) {
         tracing::warn!("{}: connection lost: {e}", self.name);
         self.conn = None;
         self.selected = None;
-        let jitter = Duration::from_millis(u64::from(std::process::id() % 500));
-        self.retry_at = Some(Instant::now() + self.backoff + jitter);
-        self.backoff = (self.backoff * 2).min(Duration::from_secs(60));
+        self.schedule_retry();
         self.send(Event::Online {
             account: self.name.clone(),
             online: false,
@@ -208,7 +245,7 @@ impl Worker {
             Ok((session, caps)) => {
                 tracing::info!("{}: connected ({caps:?})", self.name);
                 self.conn = Some((session, caps.clone()));
-                self.backoff = Duration::from_secs(1);
+                self.backoff = FIRST_BACKOFF;
                 self.retry_at = None;
                 self.send(Event::Online {
                     account: self.name.clone(),
@@ -272,9 +309,7 @@ impl Worker {
                     self.retry_at = None;
                     self.creds = None;
                 } else {
-                    let jitter = Duration::from_millis(u64::from(std::process::id() % 500));
-                    self.retry_at = Some(Instant::now() + self.backoff + jitter);
-                    self.backoff = (self.backoff * 2).min(Duration::from_secs(60));
+                    self.schedule_retry();
                 }
             }
         }
@@ -530,7 +565,7 @@ impl Worker {
             Command::SyncAll { .. } => {
                 if self.conn.is_none() {
                     self.retry_at = Some(Instant::now());
-                    self.backoff = Duration::from_secs(1);
+                    self.backoff = FIRST_BACKOFF;
                 }
                 self.listed = false;
                 if self.conn.is_some() {

@@ -16,6 +16,8 @@ use crate::store::{FolderState, JournalOp, Store};
 /// The first batch is small so the top of the list fills at once; the rest stream in large ones.
 const FIRST_BATCH: usize = 200;
 const BATCH: usize = 2000;
+/// Envelopes are written to sled in groups this size as they stream in.
+const WRITE_EVERY: usize = 250;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SyncReport {
@@ -75,17 +77,27 @@ pub async fn fetch_envelopes(
         let size = if start == 0 { FIRST_BATCH } else { BATCH };
         let chunk = &sorted[start..(start + size).min(sorted.len())];
         start += chunk.len();
-        let mut batch = Vec::with_capacity(chunk.len());
+        let mut batch = Vec::with_capacity(WRITE_EVERY);
+        let mut keep = |batch: &mut Vec<Envelope>| -> Result<(), ImapError> {
+            store.put_envelopes(account, folder, batch)?;
+            count += batch.len();
+            if keep_unseen {
+                unseen.extend(batch.iter().filter(|e| !e.flags.seen()).cloned());
+            }
+            batch.clear();
+            Ok(())
+        };
         for set in uid_sets(chunk, chunk.len()) {
-            let stream = timed("UID FETCH", session.uid_fetch(&set, ENVELOPE_QUERY)).await?;
-            let fetched: Vec<_> = timed("UID FETCH", stream.try_collect::<Vec<_>>()).await?;
-            batch.extend(fetched.iter().filter_map(from_fetch));
+            let mut stream = timed("UID FETCH", session.uid_fetch(&set, ENVELOPE_QUERY)).await?;
+            // Written as it streams in: a connection cut mid-batch keeps what already arrived.
+            while let Some(f) = timed("UID FETCH", stream.try_next()).await? {
+                batch.extend(from_fetch(&f));
+                if batch.len() >= WRITE_EVERY {
+                    keep(&mut batch)?;
+                }
+            }
         }
-        store.put_envelopes(account, folder, &batch)?;
-        count += batch.len();
-        if keep_unseen {
-            unseen.extend(batch.into_iter().filter(|e| !e.flags.seen()));
-        }
+        keep(&mut batch)?;
         on_batch(start, sorted.len());
     }
     Ok((count, unseen))
