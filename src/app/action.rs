@@ -51,6 +51,12 @@ pub enum Command {
     SyncAll {
         account: String,
     },
+    /// Search a folder on the server (IMAP SEARCH criteria and the user's query for messages).
+    ServerSearch {
+        account: String,
+        folder: String,
+        query: String,
+    },
     /// The user opened this folder (workers watch it for changes).
     FolderOpened {
         account: String,
@@ -66,7 +72,8 @@ impl Command {
             | Command::ReplayJournal { account }
             | Command::SyncFolder { account, .. }
             | Command::SyncAll { account }
-            | Command::FolderOpened { account, .. } => Some(account),
+            | Command::FolderOpened { account, .. }
+            | Command::ServerSearch { account, .. } => Some(account),
             Command::Shutdown => None,
         }
     }
@@ -111,6 +118,14 @@ pub enum Event {
     Status {
         account: String,
         text: String,
+    },
+    /// Results of a server search: these UIDs of the folder match (their envelopes are stored).
+    SearchResults {
+        account: String,
+        folder: String,
+        query: String,
+        uids: Vec<u32>,
+        local: bool,
     },
     /// New unseen mail arrived in a folder (the newest one's sender and subject for the notice).
     NewMail {

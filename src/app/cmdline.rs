@@ -133,7 +133,7 @@ pub(super) fn complete(app: &mut App) {
         ),
         Some((cmd, rest)) => {
             let options: Vec<String> = match registry::lookup(cmd).map(|c| c.op) {
-                Some(Op::Folder | Op::Move | Op::Copy) => app
+                Some(Op::Folder | Op::Move | Op::Copy | Op::Rename | Op::Mkdir) => app
                     .tree
                     .folders
                     .iter()

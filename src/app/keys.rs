@@ -75,6 +75,7 @@ pub(super) fn on_key(app: &mut App, ev: KeyEvent, out: &mut Vec<Command>) {
                 app.status.info = Some("Cancelled".into());
             }
         }
+        Mode::Picker(_) => super::picker::on_key(app, key, out),
         Mode::Normal => normal_key(app, key, out),
     }
 }
@@ -109,9 +110,18 @@ fn normal_key(app: &mut App, key: Key, out: &mut Vec<Command>) {
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) {
-    if let Mode::Command(input) | Mode::Search(input) = &mut app.mode {
-        for c in text.chars().filter(|c| !c.is_control()) {
-            input.edit(Key::char(c));
+    match &mut app.mode {
+        Mode::Command(input) | Mode::Search(input) => {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                input.edit(Key::char(c));
+            }
         }
+        Mode::Picker(p) => {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                p.input.edit(Key::char(c));
+            }
+            p.refilter();
+        }
+        _ => {}
     }
 }

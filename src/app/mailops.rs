@@ -1,14 +1,22 @@
-//! Mail operations from the keyboard: read/unread, flag, move, copy, archive, delete. Each is
-//! applied to the store at once and written to the journal; the worker replays the journal to
-//! the server, and a refused entry is reverted here.
+//! Mail operations from the keyboard: read/unread, flag, move, copy, archive, delete, on the
+//! message under the cursor, the previewed one, or a visual selection. Each is applied to the
+//! store at once and written to the journal; the worker replays the journal to the server, and a
+//! refused entry is reverted here. Moves and flag changes are remembered for undo.
 
+use super::undo::UndoRecord;
 use super::{App, Command, Confirmed, Mode, Pane};
 use crate::mail::{Flags, Role};
 use crate::store::{JournalEntry, JournalOp};
 
-/// The messages an operation applies to: the previewed one when the preview has focus,
-/// else the one under the list cursor.
-fn targets(app: &App) -> Vec<u32> {
+/// The messages an operation applies to: the visual selection, else the previewed message when
+/// the preview has focus, else the one under the list cursor.
+pub(super) fn targets(app: &App) -> Vec<u32> {
+    if let Some(anchor) = app.visual {
+        let (a, b) = (anchor.min(app.list.cursor), anchor.max(app.list.cursor));
+        return (a..=b)
+            .filter_map(|r| app.list.row_envelope(r).map(|e| e.uid))
+            .collect();
+    }
     if app.focus == Pane::Preview {
         if let Some((a, f, uid)) = &app.preview.target {
             if *a == app.list.account && *f == app.list.folder {
@@ -19,7 +27,7 @@ fn targets(app: &App) -> Vec<u32> {
     app.list.selected().map(|e| vec![e.uid]).unwrap_or_default()
 }
 
-fn report<T, E: std::fmt::Display>(app: &mut App, r: Result<T, E>) -> Option<T> {
+pub(super) fn report<T, E: std::fmt::Display>(app: &mut App, r: Result<T, E>) -> Option<T> {
     match r {
         Ok(v) => Some(v),
         Err(e) => {
@@ -30,7 +38,7 @@ fn report<T, E: std::fmt::Display>(app: &mut App, r: Result<T, E>) -> Option<T> 
 }
 
 /// Store the new counts of a folder in the tree.
-fn refresh_counts(app: &mut App, account: &str, folder: &str) {
+pub(super) fn refresh_counts(app: &mut App, account: &str, folder: &str) {
     if let Some(Some(f)) = report(app, app.store.recount(account, folder)) {
         if let Some(t) = app.tree.get_mut(account, folder) {
             t.unread = f.unread;
@@ -39,7 +47,7 @@ fn refresh_counts(app: &mut App, account: &str, folder: &str) {
     }
 }
 
-fn journal(app: &mut App, account: &str, op: JournalOp, out: &mut Vec<Command>) {
+pub(super) fn journal(app: &mut App, account: &str, op: JournalOp, out: &mut Vec<Command>) {
     if report(app, app.store.journal_append(account, op)).is_some() {
         app.status.pending = app.store.journal_len();
         let cmd = Command::ReplayJournal {
@@ -51,9 +59,18 @@ fn journal(app: &mut App, account: &str, op: JournalOp, out: &mut Vec<Command>) 
     }
 }
 
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// `on`: Some(true) sets, Some(false) clears, None toggles (by the first message).
 pub(super) fn set_flag(app: &mut App, bit: u8, on: Option<bool>, out: &mut Vec<Command>) {
     let uids = targets(app);
+    app.visual = None;
     if uids.is_empty() {
         app.status.info = Some("no message selected".into());
         return;
@@ -75,7 +92,7 @@ pub(super) fn set_flags_of(
             .and_then(|u| app.list.envelopes.iter().find(|e| e.uid == *u))
             .is_some_and(|e| e.flags.has(bit))
     });
-    let mut changed = false;
+    let mut changes = Vec::new();
     for &uid in uids {
         let Some(env) = app.list.envelope_mut(uid) else {
             continue;
@@ -100,31 +117,43 @@ pub(super) fn set_flags_of(
             },
             out,
         );
-        changed = true;
+        changes.push((uid, old));
     }
-    if changed && bit == Flags::SEEN {
-        refresh_counts(app, &account, &folder);
+    if !changes.is_empty() {
+        if bit == Flags::SEEN {
+            refresh_counts(app, &account, &folder);
+        }
+        if uids.len() > 1 {
+            app.status.info = Some(format!(
+                "{} message{} changed",
+                changes.len(),
+                plural(changes.len())
+            ));
+        }
+        app.remember(UndoRecord::Flags {
+            account,
+            folder,
+            changes,
+        });
     }
 }
 
 /// Delete: to Trash, or for good (after asking) when already in Trash.
 pub(super) fn delete(app: &mut App, out: &mut Vec<Command>) {
     let uids = targets(app);
+    app.visual = None;
     if uids.is_empty() {
         return;
     }
     let account = app.list.account.clone();
     let in_trash = app
         .tree
-        .get_mut(&account, &app.list.folder.clone())
+        .get(&account, &app.list.folder)
         .is_some_and(|f| f.role == Some(Role::Trash));
     if in_trash {
         let n = uids.len();
         app.mode = Mode::Confirm {
-            prompt: format!(
-                "Delete {n} message{} for good? (y/n)",
-                if n == 1 { "" } else { "s" }
-            ),
+            prompt: format!("Delete {n} message{} for good? (y/n)", plural(n)),
             on_yes: Confirmed::Expunge {
                 account,
                 folder: app.list.folder.clone(),
@@ -134,7 +163,10 @@ pub(super) fn delete(app: &mut App, out: &mut Vec<Command>) {
         return;
     }
     match app.account_role_folder(&account, Role::Trash) {
-        Some(trash) => transfer_uids(app, &uids, &trash, false, out),
+        Some(trash) => {
+            let from = app.list.folder.clone();
+            transfer_uids(app, &account, &from, &uids, &trash, false, out, true);
+        }
         None => {
             app.status.error = Some(format!(
                 "{account} has no Trash folder: set [accounts.folders] trash = \"NAME\""
@@ -145,11 +177,13 @@ pub(super) fn delete(app: &mut App, out: &mut Vec<Command>) {
 
 pub(super) fn archive(app: &mut App, out: &mut Vec<Command>) {
     let account = app.list.account.clone();
+    let uids = targets(app);
+    app.visual = None;
     match app.account_role_folder(&account, Role::Archive) {
         Some(a) if a == app.list.folder => app.status.info = Some("already in the archive".into()),
         Some(a) => {
-            let uids = targets(app);
-            transfer_uids(app, &uids, &a, false, out)
+            let from = app.list.folder.clone();
+            transfer_uids(app, &account, &from, &uids, &a, false, out, true);
         }
         None => {
             app.status.error = Some(format!(
@@ -159,9 +193,11 @@ pub(super) fn archive(app: &mut App, out: &mut Vec<Command>) {
     }
 }
 
-/// `:move NAME` / `:copy NAME`.
+/// `:move NAME` / `:copy NAME` (also the picker's choice).
 pub(super) fn transfer(app: &mut App, dest: &str, copy: bool, out: &mut Vec<Command>) {
     let account = app.list.account.clone();
+    let uids = targets(app);
+    app.visual = None;
     let found = app.tree.find(Some(&account), dest).cloned();
     match found {
         Some(f) if f.account != account => {
@@ -174,74 +210,102 @@ pub(super) fn transfer(app: &mut App, dest: &str, copy: bool, out: &mut Vec<Comm
             app.status.error = Some(format!("{} cannot hold messages", f.path))
         }
         Some(f) => {
-            let uids = targets(app);
-            transfer_uids(app, &uids, &f.path, copy, out)
+            let from = app.list.folder.clone();
+            transfer_uids(app, &account, &from, &uids, &f.path, copy, out, true);
         }
         None => app.status.error = Some(format!("no folder \"{dest}\"")),
     }
 }
 
-fn transfer_uids(app: &mut App, uids: &[u32], dest: &str, copy: bool, out: &mut Vec<Command>) {
-    let (account, from) = (app.list.account.clone(), app.list.folder.clone());
+/// Move or copy messages between two folders of an account, in the store and the journal.
+/// Returns how many were moved.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn transfer_uids(
+    app: &mut App,
+    account: &str,
+    from: &str,
+    uids: &[u32],
+    dest: &str,
+    copy: bool,
+    out: &mut Vec<Command>,
+    undoable: bool,
+) -> usize {
     if dest == from {
-        app.status.error = Some(format!("the message is already in {dest}"));
-        return;
+        app.status.error = Some(format!("already in {dest}"));
+        return 0;
     }
-    let mut done = 0;
+    let mut moved = Vec::new();
     for &uid in uids {
         // The list keeps compact rows: take the full envelope from the store.
-        let Ok(Some(mut env)) = app.store.envelope(&account, &from, uid) else {
+        let Ok(Some(mut env)) = app.store.envelope(account, from, uid) else {
             continue;
         };
-        let Some(local_uid) = report(app, app.store.allocate_uid(&account, dest)) else {
-            return;
+        let Some(local_uid) = report(app, app.store.allocate_uid(account, dest)) else {
+            return moved.len();
         };
+        let message_id = env.message_id.clone();
         env.uid = local_uid;
         if report(
             app,
             app.store
-                .put_envelopes(&account, dest, std::slice::from_ref(&env)),
+                .put_envelopes(account, dest, std::slice::from_ref(&env)),
         )
         .is_none()
         {
-            return;
+            return moved.len();
         }
-        if let Ok(Some(raw)) = app.store.body(&account, &from, uid) {
-            report(app, app.store.put_body(&account, dest, local_uid, &raw));
+        if let Ok(Some(raw)) = app.store.body(account, from, uid) {
+            report(app, app.store.put_body(account, dest, local_uid, &raw));
         }
         let op = if copy {
             JournalOp::Copy {
-                from: from.clone(),
+                from: from.to_string(),
                 uid,
                 to: dest.to_string(),
                 local_uid,
             }
         } else {
-            report(app, app.store.remove_message(&account, &from, uid));
-            app.list.remove(uid);
-            if app.preview.is_showing(&account, &from, uid) {
+            report(app, app.store.remove_message(account, from, uid));
+            if app.list.account == account && app.list.folder == from {
+                app.list.remove(uid);
+            }
+            if app.preview.is_showing(account, from, uid) {
                 app.preview.clear();
                 app.focus = Pane::List;
             }
             JournalOp::Move {
-                from: from.clone(),
+                from: from.to_string(),
                 uid,
                 to: dest.to_string(),
                 local_uid,
             }
         };
-        journal(app, &account, op, out);
-        done += 1;
+        journal(app, account, op, out);
+        moved.push((local_uid, message_id));
     }
-    refresh_counts(app, &account, &from);
-    refresh_counts(app, &account, dest);
+    refresh_counts(app, account, from);
+    refresh_counts(app, account, dest);
+    if app.list.account == account && app.list.folder == dest {
+        app.reload_list();
+    }
     app.search.refresh(&app.list, &app.store);
     app.list.scroll_into_view(app.list_height());
+    let done = moved.len();
     let verb = if copy { "copied" } else { "moved" };
     app.status.info = Some(format!(
-        "{verb} {done} message{} to {dest}",
-        if done == 1 { "" } else { "s" }
+        "{verb} {done} message{} to {dest} (u undoes)",
+        plural(done)
     ));
+    if undoable && done > 0 {
+        app.remember(UndoRecord::Moved {
+            account: account.to_string(),
+            from: from.to_string(),
+            to: dest.to_string(),
+            moved,
+            copy,
+        });
+    }
+    done
 }
 
 /// A yes to a confirmation.
@@ -275,8 +339,11 @@ pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) 
             app.status.info = Some(format!(
                 "deleted {} message{} for good",
                 uids.len(),
-                if uids.len() == 1 { "" } else { "s" }
+                plural(uids.len())
             ));
+        }
+        Confirmed::DeleteFolder { account, path } => {
+            super::folderops::delete_confirmed(app, &account, &path, out)
         }
     }
 }
@@ -318,6 +385,12 @@ pub(super) fn revert(app: &mut App, entry: &JournalEntry) {
         }
         // The message is gone locally; the next sync brings it back if the server kept it.
         JournalOp::Expunge { folder, .. } => vec![folder.clone()],
+        op @ (JournalOp::CreateFolder { .. }
+        | JournalOp::DeleteFolder { .. }
+        | JournalOp::RenameFolder { .. }) => {
+            super::folderops::revert(app, account, op);
+            Vec::new()
+        }
     };
     for folder in touched {
         refresh_counts(app, account, &folder);

@@ -3,16 +3,19 @@
 
 pub mod action;
 mod cmdline;
+mod folderops;
 pub mod folders;
 mod keys;
 pub mod list;
 mod mailops;
 mod navigation;
+pub mod picker;
 pub mod preview;
 pub mod registry;
 mod search;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod undo;
 
 pub use action::{Action, Command, Event};
 pub use cmdline::LineInput;
@@ -54,6 +57,8 @@ pub enum Mode {
         prompt: String,
         on_yes: Confirmed,
     },
+    /// Choosing a folder with fuzzy filtering (for move, copy or opening).
+    Picker(picker::Picker),
 }
 
 /// What a confirmation unlocks.
@@ -63,6 +68,10 @@ pub enum Confirmed {
         account: String,
         folder: String,
         uids: Vec<u32>,
+    },
+    DeleteFolder {
+        account: String,
+        path: String,
     },
 }
 
@@ -92,6 +101,10 @@ pub struct App {
     pub pending_keys: Vec<Key>,
     /// A count typed before a command (`5j`).
     pub count: Option<u32>,
+    /// Visual selection in the list: the row where `v` was pressed (the cursor is the other end).
+    pub visual: Option<usize>,
+    /// What `u` can take back, newest last.
+    pub undo: Vec<undo::UndoRecord>,
     pub theme: Theme,
     pub theme_dir: Option<PathBuf>,
     pub no_color: bool,
@@ -145,6 +158,8 @@ impl App {
             keymap: setup.keymap,
             pending_keys: Vec::new(),
             count: None,
+            visual: None,
+            undo: Vec::new(),
             theme: setup.theme,
             theme_dir: setup.theme_dir,
             no_color: setup.no_color,
@@ -276,6 +291,17 @@ impl App {
                     o.1 = online;
                 }
             }
+            Event::SearchResults {
+                account,
+                folder,
+                query,
+                uids,
+                local,
+            } => {
+                if self.list.account == account && self.list.folder == folder {
+                    search::show_results(self, query, uids, local);
+                }
+            }
             Event::NewMail {
                 account,
                 folder,
@@ -380,3 +406,5 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_actions;

@@ -64,7 +64,10 @@ impl App {
             Op::Help => self.mode = Mode::Help { scroll: 0 },
             Op::CommandLine => self.mode = Mode::Command(LineInput::default()),
             Op::Search => match arg {
-                Some(text) => search::start(self, &text),
+                Some(text) => match text.strip_prefix("--server") {
+                    Some(query) => search::server(self, query.trim(), out),
+                    None => search::start(self, &text),
+                },
                 None => self.mode = Mode::Search(LineInput::default()),
             },
             Op::SearchNext | Op::SearchPrev => {
@@ -118,8 +121,28 @@ impl App {
             Op::ToggleFlag => mailops::set_flag(self, Flags::FLAGGED, None, out),
             Op::Delete => mailops::delete(self, out),
             Op::Archive => mailops::archive(self, out),
-            Op::MovePrompt => self.mode = Mode::Command(LineInput::with("move ")),
-            Op::CopyPrompt => self.mode = Mode::Command(LineInput::with("copy ")),
+            Op::MovePrompt => super::picker::open(self, super::picker::Purpose::Move),
+            Op::CopyPrompt => super::picker::open(self, super::picker::Purpose::Copy),
+            Op::FolderPicker => super::picker::open(self, super::picker::Purpose::Open),
+            Op::Visual => {
+                if self.visual.take().is_none()
+                    && self.focus == Pane::List
+                    && !self.list.rows.is_empty()
+                {
+                    self.visual = Some(self.list.cursor);
+                }
+            }
+            Op::SelectThread => self.select_thread(),
+            Op::Undo => self.undo_last(out),
+            Op::Mkdir => match arg {
+                Some(name) => super::folderops::mkdir(self, &name, out),
+                None => self.status.error = Some(":mkdir needs a NAME".into()),
+            },
+            Op::Rename => match arg {
+                Some(name) => super::folderops::rename(self, &name, out),
+                None => self.status.error = Some(":rename needs the NEW name".into()),
+            },
+            Op::Rmdir => super::folderops::rmdir(self),
             Op::Move | Op::Copy => match arg {
                 Some(dest) => mailops::transfer(self, &dest, op == Op::Copy, out),
                 None => self.status.error = Some("which folder? e.g. :move Archive".into()),
@@ -239,8 +262,36 @@ impl App {
         self.focus = panes[((i + dir).rem_euclid(n)) as usize];
     }
 
+    /// Select the thread under the cursor (threaded view: from its root to its last reply).
+    fn select_thread(&mut self) {
+        if !self.list.threaded || self.list.rows.is_empty() {
+            self.status.info = Some("threads are off (t turns them on)".into());
+            return;
+        }
+        let rows = &self.list.rows;
+        let mut start = self.list.cursor.min(rows.len() - 1);
+        while start > 0 && rows[start].depth > 0 {
+            start -= 1;
+        }
+        let mut end = start;
+        while end + 1 < rows.len() && rows[end + 1].depth > 0 {
+            end += 1;
+        }
+        self.visual = Some(start);
+        self.list.cursor = end;
+        self.list.scroll_into_view(self.list_height());
+        self.status.info = Some(format!(
+            "{} message{} in this thread selected",
+            end - start + 1,
+            if end == start { "" } else { "s" }
+        ));
+    }
+
     fn back(&mut self) {
         self.pending_keys.clear();
+        if self.visual.take().is_some() {
+            return;
+        }
         match self.focus {
             Pane::Preview => self.focus = Pane::List,
             Pane::List if self.search.query.is_some() => {

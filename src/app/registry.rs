@@ -50,6 +50,13 @@ pub enum Op {
     Sync,
     Redraw,
     Suspend,
+    Visual,
+    SelectThread,
+    Undo,
+    Mkdir,
+    Rename,
+    Rmdir,
+    FolderPicker,
 }
 
 /// One registered command.
@@ -145,7 +152,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         "search",
         Op::Search,
         "TEXT",
-        "Search this folder: sender, recipients, subject, cached bodies",
+        "Search this folder locally (sender, recipients, subject, cached bodies); --server QUERY asks the server",
     ),
     cmd("search-next", Op::SearchNext, "Go to the next search hit"),
     cmd(
@@ -188,12 +195,12 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd(
         "move-prompt",
         Op::MovePrompt,
-        "Move to a folder (asks which)",
+        "Move to a folder picked with fuzzy filtering",
     ),
     cmd(
         "copy-prompt",
         Op::CopyPrompt,
-        "Copy to a folder (asks which)",
+        "Copy to a folder picked with fuzzy filtering",
     ),
     cmd_arg("move", Op::Move, "FOLDER", "Move the message to FOLDER"),
     cmd_arg("copy", Op::Copy, "FOLDER", "Copy the message to FOLDER"),
@@ -206,6 +213,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         Op::Suspend,
         "Suspend tmail to the shell (fg resumes)",
     ),
+    cmd("visual", Op::Visual, "Start or end a visual selection of messages (like vim's v)"),
+    cmd("select-thread", Op::SelectThread, "Select the whole thread under the cursor"),
+    cmd("undo", Op::Undo, "Undo the last move, delete to Trash or flag change"),
+    cmd_arg("mkdir", Op::Mkdir, "NAME", "Create a folder"),
+    cmd_arg("rename", Op::Rename, "NEW", "Rename the open folder"),
+    cmd("rmdir", Op::Rmdir, "Delete the open folder (asks first)"),
+    cmd("folder-picker", Op::FolderPicker, "Open a folder chosen with fuzzy filtering"),
 ];
 
 /// Look a command up by name (also accepts a few vim-style aliases on the `:` line).

@@ -14,6 +14,8 @@ pub struct Search {
     pub hits: HashSet<u32>,
     /// Row positions that match, in list order.
     pub rows: Vec<usize>,
+    /// The query of the server search whose hits are shown.
+    pub server_query: Option<String>,
 }
 
 fn summary_match(e: &Summary, q: &str) -> bool {
@@ -127,7 +129,7 @@ pub(super) fn start(app: &mut App, text: &str) {
 
 /// `n` / `N`.
 pub(super) fn step(app: &mut App, back: bool) -> bool {
-    if app.search.query.is_none() {
+    if app.search.query.is_none() && app.search.server_query.is_none() {
         app.status.info = Some("no search yet: / starts one".into());
         return false;
     }
@@ -143,5 +145,58 @@ pub(super) fn step(app: &mut App, back: bool) -> bool {
             app.status.error = Some("no matches".into());
             false
         }
+    }
+}
+
+/// `:search --server QUERY`: ask the account's server (results come back as an event).
+pub(super) fn server(app: &mut App, query: &str, out: &mut Vec<super::Command>) {
+    if let Err(e) = crate::mail::query::Query::parse(query) {
+        app.status.error = Some(format!("search: {e}"));
+        return;
+    }
+    out.push(super::Command::ServerSearch {
+        account: app.list.account.clone(),
+        folder: app.list.folder.clone(),
+        query: query.to_string(),
+    });
+    app.status.info = Some(format!("searching {} on the server…", app.list.folder));
+}
+
+/// Show a server search's hits in the list, like a local search's (n / N step through them).
+pub(super) fn show_results(app: &mut App, query: String, uids: Vec<u32>, local: bool) {
+    app.reload_list();
+    let hits: HashSet<u32> = uids.into_iter().collect();
+    app.search.rows = app
+        .list
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            app.list
+                .envelopes
+                .get(r.index)
+                .is_some_and(|e| hits.contains(&e.uid))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    app.search.hits = hits;
+    app.search.query = None;
+    app.search.server_query = Some(query.clone());
+    let n = app.search.rows.len();
+    match app.search.rows.first() {
+        Some(&row) => {
+            app.list.cursor = row;
+            app.list.scroll_into_view(app.list_height());
+            let place = if local {
+                "in the cache (offline)"
+            } else {
+                "on the server"
+            };
+            app.status.info = Some(format!(
+                "{n} match{} {place} for \"{query}\" (n/N: next/previous)",
+                if n == 1 { "" } else { "es" }
+            ));
+        }
+        None => app.status.error = Some(format!("no match for \"{query}\" in {}", app.list.folder)),
     }
 }

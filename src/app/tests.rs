@@ -168,8 +168,14 @@ fn command_line_folder_theme_and_errors() {
         .as_deref()
         .unwrap()
         .contains("frobnicate"));
-    t.keys(":fol<Tab>");
-    assert_eq!(t.app.mode, Mode::Command(LineInput::with("folder ")));
+    t.keys(":them<Tab>");
+    assert_eq!(t.app.mode, Mode::Command(LineInput::with("theme ")));
+    t.keys("<Esc>:fol<Tab>");
+    assert_eq!(
+        t.app.mode,
+        Mode::Command(LineInput::with("folder")),
+        "common prefix of folder and folder-picker"
+    );
     t.keys("<Esc>:help<Enter>");
     assert!(matches!(t.app.mode, Mode::Help { .. }));
     t.keys("q");

@@ -40,6 +40,27 @@ impl Workers {
     }
 }
 
+/// Evaluate a server-search query against the store (no server: the demo, or offline).
+pub fn search_store(
+    store: &crate::store::Store,
+    account: &str,
+    folder: &str,
+    query: &crate::mail::query::Query,
+) -> Vec<u32> {
+    let mut out = Vec::new();
+    let _ = store.for_each_envelope(account, folder, |e| {
+        let text = store
+            .body(account, folder, e.uid)
+            .ok()
+            .flatten()
+            .map(|raw| crate::mail::render::search_text(&raw));
+        if query.matches(&e, text.as_deref()) {
+            out.push(e.uid);
+        }
+    });
+    out
+}
+
 /// A worker for an account whose protocol this build cannot speak yet: it says so instead of
 /// pretending, and the cached mail stays readable.
 pub fn spawn_unsupported(

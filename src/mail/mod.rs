@@ -3,6 +3,7 @@
 //! protocol, no terminal and no disk.
 
 pub mod parse;
+pub mod query;
 pub mod render;
 pub mod sanitize;
 pub mod thread;

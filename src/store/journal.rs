@@ -29,7 +29,21 @@ pub enum JournalOp {
         local_uid: u32,
     },
     /// Deleted for good (\Deleted and expunged).
-    Expunge { folder: String, uid: u32 },
+    Expunge {
+        folder: String,
+        uid: u32,
+    },
+    // Folder operations (new variants go at the end: stored entries keep their encoding).
+    CreateFolder {
+        path: String,
+    },
+    DeleteFolder {
+        path: String,
+    },
+    RenameFolder {
+        from: String,
+        to: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +71,9 @@ impl JournalOp {
                 format!("copy message {uid} from {from} to {to}")
             }
             JournalOp::Expunge { folder, uid } => format!("delete message {uid} in {folder}"),
+            JournalOp::CreateFolder { path } => format!("create folder {path}"),
+            JournalOp::DeleteFolder { path } => format!("delete folder {path}"),
+            JournalOp::RenameFolder { from, to } => format!("rename folder {from} to {to}"),
         }
     }
 }

@@ -154,6 +154,39 @@ impl Store {
         self.clear_folder_messages(account, path)
     }
 
+    /// Rename a folder and its sub-folders in the cache, keeping their messages.
+    pub fn rename_folder(&self, account: &str, from: &str, to: &str) -> Result<()> {
+        for mut f in self.folders(Some(account))? {
+            let new_path = match f.path.strip_prefix(from) {
+                Some("") => to.to_string(),
+                Some(rest) if f.delimiter.is_some_and(|d| rest.starts_with(d)) => {
+                    format!("{to}{rest}")
+                }
+                _ => continue,
+            };
+            let old_path = std::mem::replace(&mut f.path, new_path.clone());
+            for tree in [&self.envelopes, &self.bodies] {
+                let mut batch = sled::Batch::default();
+                let old_p = folder_prefix(account, &old_path);
+                let new_p = folder_prefix(account, &new_path);
+                for r in tree.scan_prefix(&old_p) {
+                    let (k, v) = r?;
+                    let mut nk = new_p.clone();
+                    nk.extend_from_slice(k.get(old_p.len()..).unwrap_or(&[]));
+                    batch.insert(nk, v);
+                    batch.remove(k);
+                }
+                tree.apply_batch(batch)?;
+            }
+            let state = self.folder_state(account, &old_path)?;
+            self.state.remove(folder_prefix(account, &old_path))?;
+            self.set_folder_state(account, &new_path, &state)?;
+            self.folders.remove(folder_prefix(account, &old_path))?;
+            self.put_folder(&f)?;
+        }
+        Ok(())
+    }
+
     /// Drop every cached message of a folder (e.g. after a UIDVALIDITY change).
     pub fn clear_folder_messages(&self, account: &str, path: &str) -> Result<()> {
         let p = folder_prefix(account, path);

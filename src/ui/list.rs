@@ -139,6 +139,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         if app.search.hits.contains(&e.uid) {
             st = st.patch(app.theme.style("list.hit"));
         }
+        if app
+            .visual
+            .is_some_and(|a| (a.min(l.cursor)..=a.max(l.cursor)).contains(&row_i))
+        {
+            st = st.patch(app.theme.style("list.visual"));
+        }
         let selected = row_i == l.cursor;
         let sel = if focused {
             app.theme.style("list.selected")

@@ -5,6 +5,7 @@ mod folders;
 mod help;
 pub mod layout;
 mod list;
+mod picker;
 mod preview;
 mod status;
 pub mod theme;
@@ -30,6 +31,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     status::draw(frame, p.status, p.message, app);
     match &app.mode {
         Mode::Help { scroll } => help::draw_help(frame, area, app, *scroll),
+        Mode::Picker(p) => picker::draw(frame, area, app, p),
         _ if !app.pending_keys.is_empty() => help::draw_which_key(frame, area, app),
         _ => {}
     }

@@ -15,6 +15,8 @@ fn mode_name(app: &App) -> &'static str {
         Mode::Search(_) => "SEARCH",
         Mode::Help { .. } => "HELP",
         Mode::Confirm { .. } => "CONFIRM",
+        Mode::Picker(_) => "PICK",
+        Mode::Normal if app.visual.is_some() => "VISUAL",
         Mode::Normal => match app.focus {
             Pane::Folders => "FOLDERS",
             Pane::List => "LIST",

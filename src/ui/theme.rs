@@ -34,6 +34,7 @@ pub const KEYS: &[&str] = &[
     "list.flagged",
     "list.deleted",
     "list.hit",
+    "list.visual",
     "list.date",
     "list.sender",
     "list.size",

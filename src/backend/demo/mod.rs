@@ -112,6 +112,26 @@ pub fn spawn(store: Store, events: UnboundedSender<Event>) -> UnboundedSender<Co
                     });
                 }
                 Command::FolderOpened { .. } => {}
+                Command::ServerSearch {
+                    account,
+                    folder,
+                    query,
+                } => {
+                    let ev = match crate::mail::query::Query::parse(&query) {
+                        Ok(q) => {
+                            let uids = super::search_store(&store, &account, &folder, &q);
+                            Event::SearchResults {
+                                account,
+                                folder,
+                                query,
+                                uids,
+                                local: true,
+                            }
+                        }
+                        Err(e) => Event::Error { account, text: e },
+                    };
+                    let _ = events.send(ev);
+                }
             }
         }
     });

@@ -483,6 +483,83 @@ impl Worker {
         });
     }
 
+    /// IMAP SEARCH in a folder; envelopes of hits not cached yet are fetched. Offline, the query is
+    /// evaluated on the cache instead (and the result says so).
+    async fn server_search(&mut self, account: String, folder: String, query: String) {
+        let q = match crate::mail::query::Query::parse(&query) {
+            Ok(q) => q,
+            Err(e) => return self.error(e),
+        };
+        if self.conn.is_none() {
+            let uids = crate::backend::search_store(&self.store, &account, &folder, &q);
+            return self.send(Event::SearchResults {
+                account,
+                folder,
+                query,
+                uids,
+                local: true,
+            });
+        }
+        let r = async {
+            self.select(&folder).await?;
+            let session = &mut self
+                .conn
+                .as_mut()
+                .ok_or_else(|| ImapError::Protocol("offline".into()))?
+                .0;
+            let found = conn::timed("UID SEARCH", session.uid_search(q.to_imap())).await?;
+            let mut uids: Vec<u32> = found.into_iter().collect();
+            uids.sort_unstable();
+            let cached: std::collections::HashSet<u32> =
+                self.store.uids(&account, &folder)?.into_iter().collect();
+            let missing: Vec<u32> = uids
+                .iter()
+                .copied()
+                .filter(|u| !cached.contains(u))
+                .collect();
+            if !missing.is_empty() {
+                let session = &mut self
+                    .conn
+                    .as_mut()
+                    .ok_or_else(|| ImapError::Protocol("offline".into()))?
+                    .0;
+                sync::fetch_envelopes(
+                    session,
+                    &self.store,
+                    &account,
+                    &folder,
+                    &missing,
+                    &mut |_, _| {},
+                    false,
+                )
+                .await?;
+            }
+            Ok::<_, ImapError>(uids)
+        }
+        .await;
+        match r {
+            Ok(uids) => self.send(Event::SearchResults {
+                account,
+                folder,
+                query,
+                uids,
+                local: false,
+            }),
+            Err(e) if e.is_connection() => {
+                self.lost(&e);
+                let uids = crate::backend::search_store(&self.store, &account, &folder, &q);
+                self.send(Event::SearchResults {
+                    account,
+                    folder,
+                    query,
+                    uids,
+                    local: true,
+                });
+            }
+            Err(e) => self.error(format!("search: {e}")),
+        }
+    }
+
     async fn select(&mut self, folder: &str) -> Result<(), ImapError> {
         if self.selected.as_deref() == Some(folder) {
             return Ok(());
@@ -562,6 +639,11 @@ impl Worker {
                 self.enqueue_front(&folder);
             }
             Command::SyncFolder { folder, .. } => self.enqueue_front(&folder),
+            Command::ServerSearch {
+                account,
+                folder,
+                query,
+            } => self.server_search(account, folder, query).await,
             Command::SyncAll { .. } => {
                 if self.conn.is_none() {
                     self.retry_at = Some(Instant::now());

@@ -148,6 +148,58 @@ impl Worker {
                 self.store.remove_message(&self.name, to, *local_uid)?;
                 Ok(vec![to.clone(), from.clone()])
             }
+            JournalOp::CreateFolder { path } => {
+                let r = timed("CREATE", self.session()?.create(path)).await;
+                match r {
+                    // Already there (an earlier run did it) is done.
+                    Err(ImapError::Refused(m))
+                        if m.to_ascii_uppercase().contains("ALREADYEXISTS")
+                            || m.contains("exists") => {}
+                    other => other?,
+                }
+                let _ = timed("SUBSCRIBE", self.session()?.subscribe(path)).await;
+                self.listed = false;
+                self.list_folders().await;
+                Ok(vec![path.clone()])
+            }
+            JournalOp::DeleteFolder { path } => {
+                if self.selected.as_deref() == Some(path.as_str()) {
+                    let _ = timed("CLOSE", self.session()?.close()).await;
+                    self.selected = None;
+                }
+                let r = timed("DELETE", self.session()?.delete(path)).await;
+                match r {
+                    Err(ImapError::Refused(m))
+                        if m.to_ascii_uppercase().contains("NONEXISTENT") => {}
+                    other => other?,
+                }
+                self.list_folders().await;
+                Ok(Vec::new())
+            }
+            JournalOp::RenameFolder { from, to } => {
+                if self.selected.is_some() {
+                    let _ = timed("CLOSE", self.session()?.close()).await;
+                    self.selected = None;
+                }
+                let r = timed("RENAME", self.session()?.rename(from, to)).await;
+                match r {
+                    // The source gone and the target there: an earlier run did it.
+                    Err(ImapError::Refused(m))
+                        if m.to_ascii_uppercase().contains("NONEXISTENT")
+                            || m.to_ascii_uppercase().contains("ALREADYEXISTS") =>
+                    {
+                        let (name, roles) = (self.name.clone(), self.settings.folders.clone());
+                        let names = super::folders::list(self.session()?, &name, &roles).await?;
+                        if !names.iter().any(|f| f.path == *to) {
+                            return Err(ImapError::Refused(m));
+                        }
+                    }
+                    other => other?,
+                }
+                let _ = timed("SUBSCRIBE", self.session()?.subscribe(to)).await;
+                self.list_folders().await;
+                Ok(vec![to.clone()])
+            }
             JournalOp::Expunge { folder, uid } => {
                 self.select(folder).await?;
                 // Already gone is done: expunging is idempotent.
