@@ -22,11 +22,21 @@ impl Session {
     /// Start `tmail ARGS` in a `w`×`h` terminal with HOME and XDG dirs in a fresh temp dir.
     /// `setup` may write config files under the XDG config dir before start.
     pub fn start(args: &[&str], w: u16, h: u16, setup: impl FnOnce(&Path)) -> Session {
+        Self::start_in(tempfile::tempdir().expect("temp home"), args, w, h, setup)
+    }
+
+    /// Start in an existing home (e.g. the one of a session that was killed), keeping its store.
+    pub fn start_in(
+        home: tempfile::TempDir,
+        args: &[&str],
+        w: u16,
+        h: u16,
+        setup: impl FnOnce(&Path),
+    ) -> Session {
         assert!(
             tmux_available(),
             "tmux is required for end-to-end tests (bash .ci/run installs it)"
         );
-        let home = tempfile::tempdir().expect("temp home");
         let config = home.path().join("config");
         std::fs::create_dir_all(config.join("tmail")).expect("config dir");
         setup(&config.join("tmail"));
@@ -171,6 +181,15 @@ impl Session {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+}
+
+impl Session {
+    /// End this tmux server and hand back the home dir (for a restart on the same store).
+    pub fn into_home(mut self) -> tempfile::TempDir {
+        let placeholder = tempfile::tempdir().expect("temp dir");
+        std::mem::replace(&mut self.home, placeholder)
+        // `self` drops here: its tmux server is killed
     }
 }
 

@@ -349,6 +349,12 @@ impl Worker {
 
     /// Refresh counts of every folder by STATUS; queue the INBOX and open folder when IDLE is missing.
     async fn poll(&mut self) {
+        // Keepalive: a NOOP finds a dead connection before the user needs it.
+        if let Some((session, _)) = self.conn.as_mut() {
+            if let Err(e) = conn::timed("NOOP", session.noop()).await {
+                return self.lost(&e);
+            }
+        }
         let idle = self.conn.as_ref().is_some_and(|(_, c)| c.idle);
         if !idle {
             let open = self.open_folder.clone();
