@@ -140,3 +140,36 @@ fn sync_with_a_wrong_password_fails_with_the_reason() {
         "the password is in the log"
     );
 }
+
+#[test]
+fn starts_from_the_cache_while_the_server_is_down() {
+    let d = support::dovecot::private_dovecot();
+    let u = d.new_user("cached");
+    for i in 0..3 {
+        d.deliver(&u, &support::corpus::message(i));
+    }
+    let cfg = format!(
+        "[[accounts]]\nname = \"work\"\nemail = \"{n}@example.test\"\n[accounts.imap]\nhost = \"127.0.0.1\"\nport = {p}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{pw}'\"\nca_file = \"{ca}\"\n",
+        n = u.name,
+        p = d.imaps_port(),
+        pw = u.password,
+        ca = d.ca_file().display()
+    );
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("config/tmail")).unwrap();
+    std::fs::write(home.path().join("config/tmail/config.toml"), &cfg).unwrap();
+    let out = tmail(home.path(), &["sync"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    d.stop();
+    // no server: the cached folders and list are on screen anyway, and it says offline
+    let s = Session::start_in(home, &[], 150, 40, |_| {});
+    let screen = s.wait_text("#2 alternative");
+    assert!(screen.contains("Archive"), "{screen}");
+    s.wait_text("offline: work");
+    s.keys(&["Q"]);
+    s.wait_dead();
+}

@@ -409,6 +409,11 @@ fn worker_pushes_new_mail_into_the_app_by_idle() {
     ))
     .unwrap();
     account.poll_interval = Some(3600);
+    let notified_file = dir.path().join("notified.txt");
+    account.new_mail_command = Some(format!(
+        "printf '%s|%s|%s' \"$TMAIL_FROM\" \"$TMAIL_SUBJECT\" \"$TMAIL_FOLDER\" > {}",
+        notified_file.display()
+    ));
     rt().block_on(async {
         let (ev_tx, mut ev_rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = tmail::backend::imap::spawn(account, store.clone(), ev_tx).unwrap();
@@ -467,4 +472,12 @@ fn worker_pushes_new_mail_into_the_app_by_idle() {
         );
         let _ = worker.send(tmail::app::Command::Shutdown);
     });
+    // new_mail_command ran with the sender and subject in its environment
+    let t0 = std::time::Instant::now();
+    while !notified_file.exists() && t0.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let got = std::fs::read_to_string(&notified_file).expect("new_mail_command ran");
+    assert_eq!(got, "Sender 1|#1 html|INBOX");
 }

@@ -259,3 +259,60 @@ fn a_replay_that_already_reached_the_server_is_not_done_twice() {
     h.sync_all();
     assert_eq!(h.subjects("Archive"), vec!["#1 html", "#2 alternative"]);
 }
+
+#[test]
+fn folder_commands_and_server_search_reach_the_server() {
+    let d = dovecot();
+    let u = d.new_user("folders-search");
+    fill(d, &u, 8);
+    let mut h = Harness::start(account(&u, d.imaps_port(), d.ca_file()));
+    let list = |d: &Dovecot| d.doveadm(&["mailbox", "list", "-u", &u.name]);
+
+    h.keys(":mkdir Receipts<Enter>");
+    h.wait_replayed();
+    assert!(
+        list(d).lines().any(|l| l.trim() == "Receipts"),
+        "{}",
+        list(d)
+    );
+    h.select("#3 attachment");
+    h.keys(":move Receipts<Enter>");
+    h.keys(":folder Receipts<Enter>");
+    h.keys(":rename Bills<Enter>");
+    h.wait_replayed();
+    let names = list(d);
+    assert!(
+        names.lines().any(|l| l.trim() == "Bills")
+            && !names.lines().any(|l| l.trim() == "Receipts"),
+        "{names}"
+    );
+    assert_eq!(server_subjects(d, &u, "Bills"), vec!["#3 attachment"]);
+    h.keys(":rmdir<Enter>y");
+    h.wait_replayed();
+    assert!(!list(d).lines().any(|l| l.trim() == "Bills"));
+    assert_eq!(h.app.list.folder, "INBOX");
+
+    // server search: the server evaluates it (bodies were never fetched, so only it can know)
+    assert!(!h.store.has_body(&h.account, "INBOX", 1).unwrap());
+    h.keys(":search --server body:\"hello number 0\"<Enter>");
+    h.wait("search results", |a| a.search.server_query.is_some());
+    let hits: Vec<String> = h
+        .app
+        .list
+        .envelopes
+        .iter()
+        .filter(|e| h.app.search.hits.contains(&e.uid))
+        .map(|e| e.subject.clone())
+        .collect();
+    assert_eq!(hits, vec!["#0 plain".to_string()]);
+    assert!(
+        h.app
+            .status
+            .info
+            .as_deref()
+            .unwrap_or("")
+            .contains("on the server"),
+        "{:?}",
+        h.app.status
+    );
+}

@@ -322,3 +322,60 @@ pub async fn connect(
     }
     Ok((session, caps))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_imap::Authenticator;
+
+    #[test]
+    fn sasl_initial_responses() {
+        let mut plain = Plain {
+            user: "alice",
+            password: "pw",
+        };
+        assert_eq!(plain.process(b""), b"\0alice\0pw".to_vec());
+        let mut x = OAuth {
+            user: "alice@example.test",
+            token: "tok",
+            bearer: false,
+            host: "h",
+            port: 993,
+            sent: false,
+        };
+        assert_eq!(
+            x.process(b""),
+            b"user=alice@example.test\x01auth=Bearer tok\x01\x01".to_vec()
+        );
+        // an error challenge is answered empty so the server can finish with NO
+        assert!(x.process(b"{\"status\":\"401\"}").is_empty());
+        let mut b = OAuth {
+            user: "alice@example.test",
+            token: "tok",
+            bearer: true,
+            host: "imap.example.test",
+            port: 993,
+            sent: false,
+        };
+        assert_eq!(
+            b.process(b""),
+            b"n,a=alice@example.test,\x01host=imap.example.test\x01port=993\x01auth=Bearer tok\x01\x01".to_vec()
+        );
+        assert_eq!(b.process(b"err"), b"\x01".to_vec());
+    }
+
+    #[test]
+    fn extensions_can_be_turned_off() {
+        let mut c = Caps {
+            idle: true,
+            condstore: true,
+            qresync: true,
+            move_: true,
+            uidplus: true,
+            special_use: true,
+            enable: true,
+        };
+        c.disable(&["condstore".into(), "MOVE".into()]);
+        assert!(!c.condstore && !c.qresync && !c.move_ && c.idle && c.uidplus);
+    }
+}
