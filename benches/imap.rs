@@ -19,13 +19,7 @@ use support::tmux::Session;
 
 fn config(u: &User) -> String {
     let d = dovecot();
-    format!(
-        "[[accounts]]\nname = \"bench\"\nemail = \"{n}@example.test\"\n[accounts.imap]\nhost = \"127.0.0.1\"\nport = {p}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{pw}'\"\nca_file = \"{ca}\"\n",
-        n = u.name,
-        p = d.imaps_port(),
-        pw = u.password,
-        ca = d.ca_file().display()
-    )
+    support::harness::config_toml(u, &u.password, d.imaps_port(), d.ca_file())
 }
 
 /// Run `tmail ARGS` and return (wall time, peak RSS in KiB).

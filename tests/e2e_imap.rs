@@ -10,13 +10,7 @@ use support::dovecot::{dovecot, User};
 use support::tmux::Session;
 
 fn config(u: &User, password: &str) -> String {
-    let d = dovecot();
-    format!(
-        "[[accounts]]\nname = \"work\"\nemail = \"{n}@example.test\"\n[accounts.imap]\nhost = \"127.0.0.1\"\nport = {p}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{password}'\"\nca_file = \"{ca}\"\n",
-        n = u.name,
-        p = d.imaps_port(),
-        ca = d.ca_file().display()
-    )
+    support::harness::config_toml(u, password, dovecot().imaps_port(), dovecot().ca_file())
 }
 
 fn tmail(home: &Path, args: &[&str]) -> std::process::Output {
@@ -148,13 +142,7 @@ fn starts_from_the_cache_while_the_server_is_down() {
     for i in 0..3 {
         d.deliver(&u, &support::corpus::message(i));
     }
-    let cfg = format!(
-        "[[accounts]]\nname = \"work\"\nemail = \"{n}@example.test\"\n[accounts.imap]\nhost = \"127.0.0.1\"\nport = {p}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{pw}'\"\nca_file = \"{ca}\"\n",
-        n = u.name,
-        p = d.imaps_port(),
-        pw = u.password,
-        ca = d.ca_file().display()
-    );
+    let cfg = support::harness::config_toml(&u, &u.password, d.imaps_port(), d.ca_file());
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join("config/tmail")).unwrap();
     std::fs::write(home.path().join("config/tmail/config.toml"), &cfg).unwrap();

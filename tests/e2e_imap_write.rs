@@ -8,13 +8,7 @@ use support::dovecot::{private_dovecot, Dovecot, User};
 use support::tmux::Session;
 
 fn config(d: &Dovecot, u: &User) -> String {
-    format!(
-        "[[accounts]]\nname = \"work\"\nemail = \"{n}@example.test\"\n[accounts.imap]\nhost = \"127.0.0.1\"\nport = {p}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{pw}'\"\nca_file = \"{ca}\"\n",
-        n = u.name,
-        p = d.imaps_port(),
-        pw = u.password,
-        ca = d.ca_file().display()
-    )
+    support::harness::config_toml(u, &u.password, d.imaps_port(), d.ca_file())
 }
 
 fn count(d: &Dovecot, u: &User, folder: &str, what: &str) -> usize {

@@ -22,6 +22,16 @@ pub struct Harness {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// A `config.toml` with one account "work" for `user` on 127.0.0.1:`port` (implicit TLS,
+/// trusting `ca`), logging in with `password`.
+pub fn config_toml(user: &User, password: &str, port: u16, ca: &std::path::Path) -> String {
+    format!(
+        "[[accounts]]\nname = \"work\"\nemail = \"{n}@example.test\"\n[accounts.imap]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{password}'\"\nca_file = \"{ca}\"\n",
+        n = user.name,
+        ca = ca.display()
+    )
+}
+
 /// An account on the fixture's Dovecot (implicit TLS) for `user`.
 pub fn account(user: &User, imaps_port: u16, ca: &std::path::Path) -> AccountSettings {
     toml::from_str(&format!(
