@@ -292,6 +292,23 @@ fn folder_commands_and_server_search_reach_the_server() {
     assert!(!list(d).lines().any(|l| l.trim() == "Bills"));
     assert_eq!(h.app.list.folder, "INBOX");
 
+    // non-ASCII names travel as modified UTF-7 and are shown decoded
+    h.keys(":mkdir Entwürfe<Enter>");
+    h.wait_replayed();
+    h.sync_all();
+    assert!(
+        list(d).lines().any(|l| l.trim() == "Entwürfe"),
+        "{}",
+        list(d)
+    );
+    let f = h
+        .app
+        .tree
+        .find(None, "Entwürfe")
+        .expect("found by its decoded name");
+    assert_eq!(f.path, "Entw&APw-rfe");
+    assert_eq!(f.display_leaf(), "Entwürfe");
+
     // server search: the server evaluates it (bodies were never fetched, so only it can know)
     assert!(!h.store.has_body(&h.account, "INBOX", 1).unwrap());
     h.keys(":search --server body:\"hello number 0\"<Enter>");

@@ -138,7 +138,7 @@ pub(super) fn complete(app: &mut App) {
                     .folders
                     .iter()
                     .filter(|f| f.selectable)
-                    .map(|f| f.path.clone())
+                    .map(|f| f.display_path())
                     .collect(),
                 Some(Op::Theme) => crate::ui::theme::BUILTIN
                     .iter()

@@ -17,7 +17,7 @@ fn delimiter(app: &App, account: &str) -> Option<char> {
 
 pub(super) fn mkdir(app: &mut App, name: &str, out: &mut Vec<Command>) {
     let account = app.list.account.clone();
-    let path = name.trim().to_string();
+    let path = crate::mail::mutf7::encode(name.trim());
     if path.is_empty() {
         return;
     }
@@ -44,12 +44,12 @@ pub(super) fn mkdir(app: &mut App, name: &str, out: &mut Vec<Command>) {
         out,
     );
     app.reload_folders(&account);
-    app.status.info = Some(format!("created {path}"));
+    app.status.info = Some(format!("created {}", name.trim()));
 }
 
 pub(super) fn rename(app: &mut App, new: &str, out: &mut Vec<Command>) {
     let (account, from) = (app.list.account.clone(), app.list.folder.clone());
-    let to = new.trim().to_string();
+    let to = crate::mail::mutf7::encode(new.trim());
     if app
         .tree
         .get(&account, &from)

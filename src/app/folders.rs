@@ -193,19 +193,30 @@ impl FolderTree {
     pub fn find(&self, preferred_account: Option<&str>, name: &str) -> Option<&Folder> {
         let name = name.trim();
         let ranked = |f: &&Folder| preferred_account.is_some_and(|a| a != f.account);
-        let mut candidates: Vec<&Folder> = self.folders.iter().filter(|f| f.path == name).collect();
+        // People type decoded names (Entwürfe); the server's are modified UTF-7 (Entw&APw-rfe).
+        let mut candidates: Vec<&Folder> = self
+            .folders
+            .iter()
+            .filter(|f| f.path == name || f.display_path() == name)
+            .collect();
         if candidates.is_empty() {
             candidates = self
                 .folders
                 .iter()
-                .filter(|f| f.path.eq_ignore_ascii_case(name))
+                .filter(|f| {
+                    f.path.eq_ignore_ascii_case(name)
+                        || f.display_path().to_lowercase() == name.to_lowercase()
+                })
                 .collect();
         }
         if candidates.is_empty() {
             candidates = self
                 .folders
                 .iter()
-                .filter(|f| f.leaf().eq_ignore_ascii_case(name))
+                .filter(|f| {
+                    f.leaf().eq_ignore_ascii_case(name)
+                        || f.display_leaf().to_lowercase() == name.to_lowercase()
+                })
                 .collect();
         }
         candidates.sort_by_key(ranked);

@@ -87,7 +87,7 @@ impl Picker {
         let mut scored: Vec<(i64, &String)> = self
             .all
             .iter()
-            .filter_map(|f| score(q, f).map(|s| (s, f)))
+            .filter_map(|f| score(q, &crate::mail::mutf7::decode(f)).map(|s| (s, f)))
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         self.matches = scored.into_iter().map(|(_, f)| f.clone()).collect();

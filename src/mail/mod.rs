@@ -2,6 +2,7 @@
 //! pure functions over them (parsing, rendering, threading, sanitizing). It knows no
 //! protocol, no terminal and no disk.
 
+pub mod mutf7;
 pub mod parse;
 pub mod query;
 pub mod render;
@@ -140,9 +141,19 @@ impl Folder {
             None => vec![self.path.as_str()],
         }
     }
-    /// The last segment: what the tree shows.
+    /// The last segment, as the server names it.
     pub fn leaf(&self) -> &str {
         self.segments().last().copied().unwrap_or(&self.path)
+    }
+
+    /// The path as people read it (modified UTF-7 decoded).
+    pub fn display_path(&self) -> String {
+        mutf7::decode(&self.path)
+    }
+
+    /// The last segment as people read it.
+    pub fn display_leaf(&self) -> String {
+        mutf7::decode(self.leaf())
     }
     pub fn depth(&self) -> usize {
         self.segments().len().saturating_sub(1)

@@ -46,7 +46,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     _ => " ",
                 };
                 let marker = f.role.map(|r| r.marker()).unwrap_or(" ");
-                let text = format!("{}{} {}", "  ".repeat(*depth), fold, sanitize(f.leaf()));
+                let text = format!(
+                    "{}{} {}",
+                    "  ".repeat(*depth),
+                    fold,
+                    sanitize(&f.display_leaf())
+                );
                 let count = if f.unread > 0 {
                     format!(" {}", f.unread)
                 } else {

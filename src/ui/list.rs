@@ -84,7 +84,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let title = if l.is_open() {
         let mut t = format!(
             " {} — {} message{}",
-            sanitize(&l.folder),
+            sanitize(&crate::mail::mutf7::decode(&l.folder)),
             l.rows.len(),
             if l.rows.len() == 1 { "" } else { "s" }
         );

@@ -63,7 +63,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
             } else {
                 app.theme.style("popup")
             };
-            Line::from(Span::styled(fit(&sanitize(m), inner.width as usize), st))
+            Line::from(Span::styled(
+                fit(
+                    &sanitize(&crate::mail::mutf7::decode(m)),
+                    inner.width as usize,
+                ),
+                st,
+            ))
         })
         .collect();
     let body = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);

@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, bar: Rect, msg: Rect, app: &App) {
             format!(
                 " {} · {} · {pos}/{} · {unread} unread ",
                 sanitize(&l.account),
-                sanitize(&l.folder),
+                sanitize(&crate::mail::mutf7::decode(&l.folder)),
                 l.rows.len()
             ),
             base,
