@@ -333,3 +333,49 @@ fn folder_commands_and_server_search_reach_the_server() {
         h.app.status
     );
 }
+
+#[test]
+fn chains_of_offline_actions_on_moved_messages_reach_the_server() {
+    let d = private_dovecot();
+    let u = d.new_user("chains");
+    fill(&d, &u, 4);
+    let mut h = Harness::start(account(&u, d.imaps_port(), d.ca_file()));
+    d.stop();
+    // offline: move two messages to Archive, then work on them there
+    h.select("#0 plain");
+    h.keys(":move Archive<Enter>");
+    h.select("#1 html");
+    h.keys(":move Archive<Enter>");
+    h.keys(":folder Archive<Enter>");
+    h.select("#1 html");
+    h.keys("f");
+    h.select("#0 plain");
+    h.keys("f:move Trash<Enter>");
+    h.keys(":folder Trash<Enter>");
+    h.select("#0 plain");
+    h.keys("dy");
+    assert_eq!(h.app.status.pending, 6);
+    d.start();
+    h.wait_replayed();
+    assert!(
+        h.app
+            .status
+            .error
+            .as_deref()
+            .is_none_or(|e| !e.contains("could not")),
+        "{:?}",
+        h.app.status.error
+    );
+    assert_eq!(server_subjects(&d, &u, "Archive"), vec!["#1 html"]);
+    assert!(server_has_flag(&d, &u, "Archive", "#1 html", "FLAGGED"));
+    assert!(server_subjects(&d, &u, "Trash").is_empty());
+    assert_eq!(
+        server_subjects(&d, &u, "INBOX"),
+        vec!["#2 alternative", "#3 attachment"]
+    );
+    // and the placeholders gave way to the server's messages
+    h.sync_all();
+    let archive = h.store.envelopes(&h.account, "Archive").unwrap();
+    assert_eq!(archive.len(), 1);
+    assert!(archive[0].uid < tmail::store::LOCAL_UID_BASE && archive[0].flags.flagged());
+}

@@ -48,7 +48,19 @@ pub(super) fn refresh_counts(app: &mut App, account: &str, folder: &str) {
 }
 
 pub(super) fn journal(app: &mut App, account: &str, op: JournalOp, out: &mut Vec<Command>) {
-    if report(app, app.store.journal_append(account, op)).is_some() {
+    journal_for(app, account, op, None, out)
+}
+
+/// Journal an action on the message with this Message-ID (so the worker can find it on the server
+/// even when tmail only knows a local UID for it).
+pub(super) fn journal_for(
+    app: &mut App,
+    account: &str,
+    op: JournalOp,
+    message_id: Option<String>,
+    out: &mut Vec<Command>,
+) {
+    if report(app, app.store.journal_append_for(account, op, message_id)).is_some() {
         app.status.pending = app.store.journal_len();
         let cmd = Command::ReplayJournal {
             account: account.to_string(),
@@ -106,7 +118,17 @@ pub(super) fn set_flags_of(
         if report(app, app.store.set_flags(&account, &folder, uid, new)).is_none() {
             return;
         }
-        journal(
+        // Only a local UID needs the Message-ID to be found on the server.
+        let message_id = if uid >= crate::store::LOCAL_UID_BASE {
+            app.store
+                .envelope(&account, &folder, uid)
+                .ok()
+                .flatten()
+                .and_then(|e| e.message_id)
+        } else {
+            None
+        };
+        journal_for(
             app,
             &account,
             JournalOp::SetFlags {
@@ -115,6 +137,7 @@ pub(super) fn set_flags_of(
                 old,
                 new,
             },
+            message_id,
             out,
         );
         changes.push((uid, old));
@@ -244,6 +267,23 @@ pub(super) fn transfer_uids(
             return moved.len();
         };
         let message_id = env.message_id.clone();
+        let op = if copy {
+            JournalOp::Copy {
+                from: from.to_string(),
+                uid,
+                to: dest.to_string(),
+                local_uid,
+            }
+        } else {
+            JournalOp::Move {
+                from: from.to_string(),
+                uid,
+                to: dest.to_string(),
+                local_uid,
+            }
+        };
+        // The journal entry first: from then on the placeholder below is protected from syncs.
+        journal_for(app, account, op, message_id.clone(), out);
         env.uid = local_uid;
         if report(
             app,
@@ -257,14 +297,7 @@ pub(super) fn transfer_uids(
         if let Ok(Some(raw)) = app.store.body(account, from, uid) {
             report(app, app.store.put_body(account, dest, local_uid, &raw));
         }
-        let op = if copy {
-            JournalOp::Copy {
-                from: from.to_string(),
-                uid,
-                to: dest.to_string(),
-                local_uid,
-            }
-        } else {
+        if !copy {
             report(app, app.store.remove_message(account, from, uid));
             if app.list.account == account && app.list.folder == from {
                 app.list.remove(uid);
@@ -273,14 +306,7 @@ pub(super) fn transfer_uids(
                 app.preview.clear();
                 app.focus = Pane::List;
             }
-            JournalOp::Move {
-                from: from.to_string(),
-                uid,
-                to: dest.to_string(),
-                local_uid,
-            }
-        };
-        journal(app, account, op, out);
+        }
         moved.push((local_uid, message_id));
     }
     refresh_counts(app, account, from);
@@ -308,6 +334,27 @@ pub(super) fn transfer_uids(
     done
 }
 
+/// The journal entry that deletes a message for good: by UID, or by Message-ID for a message
+/// that is here only under a local UID (moved or copied offline, not yet on the server).
+pub(super) fn expunge_op(app: &App, account: &str, folder: &str, uid: u32) -> JournalOp {
+    if uid >= crate::store::LOCAL_UID_BASE {
+        if let Ok(Some(Some(message_id))) = app
+            .store
+            .envelope(account, folder, uid)
+            .map(|e| e.map(|e| e.message_id))
+        {
+            return JournalOp::ExpungeId {
+                folder: folder.to_string(),
+                message_id,
+            };
+        }
+    }
+    JournalOp::Expunge {
+        folder: folder.to_string(),
+        uid,
+    }
+}
+
 /// A yes to a confirmation.
 pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) {
     match what {
@@ -317,6 +364,7 @@ pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) 
             uids,
         } => {
             for uid in &uids {
+                let op = expunge_op(app, &account, &folder, *uid);
                 report(app, app.store.remove_message(&account, &folder, *uid));
                 if app.list.account == account && app.list.folder == folder {
                     app.list.remove(*uid);
@@ -325,15 +373,7 @@ pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) 
                     app.preview.clear();
                     app.focus = Pane::List;
                 }
-                journal(
-                    app,
-                    &account,
-                    JournalOp::Expunge {
-                        folder: folder.clone(),
-                        uid: *uid,
-                    },
-                    out,
-                );
+                journal(app, &account, op, out);
             }
             refresh_counts(app, &account, &folder);
             app.status.info = Some(format!(
@@ -384,7 +424,9 @@ pub(super) fn revert(app: &mut App, entry: &JournalEntry) {
             vec![to.clone()]
         }
         // The message is gone locally; the next sync brings it back if the server kept it.
-        JournalOp::Expunge { folder, .. } => vec![folder.clone()],
+        JournalOp::Expunge { folder, .. } | JournalOp::ExpungeId { folder, .. } => {
+            vec![folder.clone()]
+        }
         op @ (JournalOp::CreateFolder { .. }
         | JournalOp::DeleteFolder { .. }
         | JournalOp::RenameFolder { .. }) => {

@@ -97,16 +97,9 @@ impl App {
                 }
                 if copy {
                     for uid in &uids {
+                        let op = super::mailops::expunge_op(self, &account, &to, *uid);
                         report(self, self.store.remove_message(&account, &to, *uid));
-                        super::mailops::journal(
-                            self,
-                            &account,
-                            crate::store::JournalOp::Expunge {
-                                folder: to.clone(),
-                                uid: *uid,
-                            },
-                            out,
-                        );
+                        super::mailops::journal(self, &account, op, out);
                     }
                     super::mailops::refresh_counts(self, &account, &to);
                     if self.list.account == account && self.list.folder == to {

@@ -44,6 +44,12 @@ pub enum JournalOp {
         from: String,
         to: String,
     },
+    /// Deleted for good a message known here only by a local UID (moved there offline): found
+    /// on the server by its Message-ID.
+    ExpungeId {
+        folder: String,
+        message_id: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +58,18 @@ pub struct JournalEntry {
     pub account: String,
     pub op: JournalOp,
     /// When it was made (Unix seconds).
+    pub created: i64,
+    /// The Message-ID of the message it acts on, when known: finds the message on the server
+    /// when tmail only has a local UID for it (schema 2).
+    pub message_id: Option<String>,
+}
+
+/// How schema 1 stored an entry (before `message_id`), for the migration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct JournalEntryV1 {
+    pub id: u64,
+    pub account: String,
+    pub op: JournalOp,
     pub created: i64,
 }
 
@@ -74,6 +92,9 @@ impl JournalOp {
             JournalOp::CreateFolder { path } => format!("create folder {path}"),
             JournalOp::DeleteFolder { path } => format!("delete folder {path}"),
             JournalOp::RenameFolder { from, to } => format!("rename folder {from} to {to}"),
+            JournalOp::ExpungeId { folder, message_id } => {
+                format!("delete message <{message_id}> in {folder}")
+            }
         }
     }
 }

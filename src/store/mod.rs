@@ -374,12 +374,23 @@ impl Store {
 
     /// Append an action to the journal and flush it: it survives a crash from here on.
     pub fn journal_append(&self, account: &str, op: JournalOp) -> Result<JournalEntry> {
+        self.journal_append_for(account, op, None)
+    }
+
+    /// Append an action on the message with this Message-ID.
+    pub fn journal_append_for(
+        &self,
+        account: &str,
+        op: JournalOp,
+        message_id: Option<String>,
+    ) -> Result<JournalEntry> {
         let id = self.db.generate_id()?;
         let entry = JournalEntry {
             id,
             account: account.to_string(),
             op,
             created: chrono::Utc::now().timestamp(),
+            message_id,
         };
         self.journal.insert(id.to_be_bytes(), encode(&entry)?)?;
         self.journal.flush()?;

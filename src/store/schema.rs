@@ -7,7 +7,8 @@ use super::{Result, StoreError};
 
 /// The schema this build writes.
 /// 1: folders, envelopes, bodies, folder_state, journal.
-pub const CURRENT: u32 = 1;
+/// 2: journal entries carry the Message-ID of their message.
+pub const CURRENT: u32 = 2;
 const KEY: &[u8] = b"schema_version";
 
 /// Bring the database to `CURRENT`: stamp a new one, migrate an older one, refuse a newer one.
@@ -29,12 +30,35 @@ pub fn migrate(db: &sled::Db, path: &Path) -> Result<()> {
     }
     let mut v = found;
     while v < CURRENT {
-        // Each step rewrites what changed between v and v+1 in place (e.g. re-encoding the
-        // envelopes); the journal, drafts and outbox are carried over, never dropped.
+        // Each step rewrites what changed between v and v+1 in place; the cache of envelopes
+        // and bodies is kept, and the journal is carried over, never dropped.
+        if v == 1 {
+            journal_to_2(db)?;
+        }
         v += 1;
         tracing::info!("store: migrated schema to version {v}");
         db.insert(KEY, &v.to_be_bytes())?;
     }
     db.flush()?;
+    Ok(())
+}
+
+/// 1 -> 2: journal entries gain `message_id` (None for the old ones).
+fn journal_to_2(db: &sled::Db) -> Result<()> {
+    let journal = db.open_tree("journal")?;
+    let mut batch = sled::Batch::default();
+    for r in journal.iter() {
+        let (k, v) = r?;
+        let old: super::journal::JournalEntryV1 = bincode::deserialize(&v)?;
+        let new = super::JournalEntry {
+            id: old.id,
+            account: old.account,
+            op: old.op,
+            created: old.created,
+            message_id: None,
+        };
+        batch.insert(k, bincode::serialize(&new)?);
+    }
+    journal.apply_batch(batch)?;
     Ok(())
 }

@@ -108,3 +108,49 @@ fn flags_and_removal() {
     assert!(s.envelope("acc", "INBOX", 5).unwrap().is_none());
     assert!(s.body("acc", "INBOX", 5).unwrap().is_none());
 }
+
+#[test]
+fn upgrade_from_schema_1_keeps_cache_and_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // a store as schema 1 wrote it
+        let db = sled::open(dir.path()).unwrap();
+        db.insert(b"schema_version", &1u32.to_be_bytes()).unwrap();
+        let envs = db.open_tree("envelopes").unwrap();
+        envs.insert(
+            message_key("acc", "INBOX", 5),
+            bincode::serialize(&env(5, "kept")).unwrap(),
+        )
+        .unwrap();
+        let journal = db.open_tree("journal").unwrap();
+        let old = journal::JournalEntryV1 {
+            id: 9,
+            account: "acc".into(),
+            op: JournalOp::Expunge {
+                folder: "INBOX".into(),
+                uid: 5,
+            },
+            created: 1,
+        };
+        journal
+            .insert(9u64.to_be_bytes(), bincode::serialize(&old).unwrap())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let s = Store::open(dir.path()).unwrap();
+    let j = s.journal(None).unwrap();
+    assert_eq!(j.len(), 1);
+    assert_eq!(
+        j[0].op,
+        JournalOp::Expunge {
+            folder: "INBOX".into(),
+            uid: 5
+        }
+    );
+    assert_eq!(j[0].message_id, None);
+    assert_eq!(s.envelopes("acc", "INBOX").unwrap()[0].subject, "kept");
+    drop(s);
+    // and opening again is a no-op
+    let s = Store::open(dir.path()).unwrap();
+    assert_eq!(s.journal(None).unwrap().len(), 1);
+}

@@ -90,13 +90,21 @@ impl Worker {
                 old,
                 new,
             } => {
-                self.select(folder).await?;
-                if !self.uid_exists(*uid).await? {
+                // A message tmail placed here itself (local UID) is found by its Message-ID.
+                let message_id = match &entry.message_id {
+                    Some(id) => Some(id.clone()),
+                    None => self
+                        .store
+                        .envelope(&self.name, folder, *uid)?
+                        .and_then(|e| e.message_id),
+                };
+                let Some(server_uid) = self.resolve(folder, *uid, message_id.as_deref()).await?
+                else {
                     return Err(ImapError::Refused(format!(
-                        "message {uid} no longer exists in {folder}"
+                        "the message is no longer in {folder}"
                     )));
-                }
-                self.store_flags(*uid, Flags(new.0 & !old.0), Flags(old.0 & !new.0))
+                };
+                self.store_flags(server_uid, Flags(new.0 & !old.0), Flags(old.0 & !new.0))
                     .await?;
                 Ok(Vec::new())
             }
@@ -115,38 +123,56 @@ impl Worker {
                 let is_move = matches!(entry.op, JournalOp::Move { .. });
                 // The placeholder in `to` carries the Message-ID: it tells whether an earlier run
                 // already did this on the server, so a replay never moves or copies twice.
-                let message_id = self
-                    .store
-                    .envelope(&self.name, to, *local_uid)?
-                    .and_then(|e| e.message_id);
+                let message_id = match &entry.message_id {
+                    Some(id) => Some(id.clone()),
+                    None => self
+                        .store
+                        .envelope(&self.name, to, *local_uid)?
+                        .and_then(|e| e.message_id),
+                };
                 let already = match &message_id {
                     Some(id) => self.has_message_id(to, id).await?,
                     None => false,
                 };
-                self.select(from).await?;
-                let exists = self.uid_exists(*uid).await?;
-                if already && (!exists || !is_move) {
-                    tracing::info!("{}: {} was already done", self.name, entry.op.describe());
-                } else if !exists {
-                    return Err(ImapError::Refused(format!(
-                        "message {uid} no longer exists in {from}"
-                    )));
-                } else {
-                    let caps = self.caps();
-                    if is_move && caps.move_ {
-                        timed("UID MOVE", self.session()?.uid_mv(uid.to_string(), to)).await?;
-                    } else {
-                        timed("UID COPY", self.session()?.uid_copy(uid.to_string(), to)).await?;
-                        if is_move {
-                            self.store_flags(*uid, Flags(Flags::DELETED), Flags(0))
+                let source = self.resolve(from, *uid, message_id.as_deref()).await?;
+                match source {
+                    _ if already && (source.is_none() || !is_move) => {
+                        tracing::info!("{}: {} was already done", self.name, entry.op.describe());
+                    }
+                    None => {
+                        return Err(ImapError::Refused(format!(
+                            "the message is no longer in {from}"
+                        )))
+                    }
+                    Some(src) => {
+                        let caps = self.caps();
+                        if is_move && caps.move_ {
+                            timed("UID MOVE", self.session()?.uid_mv(src.to_string(), to)).await?;
+                        } else {
+                            timed("UID COPY", self.session()?.uid_copy(src.to_string(), to))
                                 .await?;
-                            self.expunge_one(*uid, &caps).await?;
+                            if is_move {
+                                self.store_flags(src, Flags(Flags::DELETED), Flags(0))
+                                    .await?;
+                                self.expunge_one(src, &caps).await?;
+                            }
                         }
                     }
                 }
-                // The placeholder gives way to the server's copy at the next sync of `to`.
-                self.store.remove_message(&self.name, to, *local_uid)?;
+                // The placeholder stays until the sync of `to` brings the server's copy.
                 Ok(vec![to.clone(), from.clone()])
+            }
+            JournalOp::ExpungeId { folder, message_id } => {
+                self.select(folder).await?;
+                let q = format!("HEADER Message-ID {}", quoted(&format!("<{message_id}>")));
+                let found = timed("UID SEARCH", self.session()?.uid_search(q)).await?;
+                let caps = self.caps();
+                for uid in found {
+                    self.store_flags(uid, Flags(Flags::DELETED), Flags(0))
+                        .await?;
+                    self.expunge_one(uid, &caps).await?;
+                }
+                Ok(vec![folder.clone()])
             }
             JournalOp::CreateFolder { path } => {
                 let r = timed("CREATE", self.session()?.create(path)).await;
@@ -212,6 +238,27 @@ impl Worker {
                 Ok(vec![folder.clone()])
             }
         }
+    }
+
+    /// The server UID of a message in `folder`: `uid` itself if it is the server's and still
+    /// there; for a local UID (a placeholder), the message with that Message-ID. Leaves `folder`
+    /// selected.
+    async fn resolve(
+        &mut self,
+        folder: &str,
+        uid: u32,
+        message_id: Option<&str>,
+    ) -> Result<Option<u32>, ImapError> {
+        self.select(folder).await?;
+        if uid < crate::store::LOCAL_UID_BASE {
+            return Ok(self.uid_exists(uid).await?.then_some(uid));
+        }
+        let Some(id) = message_id else {
+            return Ok(None);
+        };
+        let q = format!("HEADER Message-ID {}", quoted(&format!("<{id}>")));
+        let found = timed("UID SEARCH", self.session()?.uid_search(q)).await?;
+        Ok(found.into_iter().max())
     }
 
     async fn uid_exists(&mut self, uid: u32) -> Result<bool, ImapError> {

@@ -135,6 +135,13 @@ pub async fn sync_folder(
         report.refetched = true;
     }
     let protected = protected_uids(store, account, folder);
+    // Placeholders of moves and copies whose journal entries are done give way to the server's
+    // messages (fetched below as new).
+    for uid in store.uids(account, folder)? {
+        if uid >= crate::store::LOCAL_UID_BASE && !protected.contains(&uid) {
+            store.remove_message(account, folder, uid)?;
+        }
+    }
     let local: Vec<u32> = store
         .uids(account, folder)?
         .into_iter()
