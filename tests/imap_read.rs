@@ -481,3 +481,18 @@ fn worker_pushes_new_mail_into_the_app_by_idle() {
     let got = std::fs::read_to_string(&notified_file).expect("new_mail_command ran");
     assert_eq!(got, "Sender 1|#1 html|INBOX");
 }
+
+#[test]
+fn without_idle_the_worker_polls_for_new_mail() {
+    let d = dovecot();
+    let u = d.new_user("poll");
+    d.deliver(&u, &support::corpus::message(0));
+    let mut settings = support::harness::account(&u, d.imaps_port(), d.ca_file());
+    settings.poll_interval = Some(5);
+    settings.imap.as_mut().unwrap().disable_extensions = vec!["IDLE".into()];
+    let mut h = support::harness::Harness::start(settings);
+    d.deliver(&u, &support::corpus::message(1));
+    h.wait("the poll to bring the new message", |a| {
+        a.list.envelopes.iter().any(|e| e.subject == "#1 html")
+    });
+}

@@ -124,6 +124,9 @@ impl App {
             Op::MovePrompt => super::picker::open(self, super::picker::Purpose::Move),
             Op::CopyPrompt => super::picker::open(self, super::picker::Purpose::Copy),
             Op::FolderPicker => super::picker::open(self, super::picker::Purpose::Open),
+            Op::ServerSearchPrompt => {
+                self.mode = Mode::Command(LineInput::with("search --server "))
+            }
             Op::Visual => {
                 if self.visual.take().is_none()
                     && self.focus == Pane::List

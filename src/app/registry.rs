@@ -57,6 +57,7 @@ pub enum Op {
     Rename,
     Rmdir,
     FolderPicker,
+    ServerSearchPrompt,
 }
 
 /// One registered command.
@@ -220,6 +221,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd_arg("rename", Op::Rename, "NEW", "Rename the open folder"),
     cmd("rmdir", Op::Rmdir, "Delete the open folder (asks first)"),
     cmd("folder-picker", Op::FolderPicker, "Open a folder chosen with fuzzy filtering"),
+    cmd("server-search", Op::ServerSearchPrompt, "Search the open folder on the server (asks the query)"),
 ];
 
 /// Look a command up by name (also accepts a few vim-style aliases on the `:` line).

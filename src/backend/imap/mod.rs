@@ -244,6 +244,11 @@ impl Worker {
         match conn::connect(&self.server, &creds).await {
             Ok((session, caps)) => {
                 tracing::info!("{}: connected ({caps:?})", self.name);
+                if self.server.security == crate::config::Security::Plain
+                    && !crate::config::is_loopback(&self.server.host)
+                {
+                    self.error(format!("connected to {} WITHOUT TLS (allow_plaintext): the password and your mail travel in the clear", self.server.host));
+                }
                 self.conn = Some((session, caps.clone()));
                 self.backoff = FIRST_BACKOFF;
                 self.retry_at = None;
