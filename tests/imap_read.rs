@@ -496,3 +496,18 @@ fn without_idle_the_worker_polls_for_new_mail() {
         a.list.envelopes.iter().any(|e| e.subject == "#1 html")
     });
 }
+
+#[test]
+fn without_password_command_the_app_asks_and_retries_a_wrong_one() {
+    let d = dovecot();
+    let u = d.new_user("prompt");
+    d.deliver(&u, &support::corpus::message(0));
+    let mut settings = support::harness::account(&u, d.imaps_port(), d.ca_file());
+    settings.imap.as_mut().unwrap().password_command = None;
+    // a wrong password first: asked again, then the right one logs in
+    let mut h = support::harness::Harness::start_prompted_twice(settings, "wrong", &u.password);
+    assert!(h.app.list.envelopes.iter().any(|e| e.subject == "#0 plain"));
+    let log = format!("{:?}", h.app.status);
+    assert!(!log.contains(&u.password) && !log.contains("wrong"));
+    h.pump_for(Duration::from_millis(10));
+}

@@ -57,6 +57,11 @@ pub enum Command {
         folder: String,
         query: String,
     },
+    /// The password the user typed at the prompt (accounts without password_command).
+    Password {
+        account: String,
+        password: crate::backend::secret::Secret,
+    },
     /// The user opened this folder (workers watch it for changes).
     FolderOpened {
         account: String,
@@ -73,7 +78,8 @@ impl Command {
             | Command::SyncFolder { account, .. }
             | Command::SyncAll { account }
             | Command::FolderOpened { account, .. }
-            | Command::ServerSearch { account, .. } => Some(account),
+            | Command::ServerSearch { account, .. }
+            | Command::Password { account, .. } => Some(account),
             Command::Shutdown => None,
         }
     }
@@ -118,6 +124,11 @@ pub enum Event {
     Status {
         account: String,
         text: String,
+    },
+    /// The account has no password_command: ask the user (`prompt` says for what).
+    NeedPassword {
+        account: String,
+        prompt: String,
     },
     /// Results of a server search: these UIDs of the folder match (their envelopes are stored).
     SearchResults {

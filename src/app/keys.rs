@@ -76,6 +76,24 @@ pub(super) fn on_key(app: &mut App, ev: KeyEvent, out: &mut Vec<Command>) {
             }
         }
         Mode::Picker(_) => super::picker::on_key(app, key, out),
+        Mode::Password { account, input, .. } => match key.code {
+            Code::Enter => {
+                let password = crate::backend::secret::Secret::new(std::mem::take(&mut input.text));
+                out.push(Command::Password {
+                    account: account.clone(),
+                    password,
+                });
+                app.status.info = Some(format!("logging in to {account}…"));
+                app.mode = Mode::Normal;
+            }
+            Code::Esc => {
+                app.status.error = Some(format!("{account}: not logged in (`:sync` asks again)"));
+                app.mode = Mode::Normal;
+            }
+            _ => {
+                input.edit(key);
+            }
+        },
         Mode::Normal => normal_key(app, key, out),
     }
 }
@@ -112,6 +130,11 @@ fn normal_key(app: &mut App, key: Key, out: &mut Vec<Command>) {
 pub(super) fn on_paste(app: &mut App, text: &str) {
     match &mut app.mode {
         Mode::Command(input) | Mode::Search(input) => {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                input.edit(Key::char(c));
+            }
+        }
+        Mode::Password { input, .. } => {
             for c in text.chars().filter(|c| !c.is_control()) {
                 input.edit(Key::char(c));
             }

@@ -59,6 +59,12 @@ pub enum Mode {
     },
     /// Choosing a folder with fuzzy filtering (for move, copy or opening).
     Picker(picker::Picker),
+    /// Asking an account's password (shown masked; it goes to the worker and nowhere else).
+    Password {
+        account: String,
+        prompt: String,
+        input: LineInput,
+    },
 }
 
 /// What a confirmation unlocks.
@@ -290,6 +296,13 @@ impl App {
                 if let Some(o) = self.status.online.iter_mut().find(|(a, _)| *a == account) {
                     o.1 = online;
                 }
+            }
+            Event::NeedPassword { account, prompt } => {
+                self.mode = Mode::Password {
+                    account,
+                    prompt,
+                    input: LineInput::default(),
+                };
             }
             Event::SearchResults {
                 account,

@@ -18,6 +18,46 @@ impl Secret {
     }
 }
 
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Secret {}
+
+/// Ask on the terminal with echo off (for `tmail sync` without a password_command).
+pub fn prompt_tty(prompt: &str) -> Result<Secret, String> {
+    use std::io::{BufRead, Write};
+    // SAFETY: isatty only inspects file descriptor 0.
+    if unsafe { libc::isatty(0) } != 1 {
+        return Err("no password_command, and no terminal to ask for the password".into());
+    }
+    // SAFETY: a zeroed termios is a valid buffer for tcgetattr to fill.
+    let mut term: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: fd 0 is a terminal (checked above); `term` is a valid pointer.
+    if unsafe { libc::tcgetattr(0, &mut term) } != 0 {
+        return Err("cannot read the terminal settings to ask for the password".into());
+    }
+    let saved = term;
+    term.c_lflag &= !libc::ECHO;
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    // SAFETY: as above; `term` was filled by tcgetattr.
+    unsafe { libc::tcsetattr(0, libc::TCSANOW, &term) };
+    let mut line = String::new();
+    let r = std::io::stdin().lock().read_line(&mut line);
+    // SAFETY: restores the settings read above.
+    unsafe { libc::tcsetattr(0, libc::TCSANOW, &saved) };
+    eprintln!();
+    r.map_err(|e| format!("reading the password: {e}"))?;
+    let pw = line.trim_end_matches(['\r', '\n']).to_string();
+    if pw.is_empty() {
+        return Err("no password given".into());
+    }
+    Ok(Secret(pw))
+}
+
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Secret(***)")

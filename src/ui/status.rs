@@ -16,6 +16,7 @@ fn mode_name(app: &App) -> &'static str {
         Mode::Help { .. } => "HELP",
         Mode::Confirm { .. } => "CONFIRM",
         Mode::Picker(_) => "PICK",
+        Mode::Password { .. } => "PASSWORD",
         Mode::Normal if app.visual.is_some() => "VISUAL",
         Mode::Normal => match app.focus {
             Pane::Folders => "FOLDERS",
@@ -95,6 +96,18 @@ pub fn draw(frame: &mut Frame, bar: Rect, msg: Rect, app: &App) {
             let before = width(&sanitize(&input.text[..input.cursor.min(input.text.len())]));
             let x = msg.x + (1 + before).min(w.saturating_sub(1)) as u16;
             frame.set_cursor_position(Position::new(x, msg.y));
+        }
+        Mode::Password { prompt, input, .. } => {
+            // Never the password itself: one * per character.
+            let shown = format!(
+                "{}{}",
+                sanitize(prompt),
+                "*".repeat(input.text.chars().count())
+            );
+            frame.render_widget(
+                Paragraph::new(truncate(&shown, w)).style(app.theme.style("cmdline")),
+                msg,
+            );
         }
         Mode::Confirm { prompt, .. } => {
             frame.render_widget(

@@ -127,3 +127,33 @@ fn only_visible_rows_are_drawn() {
     assert_ne!(head(&first), head(&last));
     assert!(!s.contains(&head(&first)), "row 0 is scrolled away: {s}");
 }
+
+#[test]
+fn password_prompt_is_masked_and_never_shown() {
+    let mut t = demo_app(120, 30);
+    t.app.update(crate::app::Action::Worker(
+        crate::app::Event::NeedPassword {
+            account: "demo".into(),
+            prompt: "Password for alice at mail.example.test: ".into(),
+        },
+    ));
+    t.keys("s3cret");
+    let s = screen(&t);
+    assert!(
+        s.contains("Password for alice at mail.example.test: ******"),
+        "{s}"
+    );
+    assert!(!s.contains("s3cret"));
+    t.sent.clear();
+    t.keys("<Enter>");
+    let cmd = t
+        .sent
+        .iter()
+        .find(|c| matches!(c, crate::app::Command::Password { .. }))
+        .expect("password sent to the worker");
+    assert!(
+        !format!("{cmd:?}").contains("s3cret"),
+        "the password would reach a log"
+    );
+    assert_eq!(t.app.mode, crate::app::Mode::Normal);
+}

@@ -73,8 +73,49 @@ impl Harness {
         h
     }
 
+    /// Start an account that has no password_command: answer the prompt with `first`, and if
+    /// asked again (it was wrong), with `second`.
+    pub fn start_prompted_twice(settings: AccountSettings, first: &str, second: &str) -> Harness {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut h = Self::launch(settings, dir.path());
+        h._dir = Some(dir);
+        for (i, password) in [first, second].into_iter().enumerate() {
+            h.wait("the password prompt", |a| {
+                matches!(a.mode, tmail::app::Mode::Password { .. })
+            });
+            if i == 1 {
+                let tmail::app::Mode::Password { prompt, .. } = &h.app.mode else {
+                    unreachable!()
+                };
+                assert!(prompt.starts_with("Wrong password?"), "{prompt}");
+            }
+            for c in password.chars() {
+                h.update(Action::Key(KeyEvent::new(
+                    KeyCode::Char(c),
+                    KeyModifiers::empty(),
+                )));
+            }
+            h.keys("<Enter>");
+            if first == second {
+                break;
+            }
+        }
+        h.wait("the INBOX listed", |a| {
+            a.list.folder == "INBOX" && !a.list.rows.is_empty()
+        });
+        h
+    }
+
     /// Start on the store in `path` (which outlives the harness: for restart tests).
     pub fn start_at(settings: AccountSettings, path: &std::path::Path) -> Harness {
+        let mut h = Self::launch(settings, path);
+        h.wait("the INBOX listed", |a| {
+            a.list.folder == "INBOX" && !a.list.rows.is_empty()
+        });
+        h
+    }
+
+    fn launch(settings: AccountSettings, path: &std::path::Path) -> Harness {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -98,7 +139,7 @@ impl Harness {
             no_color: false,
             size: (140, 40),
         });
-        let mut h = Harness {
+        let h = Harness {
             app,
             store,
             account,
@@ -108,9 +149,6 @@ impl Harness {
             _dir: None,
         };
         h.send(cmds);
-        h.wait("the INBOX listed", |a| {
-            a.list.folder == "INBOX" && !a.list.rows.is_empty()
-        });
         h
     }
 
@@ -146,6 +184,9 @@ impl Harness {
                 tokio::time::timeout(left.min(Duration::from_millis(200)), self.events.recv()).await
             });
             if let Ok(Some(ev)) = ev {
+                if std::env::var_os("HARNESS_DEBUG").is_some() {
+                    eprintln!("event: {ev:?}");
+                }
                 self.update(Action::Worker(ev));
             }
         }

@@ -111,7 +111,7 @@ pub fn spawn(store: Store, events: UnboundedSender<Event>) -> UnboundedSender<Co
                         text: "demo mailbox: no server to check (all mail is local)".into(),
                     });
                 }
-                Command::FolderOpened { .. } => {}
+                Command::FolderOpened { .. } | Command::Password { .. } => {}
                 Command::ServerSearch {
                     account,
                     folder,

@@ -57,10 +57,11 @@ pub async fn credentials(
         return Ok(c.clone());
     }
     let Some(cmd) = &server.password_command else {
-        return Err(format!(
-            "no password_command for {}; set one (e.g. \"pass show mail\")",
-            server.host
-        ));
+        // Only a terminal user can be asked (tmail sync); the TUI worker asks through the app.
+        let password = secret::prompt_tty(&format!("Password for {user} at {}: ", server.host))?;
+        let c = Credentials::Password { user, password };
+        *cached = Some(c.clone());
+        return Ok(c);
     };
     let password = secret::from_command(cmd, "password_command").await?;
     let c = Credentials::Password { user, password };
@@ -231,8 +232,22 @@ impl Worker {
         self.error(format!("offline: {e}; retrying"));
     }
 
+    fn ask_password(&mut self, why: &str) {
+        self.retry_at = None;
+        let user = self.server.username.clone().unwrap_or_default();
+        self.send(Event::NeedPassword {
+            account: self.name.clone(),
+            prompt: format!("{why}Password for {user} at {}: ", self.server.host),
+        });
+    }
+
     async fn connect(&mut self) {
         tracing::info!("{}: connecting to {}", self.name, self.server.host);
+        let prompted =
+            self.server.password_command.is_none() && self.server.oauth2_token_command.is_none();
+        if prompted && self.creds.is_none() {
+            return self.ask_password("");
+        }
         let creds = match credentials(&self.server, &mut self.creds).await {
             Ok(c) => c,
             Err(e) => {
@@ -309,7 +324,10 @@ impl Worker {
                     online: false,
                 });
                 self.error(e.to_string());
-                if permanent {
+                if permanent && prompted && matches!(e, ImapError::Auth { .. }) {
+                    self.creds = None;
+                    self.ask_password("Wrong password? ");
+                } else if permanent {
                     // Retrying a wrong password or an untrusted certificate only repeats the error.
                     self.retry_at = None;
                     self.creds = None;
@@ -650,6 +668,12 @@ impl Worker {
                 self.enqueue_front(&folder);
             }
             Command::SyncFolder { folder, .. } => self.enqueue_front(&folder),
+            Command::Password { password, .. } => {
+                let user = self.server.username.clone().unwrap_or_default();
+                self.creds = Some(Credentials::Password { user, password });
+                self.backoff = FIRST_BACKOFF;
+                self.retry_at = Some(Instant::now());
+            }
             Command::ServerSearch {
                 account,
                 folder,
