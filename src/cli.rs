@@ -296,6 +296,8 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             keymap: loaded.keymap,
             theme: loaded.theme,
             theme_dir: Some(paths::user_themes_dir()),
+            // Enough rows for any screen; the rest of the folder loads right after the first draw.
+            first_paint: Some(400),
             no_color: theme::no_color_requested(),
             size,
         });

@@ -56,10 +56,19 @@ async fn event_loop(
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut actions: Vec<Action> = Vec::new();
+    let mut first_draw = true;
     loop {
         if app.dirty {
             term.draw(|f| crate::ui::draw(f, app))?;
             app.dirty = false;
+            if first_draw {
+                // The first screen is out: now finish loading what start-up deferred.
+                first_draw = false;
+                for c in app.update(Action::Deferred) {
+                    workers.send(c);
+                }
+                continue;
+            }
         }
         if app.bell {
             app.bell = false;

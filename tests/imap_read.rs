@@ -427,6 +427,7 @@ fn worker_pushes_new_mail_into_the_app_by_idle() {
             theme_dir: None,
             no_color: false,
             size: (120, 40),
+            first_paint: None,
         });
         for c in cmds {
             let _ = worker.send(c);

@@ -27,6 +27,9 @@ pub enum Action {
     Worker(Event),
     /// A timer tick: lets the app expire transient state.
     Tick,
+    /// Sent once after the first screen is drawn: finish what start-up left for later (the
+    /// rest of a big folder whose newest rows were read first).
+    Deferred,
 }
 
 /// Work for an account's worker. Workers own every socket and write the store.

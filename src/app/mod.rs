@@ -125,6 +125,11 @@ pub struct App {
     pub full_redraw: bool,
     /// Ring the terminal bell at the next draw (new mail, if the account asks for it).
     pub bell: bool,
+    /// Read only this many newest rows when the first folder opens (then the rest after the first
+    /// draw), so start-up shows mail at once even for a huge folder.
+    pub first_paint: Option<usize>,
+    /// The list holds only the newest rows of its folder so far.
+    pub list_partial: bool,
     /// The user asked to suspend to the shell (Ctrl-Z); the event loop does it.
     pub suspend: bool,
     pub quit: bool,
@@ -141,6 +146,8 @@ pub struct AppSetup {
     pub theme_dir: Option<PathBuf>,
     pub no_color: bool,
     pub size: (u16, u16),
+    /// See `App::first_paint` (None: read whole folders at once, as tests do).
+    pub first_paint: Option<usize>,
 }
 
 impl App {
@@ -177,6 +184,8 @@ impl App {
             full_redraw: false,
             suspend: false,
             bell: false,
+            first_paint: setup.first_paint,
+            list_partial: false,
             quit: false,
         };
         for account in &setup.accounts {
@@ -236,6 +245,11 @@ impl App {
             }
             Action::Worker(ev) => self.on_event(ev, &mut out),
             Action::Tick => return out,
+            Action::Deferred => {
+                if self.list_partial {
+                    self.reload_list();
+                }
+            }
         }
         self.dirty = true;
         out
@@ -364,6 +378,7 @@ impl App {
 
     /// Re-read the open folder's envelopes from the store.
     pub fn reload_list(&mut self) {
+        self.list_partial = false;
         let (account, folder) = (self.list.account.clone(), self.list.folder.clone());
         match self.read_folder(&account, &folder) {
             Ok(envs) => {
@@ -380,7 +395,24 @@ impl App {
         self.tree.select(account, path);
         self.search = Search::default();
         let t0 = std::time::Instant::now();
-        match self.read_folder(account, path) {
+        let read = match self.first_paint.take() {
+            Some(n) => {
+                let mut loaded = Loaded::with_capacity(n);
+                let r = self.store.for_each_newest_envelope(account, path, n, |e| {
+                    loaded.push(
+                        crate::mail::Summary::of(&e),
+                        crate::mail::thread::ThreadKey::of(&e),
+                    )
+                });
+                self.list_partial = r.as_ref().is_ok_and(|&got| got == n);
+                r.map(|_| loaded)
+            }
+            None => {
+                self.list_partial = false;
+                self.read_folder(account, path)
+            }
+        };
+        match read {
             Ok(envs) => {
                 let t1 = t0.elapsed();
                 self.list.load(account, path, envs);

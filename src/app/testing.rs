@@ -20,6 +20,10 @@ pub fn demo_app(w: u16, h: u16) -> TestApp {
 }
 
 pub fn demo_app_with(w: u16, h: u16, keymap: Keymap) -> TestApp {
+    demo_app_full(w, h, keymap, None)
+}
+
+pub fn demo_app_full(w: u16, h: u16, keymap: Keymap, first_paint: Option<usize>) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("store");
     crate::backend::demo::seed(&store).expect("seed");
@@ -33,6 +37,7 @@ pub fn demo_app_with(w: u16, h: u16, keymap: Keymap) -> TestApp {
         theme_dir: None,
         no_color: false,
         size: (w, h),
+        first_paint,
     });
     TestApp {
         app,

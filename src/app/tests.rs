@@ -320,3 +320,19 @@ fn resize_keeps_cursor_visible() {
     let l = &t.app.list;
     assert!(l.cursor >= l.offset && l.cursor < l.offset + t.app.list_height());
 }
+
+#[test]
+fn first_paint_reads_the_newest_rows_then_the_rest() {
+    let mut t = super::testing::demo_app_full(120, 40, crate::input::Keymap::defaults(), Some(20));
+    assert!(t.app.list_partial);
+    assert_eq!(t.app.list.rows.len(), 20);
+    assert_eq!(
+        t.selected_subject(),
+        "Welcome to tmail",
+        "the newest message is on the first screen"
+    );
+    t.app.update(Action::Deferred);
+    assert!(!t.app.list_partial);
+    assert_eq!(t.app.list.rows.len(), 90);
+    assert_eq!(t.selected_subject(), "Welcome to tmail");
+}

@@ -299,6 +299,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Visit the `limit` newest envelopes of a folder (highest UIDs first): the first screen.
+    pub fn for_each_newest_envelope(
+        &self,
+        account: &str,
+        folder: &str,
+        limit: usize,
+        mut f: impl FnMut(Envelope),
+    ) -> Result<usize> {
+        let mut n = 0;
+        for v in self
+            .envelopes
+            .scan_prefix(folder_prefix(account, folder))
+            .values()
+            .rev()
+            .take(limit)
+        {
+            f(decode(&v?)?);
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// Visit every envelope of a folder in UID order without holding them all at once.
     pub fn for_each_envelope(
         &self,

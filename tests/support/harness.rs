@@ -138,6 +138,7 @@ impl Harness {
             theme_dir: None,
             no_color: false,
             size: (140, 40),
+            first_paint: None,
         });
         let h = Harness {
             app,
