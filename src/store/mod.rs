@@ -73,6 +73,19 @@ fn message_key(account: &str, folder: &str, uid: u32) -> Vec<u8> {
     k
 }
 
+/// Decode stored envelopes one by one into `f`; returns how many.
+fn visit(
+    values: impl Iterator<Item = sled::Result<sled::IVec>>,
+    mut f: impl FnMut(Envelope),
+) -> Result<usize> {
+    let mut n = 0;
+    for v in values {
+        f(decode(&v?)?);
+        n += 1;
+    }
+    Ok(n)
+}
+
 fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>> {
     Ok(bincode::serialize(v)?)
 }
@@ -305,20 +318,13 @@ impl Store {
         account: &str,
         folder: &str,
         limit: usize,
-        mut f: impl FnMut(Envelope),
+        f: impl FnMut(Envelope),
     ) -> Result<usize> {
-        let mut n = 0;
-        for v in self
+        let values = self
             .envelopes
             .scan_prefix(folder_prefix(account, folder))
-            .values()
-            .rev()
-            .take(limit)
-        {
-            f(decode(&v?)?);
-            n += 1;
-        }
-        Ok(n)
+            .values();
+        visit(values.rev().take(limit), f)
     }
 
     /// Visit every envelope of a folder in UID order without holding them all at once.
@@ -326,18 +332,14 @@ impl Store {
         &self,
         account: &str,
         folder: &str,
-        mut f: impl FnMut(Envelope),
+        f: impl FnMut(Envelope),
     ) -> Result<usize> {
-        let mut n = 0;
-        for v in self
-            .envelopes
-            .scan_prefix(folder_prefix(account, folder))
-            .values()
-        {
-            f(decode(&v?)?);
-            n += 1;
-        }
-        Ok(n)
+        visit(
+            self.envelopes
+                .scan_prefix(folder_prefix(account, folder))
+                .values(),
+            f,
+        )
     }
 
     pub fn envelope(&self, account: &str, folder: &str, uid: u32) -> Result<Option<Envelope>> {
