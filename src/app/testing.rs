@@ -1,10 +1,8 @@
 //! Test helpers: an App on a freshly seeded demo store, and typing keys in vim notation.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::{Action, App, AppSetup, Command};
 use crate::config::UiSettings;
-use crate::input::{parse_keys, Code, Keymap};
+use crate::input::{parse_keys, Keymap};
 use crate::store::Store;
 use crate::ui::theme;
 
@@ -46,41 +44,11 @@ pub fn demo_app_full(w: u16, h: u16, keymap: Keymap, first_paint: Option<usize>)
     }
 }
 
-fn to_event(k: crate::input::Key) -> KeyEvent {
-    let code = match k.code {
-        Code::Char(c) => KeyCode::Char(c),
-        Code::Enter => KeyCode::Enter,
-        Code::Tab => KeyCode::Tab,
-        Code::BackTab => KeyCode::BackTab,
-        Code::Esc => KeyCode::Esc,
-        Code::Backspace => KeyCode::Backspace,
-        Code::Delete => KeyCode::Delete,
-        Code::Insert => KeyCode::Insert,
-        Code::Up => KeyCode::Up,
-        Code::Down => KeyCode::Down,
-        Code::Left => KeyCode::Left,
-        Code::Right => KeyCode::Right,
-        Code::Home => KeyCode::Home,
-        Code::End => KeyCode::End,
-        Code::PageUp => KeyCode::PageUp,
-        Code::PageDown => KeyCode::PageDown,
-        Code::F(n) => KeyCode::F(n),
-    };
-    let mut m = KeyModifiers::empty();
-    if k.ctrl {
-        m |= KeyModifiers::CONTROL;
-    }
-    if k.alt {
-        m |= KeyModifiers::ALT;
-    }
-    KeyEvent::new(code, m)
-}
-
 impl TestApp {
     /// Type keys in vim notation, e.g. `"5j"`, `"gg"`, `":folder Archive<Enter>"`.
     pub fn keys(&mut self, keys: &str) -> &mut Self {
         for k in parse_keys(keys).expect("key notation") {
-            let cmds = self.app.update(Action::Key(to_event(k)));
+            let cmds = self.app.update(Action::Key(k.to_event()));
             self.sent.extend(cmds);
         }
         self

@@ -81,6 +81,40 @@ impl Key {
     }
 }
 
+impl Key {
+    /// The crossterm event for this key (the inverse of `from_event`): lets tests and scripts
+    /// type keys written in vim notation.
+    pub fn to_event(self) -> KeyEvent {
+        let code = match self.code {
+            Code::Char(c) => KeyCode::Char(c),
+            Code::Enter => KeyCode::Enter,
+            Code::Tab => KeyCode::Tab,
+            Code::BackTab => KeyCode::BackTab,
+            Code::Esc => KeyCode::Esc,
+            Code::Backspace => KeyCode::Backspace,
+            Code::Delete => KeyCode::Delete,
+            Code::Insert => KeyCode::Insert,
+            Code::Up => KeyCode::Up,
+            Code::Down => KeyCode::Down,
+            Code::Left => KeyCode::Left,
+            Code::Right => KeyCode::Right,
+            Code::Home => KeyCode::Home,
+            Code::End => KeyCode::End,
+            Code::PageUp => KeyCode::PageUp,
+            Code::PageDown => KeyCode::PageDown,
+            Code::F(n) => KeyCode::F(n),
+        };
+        let mut m = KeyModifiers::empty();
+        if self.ctrl {
+            m |= KeyModifiers::CONTROL;
+        }
+        if self.alt {
+            m |= KeyModifiers::ALT;
+        }
+        KeyEvent::new(code, m)
+    }
+}
+
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self.code {

@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::app::registry::COMMANDS;
@@ -54,16 +54,12 @@ pub fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
         area.width.saturating_sub(4).min(110),
         area.height.saturating_sub(2),
     );
-    frame.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Line::styled(
-            " Help — j/k scroll, q or Esc closes ",
-            app.theme.style("popup.title"),
-        ))
-        .style(app.theme.style("popup"));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = super::popup(
+        frame,
+        r,
+        app,
+        " Help — j/k scroll, q or Esc closes ".to_string(),
+    );
     let rows = help_lines(app);
     let h = inner.height as usize;
     let scroll = scroll.min(rows.len().saturating_sub(h));
@@ -105,14 +101,8 @@ pub fn draw_which_key(frame: &mut Frame, area: Rect, app: &App) {
         w,
         h,
     );
-    frame.render_widget(Clear, r);
     let title = format!(" {} … ", crate::input::format_keys(&app.pending_keys));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Line::styled(title, app.theme.style("popup.title")))
-        .style(app.theme.style("popup"));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = super::popup(frame, r, app, title);
     let lines: Vec<Line> = next
         .iter()
         .map(|(k, c)| {

@@ -56,6 +56,18 @@ pub(crate) fn pane_block<'a>(app: &App, title: Line<'a>, pane: Pane) -> Block<'a
         .title(title.style(app.theme.style(t)))
 }
 
+/// A popup: clears `r`, draws a titled bordered box in the popup style, returns its inside.
+pub(crate) fn popup(frame: &mut Frame, r: Rect, app: &App, title: String) -> Rect {
+    frame.render_widget(ratatui::widgets::Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::styled(title, app.theme.style("popup.title")))
+        .style(app.theme.style("popup"));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    inner
+}
+
 /// Fill a row with a style (so selection bars span the pane).
 pub(crate) fn fill_row(frame: &mut Frame, area: Rect, y: u16, style: Style) {
     let r = Rect::new(area.x, y, area.width, 1);

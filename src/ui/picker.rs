@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::app::picker::Picker;
@@ -18,17 +18,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
         w,
         h.min(area.height),
     );
-    frame.render_widget(Clear, r);
     let title = format!(
         " {} — type to filter, Enter picks, Esc cancels ",
         p.purpose.title()
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Line::styled(title, app.theme.style("popup.title")))
-        .style(app.theme.style("popup"));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = super::popup(frame, r, app, title);
     if inner.height == 0 {
         return;
     }

@@ -9,7 +9,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use super::dovecot::User;
 use tmail::app::{Action, App, AppSetup, Command, Event};
 use tmail::config::AccountSettings;
-use tmail::input::{parse_keys, Code};
+use tmail::input::parse_keys;
 use tmail::store::Store;
 
 pub struct Harness {
@@ -41,27 +41,6 @@ pub fn account(user: &User, imaps_port: u16, ca: &std::path::Path) -> AccountSet
         ca = ca.display()
     ))
     .expect("account settings")
-}
-
-fn key_event(k: tmail::input::Key) -> KeyEvent {
-    let code = match k.code {
-        Code::Char(c) => KeyCode::Char(c),
-        Code::Enter => KeyCode::Enter,
-        Code::Tab => KeyCode::Tab,
-        Code::BackTab => KeyCode::BackTab,
-        Code::Esc => KeyCode::Esc,
-        Code::Backspace => KeyCode::Backspace,
-        Code::Up => KeyCode::Up,
-        Code::Down => KeyCode::Down,
-        Code::Left => KeyCode::Left,
-        Code::Right => KeyCode::Right,
-        other => panic!("key {other:?} not supported by the harness"),
-    };
-    let mut m = KeyModifiers::empty();
-    if k.ctrl {
-        m |= KeyModifiers::CONTROL;
-    }
-    KeyEvent::new(code, m)
 }
 
 impl Harness {
@@ -167,7 +146,7 @@ impl Harness {
     /// Type keys in vim notation.
     pub fn keys(&mut self, keys: &str) {
         for k in parse_keys(keys).expect("key notation") {
-            self.update(Action::Key(key_event(k)));
+            self.update(Action::Key(k.to_event()));
         }
     }
 
