@@ -1,8 +1,11 @@
-//! The event loop: one `tokio::select!` over terminal input, worker events, signals and a timer.
-//! It batches whatever is queued, calls `App::update`, sends the commands to the workers, and
-//! draws only when something changed.
+//! The event loop: one `tokio::select!` over terminal input, worker events and signals. It
+//! batches whatever is queued, calls `App::update`, sends the commands to the workers, and draws
+//! only when something changed. Every source wakes the loop itself: no input ever waits for a
+//! timer (there is none).
 
-use futures::{FutureExt, StreamExt};
+use std::task::Poll;
+
+use futures::StreamExt;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -53,8 +56,7 @@ async fn event_loop(
     let mut input = crossterm::event::EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut sigint = signal(SignalKind::interrupt())?;
     let mut actions: Vec<Action> = Vec::new();
     let mut first_draw = true;
     loop {
@@ -85,11 +87,22 @@ async fn event_loop(
             Some(ev) = events.recv() => actions.push(Action::Worker(ev)),
             _ = sigterm.recv() => app.quit = true,
             _ = sighup.recv() => app.quit = true,
-            _ = tick.tick() => actions.push(Action::Tick),
+            _ = sigint.recv() => app.quit = true,
         }
-        // Batch whatever else is already waiting, so a burst costs one draw.
-        while let Some(Some(Ok(ev))) = input.next().now_or_never() {
-            actions.extend(to_action(ev));
+        if app.quit {
+            return Ok(());
+        }
+        // Batch whatever else is already waiting, so a burst costs one draw. The stream is polled
+        // with this task's own waker: polled with a throwaway one (`now_or_never`), crossterm's
+        // reader thread would keep that waker and the next key would wake nobody.
+        loop {
+            let next = std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await;
+            match next {
+                Poll::Ready(Some(Ok(ev))) => actions.extend(to_action(ev)),
+                Poll::Ready(Some(Err(e))) => return Err(e.into()),
+                Poll::Ready(None) => return Ok(()),
+                Poll::Pending => break,
+            }
         }
         while let Ok(ev) = events.try_recv() {
             actions.push(Action::Worker(ev));

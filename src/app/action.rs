@@ -25,8 +25,6 @@ pub enum Action {
     },
     /// Something a worker reports.
     Worker(Event),
-    /// A timer tick: lets the app expire transient state.
-    Tick,
     /// Sent once after the first screen is drawn: finish what start-up left for later (the
     /// rest of a big folder whose newest rows were read first).
     Deferred,

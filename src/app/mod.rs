@@ -244,7 +244,6 @@ impl App {
                 self.rerender_preview();
             }
             Action::Worker(ev) => self.on_event(ev, &mut out),
-            Action::Tick => return out,
             Action::Deferred => {
                 if self.list_partial {
                     self.reload_list();
