@@ -107,6 +107,47 @@ impl Session {
         self.tmux(&["capture-pane", "-p", "-e", "-t", "t"])
     }
 
+    /// Do `act` (a key, a resize, a signal) and return how long until the screen (with attributes)
+    /// satisfies `done`, polled every 2 ms; `None` if it still does not after `limit`. The time
+    /// includes tmux's own round trips (a few ms), so it bounds what a user sees.
+    pub fn time_until(
+        &self,
+        act: impl FnOnce(&Session),
+        done: impl Fn(&str) -> bool,
+        limit: Duration,
+    ) -> Option<Duration> {
+        let t0 = Instant::now();
+        act(self);
+        loop {
+            if done(&self.screen_with_escapes()) {
+                return Some(t0.elapsed());
+            }
+            if t0.elapsed() > limit {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// Resize the terminal (the window of this tmux session).
+    pub fn resize(&self, w: u16, h: u16) {
+        self.tmux(&[
+            "resize-window",
+            "-t",
+            "t",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
+    }
+
+    /// Paste `text` as the terminal would (bracketed paste, since tmail asks for it).
+    pub fn paste(&self, text: &str) {
+        self.tmux(&["set-buffer", "-b", "tmailtest", text]);
+        self.tmux(&["paste-buffer", "-p", "-d", "-b", "tmailtest", "-t", "t"]);
+    }
+
     /// Copy everything tmail writes to the terminal from now on into `file`.
     pub fn record_output(&self, file: &Path) {
         self.tmux(&[
