@@ -45,6 +45,9 @@ pub(super) fn mkdir(app: &mut App, name: &str, out: &mut Vec<Command>) {
     );
     app.reload_folders(&account);
     app.status.info = Some(format!("created {}", name.trim()));
+    app.remember(super::undo::UndoRecord::Barrier {
+        what: format!("creating folder {}", name.trim()),
+    });
 }
 
 pub(super) fn rename(app: &mut App, new: &str, out: &mut Vec<Command>) {
@@ -77,6 +80,9 @@ pub(super) fn rename(app: &mut App, new: &str, out: &mut Vec<Command>) {
     app.reload_folders(&account);
     out.extend(app.open_folder(&account, &to));
     app.status.info = Some(format!("renamed {from} to {to}"));
+    app.remember(super::undo::UndoRecord::Barrier {
+        what: format!("renaming {from}"),
+    });
 }
 
 pub(super) fn rmdir(app: &mut App) {
@@ -116,6 +122,9 @@ pub(super) fn delete_confirmed(app: &mut App, account: &str, path: &str, out: &m
         out.extend(app.open_folder(account, &inbox));
     }
     app.status.info = Some(format!("deleted folder {path}"));
+    app.remember(super::undo::UndoRecord::Barrier {
+        what: format!("deleting folder {path}"),
+    });
 }
 
 /// The server refused a folder operation: put the cache back the way it was.

@@ -9,8 +9,17 @@ use crate::mail::{Flags, Role};
 use crate::store::{JournalEntry, JournalOp};
 
 /// The messages an operation applies to: the visual selection, else the previewed message when
-/// the preview has focus, else the one under the list cursor.
-pub(super) fn targets(app: &App) -> Vec<u32> {
+/// the preview has focus, else the one under the list cursor; a count (`3d`) takes that many
+/// rows from the cursor down.
+pub(super) fn targets(app: &mut App) -> Vec<u32> {
+    if let Some(n) = app.target_count.take() {
+        if app.visual.is_none() && n > 1 {
+            let start = app.list.cursor;
+            return (start..start + n)
+                .filter_map(|r| app.list.row_envelope(r).map(|e| e.uid))
+                .collect();
+        }
+    }
     if let Some(anchor) = app.visual {
         let (a, b) = (anchor.min(app.list.cursor), anchor.max(app.list.cursor));
         return (a..=b)
@@ -87,15 +96,18 @@ pub(super) fn set_flag(app: &mut App, bit: u8, on: Option<bool>, out: &mut Vec<C
         app.status.info = Some("no message selected".into());
         return;
     }
-    set_flags_of(app, &uids, bit, on, out);
+    set_flags_of(app, &uids, bit, on, out, true);
 }
 
+/// Set, clear (`on`) or toggle (`None`) a flag on messages of the open folder; `undoable`
+/// remembers it for `u` (opening a message marks it read without that).
 pub(super) fn set_flags_of(
     app: &mut App,
     uids: &[u32],
     bit: u8,
     on: Option<bool>,
     out: &mut Vec<Command>,
+    undoable: bool,
 ) {
     let (account, folder) = (app.list.account.clone(), app.list.folder.clone());
     let on = on.unwrap_or_else(|| {
@@ -153,11 +165,13 @@ pub(super) fn set_flags_of(
                 plural(changes.len())
             ));
         }
-        app.remember(UndoRecord::Flags {
-            account,
-            folder,
-            changes,
-        });
+        if undoable {
+            app.remember(UndoRecord::Flags {
+                account,
+                folder,
+                changes,
+            });
+        }
     }
 }
 
@@ -216,11 +230,23 @@ pub(super) fn archive(app: &mut App, out: &mut Vec<Command>) {
     }
 }
 
-/// `:move NAME` / `:copy NAME` (also the picker's choice).
+/// `:move NAME` / `:copy NAME`.
 pub(super) fn transfer(app: &mut App, dest: &str, copy: bool, out: &mut Vec<Command>) {
-    let account = app.list.account.clone();
     let uids = targets(app);
     app.visual = None;
+    transfer_to(app, uids, dest, copy, out);
+}
+
+/// Move or copy these messages of the open folder to the folder named `dest` (the picker's
+/// choice, for the messages chosen when it opened).
+pub(super) fn transfer_to(
+    app: &mut App,
+    uids: Vec<u32>,
+    dest: &str,
+    copy: bool,
+    out: &mut Vec<Command>,
+) {
+    let account = app.list.account.clone();
     let found = app.tree.find(Some(&account), dest).cloned();
     match found {
         Some(f) if f.account != account => {
@@ -241,7 +267,7 @@ pub(super) fn transfer(app: &mut App, dest: &str, copy: bool, out: &mut Vec<Comm
 }
 
 /// Move or copy messages between two folders of an account, in the store and the journal.
-/// Returns how many were moved.
+/// Returns the (local UID, Message-ID) of each message in `dest`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn transfer_uids(
     app: &mut App,
@@ -252,10 +278,10 @@ pub(super) fn transfer_uids(
     copy: bool,
     out: &mut Vec<Command>,
     undoable: bool,
-) -> usize {
+) -> Vec<(u32, Option<String>)> {
     if dest == from {
         app.status.error = Some(format!("already in {dest}"));
-        return 0;
+        return Vec::new();
     }
     let mut moved = Vec::new();
     for &uid in uids {
@@ -264,7 +290,7 @@ pub(super) fn transfer_uids(
             continue;
         };
         let Some(local_uid) = report(app, app.store.allocate_uid(account, dest)) else {
-            return moved.len();
+            return moved;
         };
         let message_id = env.message_id.clone();
         let op = if copy {
@@ -292,7 +318,7 @@ pub(super) fn transfer_uids(
         )
         .is_none()
         {
-            return moved.len();
+            return moved;
         }
         if let Ok(Some(raw)) = app.store.body(account, from, uid) {
             report(app, app.store.put_body(account, dest, local_uid, &raw));
@@ -327,11 +353,11 @@ pub(super) fn transfer_uids(
             account: account.to_string(),
             from: from.to_string(),
             to: dest.to_string(),
-            moved,
+            moved: moved.clone(),
             copy,
         });
     }
-    done
+    moved
 }
 
 /// The journal entry that deletes a message for good: by UID, or by Message-ID for a message
@@ -381,6 +407,9 @@ pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) 
                 uids.len(),
                 plural(uids.len())
             ));
+            app.remember(UndoRecord::Barrier {
+                what: "deleting for good".into(),
+            });
         }
         Confirmed::DeleteFolder { account, path } => {
             super::folderops::delete_confirmed(app, &account, &path, out)

@@ -111,6 +111,9 @@ pub struct App {
     pub visual: Option<usize>,
     /// What `u` can take back, newest last.
     pub undo: Vec<undo::UndoRecord>,
+    /// The count typed before a message action (`3d`): it acts on that many messages from the
+    /// cursor down. Set by `run`, taken by the action.
+    pub target_count: Option<usize>,
     pub theme: Theme,
     pub theme_dir: Option<PathBuf>,
     pub no_color: bool,
@@ -173,6 +176,7 @@ impl App {
             count: None,
             visual: None,
             undo: Vec::new(),
+            target_count: None,
             theme: setup.theme,
             theme_dir: setup.theme_dir,
             no_color: setup.no_color,
@@ -393,6 +397,16 @@ impl App {
     pub fn open_folder(&mut self, account: &str, path: &str) -> Vec<Command> {
         self.tree.select(account, path);
         self.search = Search::default();
+        self.visual = None;
+        // The preview shows a message of the list: another folder's list takes it away.
+        if self
+            .preview
+            .target
+            .as_ref()
+            .is_some_and(|(a, f, _)| a != account || f != path)
+        {
+            self.preview.clear();
+        }
         let t0 = std::time::Instant::now();
         let read = match self.first_paint.take() {
             Some(n) => {
@@ -452,3 +466,5 @@ impl App {
 mod tests;
 #[cfg(test)]
 mod tests_actions;
+#[cfg(test)]
+mod tests_manners;

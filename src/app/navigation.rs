@@ -10,6 +10,7 @@ impl App {
     /// Run one command `count` times where that means something.
     pub fn run(&mut self, op: Op, count: Option<u32>, arg: Option<String>, out: &mut Vec<Command>) {
         let n = count.unwrap_or(1).max(1) as usize;
+        self.target_count = count.map(|c| c.max(1) as usize);
         match op {
             Op::Next => self.move_by(n as isize),
             Op::Prev => self.move_by(-(n as isize)),
@@ -60,6 +61,7 @@ impl App {
                 Pane::List | Pane::Preview => self.open_message(out),
             },
             Op::Back => self.back(),
+            Op::Cancel => self.cancel(),
             Op::Quit => self.quit = true,
             Op::Help => self.mode = Mode::Help { scroll: 0 },
             Op::CommandLine => self.mode = Mode::Command(LineInput::default()),
@@ -290,6 +292,20 @@ impl App {
         ));
     }
 
+    /// Esc: cancel what is in progress, innermost first; never quits.
+    fn cancel(&mut self) {
+        self.pending_keys.clear();
+        self.count = None;
+        if self.visual.take().is_some() {
+            self.status.info = Some("selection cancelled".into());
+        } else if self.search.query.is_some() {
+            self.search = Default::default();
+            self.status.info = Some("search cleared".into());
+        } else if self.focus == Pane::Preview {
+            self.focus = Pane::List;
+        }
+    }
+
     fn back(&mut self) {
         self.pending_keys.clear();
         if self.visual.take().is_some() {
@@ -326,7 +342,7 @@ impl App {
         }
         self.focus = Pane::Preview;
         if !env.flags.seen() {
-            mailops::set_flags_of(self, &[env.uid], Flags::SEEN, Some(true), out);
+            mailops::set_flags_of(self, &[env.uid], Flags::SEEN, Some(true), out, false);
         }
         // Prefetch the next message so J is instant.
         if let Some(next) = self.list.row_envelope(self.list.cursor + 1) {

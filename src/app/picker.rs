@@ -31,6 +31,8 @@ pub struct Picker {
     /// Candidates matching the input, best first.
     pub matches: Vec<String>,
     pub selected: usize,
+    /// The messages a move or copy applies to, chosen when the picker opened.
+    pub uids: Vec<u32>,
 }
 
 /// Fuzzy score of `pattern` in `text`: None when the letters do not all occur in order; higher
@@ -77,6 +79,7 @@ impl Picker {
             matches: Vec::new(),
             all,
             selected: 0,
+            uids: Vec::new(),
         };
         p.refilter();
         p
@@ -106,7 +109,16 @@ pub(super) fn open(app: &mut App, purpose: Purpose) {
     if purpose != Purpose::Open {
         all.retain(|p| *p != app.list.folder);
     }
-    app.mode = Mode::Picker(Picker::new(purpose, all));
+    let mut picker = Picker::new(purpose, all);
+    if purpose != Purpose::Open {
+        picker.uids = mailops::targets(app);
+        app.visual = None;
+        if picker.uids.is_empty() {
+            app.status.info = Some("no message selected".into());
+            return;
+        }
+    }
+    app.mode = Mode::Picker(picker);
 }
 
 /// A key while the picker is open.
@@ -128,14 +140,15 @@ pub(super) fn on_key(app: &mut App, key: Key, out: &mut Vec<Command>) {
         }
         (Code::Enter, _) => {
             let purpose = p.purpose;
+            let uids = std::mem::take(&mut p.uids);
             let Some(choice) = p.choice().map(str::to_string) else {
                 app.status.error = Some("no folder matches".into());
                 return;
             };
             app.mode = Mode::Normal;
             match purpose {
-                Purpose::Move => mailops::transfer(app, &choice, false, out),
-                Purpose::Copy => mailops::transfer(app, &choice, true, out),
+                Purpose::Move => mailops::transfer_to(app, uids, &choice, false, out),
+                Purpose::Copy => mailops::transfer_to(app, uids, &choice, true, out),
                 Purpose::Open => {
                     let account = app.list.account.clone();
                     out.extend(app.open_folder(&account, &choice));

@@ -1,9 +1,10 @@
-//! Undo (`u`): the last moves, deletes to Trash and flag changes, taken back by new journaled
-//! actions (so an undo made offline reaches the server too). Deleting for good is not undoable;
-//! that is why it asks first.
+//! Undo (`u`): the last action, when it can be taken back (a move, a delete to Trash, a copy, a
+//! flag change), by new journaled actions (so an undo made offline reaches the server too).
+//! An action that cannot be undone (deleting for good, folder changes) leaves a barrier: `u`
+//! then says so and changes nothing, rather than reaching past it to something older.
 
 use super::mailops::{report, set_flags_of, transfer_uids};
-use super::{App, Command};
+use super::{App, Command, Pane};
 use crate::mail::Flags;
 
 /// How many actions `u` can walk back.
@@ -25,6 +26,8 @@ pub enum UndoRecord {
         moved: Vec<(u32, Option<String>)>,
         copy: bool,
     },
+    /// The last action cannot be undone (`what` says which, for the status line).
+    Barrier { what: String },
 }
 
 impl App {
@@ -35,23 +38,39 @@ impl App {
         }
     }
 
+    /// Show `account/folder` in the list (opening it if another is open) with the cursor on the
+    /// first of `uids` that is there.
+    fn land_on(&mut self, account: &str, folder: &str, uids: &[u32], out: &mut Vec<Command>) {
+        if self.list.account != account || self.list.folder != folder {
+            out.extend(self.open_folder(account, folder));
+        }
+        if uids.iter().any(|u| self.list.select_uid(*u)) {
+            self.focus = Pane::List;
+        }
+        self.list.scroll_into_view(self.list_height());
+    }
+
     /// `u`: take back the last action.
     pub(super) fn undo_last(&mut self, out: &mut Vec<Command>) {
+        if let Some(UndoRecord::Barrier { what }) = self.undo.last() {
+            self.status.info = Some(format!(
+                "cannot undo: {what} cannot be undone (nothing changed)"
+            ));
+            return;
+        }
         let Some(record) = self.undo.pop() else {
             self.status.info = Some("nothing to undo".into());
             return;
         };
         match record {
+            UndoRecord::Barrier { .. } => {}
             UndoRecord::Flags {
                 account,
                 folder,
                 changes,
             } => {
-                if self.list.account != account || self.list.folder != folder {
-                    let cmds = self.open_folder(&account, &folder);
-                    out.extend(cmds);
-                }
-                let depth = self.undo.len();
+                let uids: Vec<u32> = changes.iter().map(|(u, _)| *u).collect();
+                self.land_on(&account, &folder, &uids, out);
                 for (uid, old) in changes {
                     let Some(now) = self
                         .list
@@ -64,12 +83,11 @@ impl App {
                     };
                     for bit in [Flags::SEEN, Flags::FLAGGED, Flags::ANSWERED, Flags::DRAFT] {
                         if now.has(bit) != old.has(bit) {
-                            set_flags_of(self, &[uid], bit, Some(old.has(bit)), out);
+                            // not remembered: an undo is not itself undone by `u`
+                            set_flags_of(self, &[uid], bit, Some(old.has(bit)), out, false);
                         }
                     }
                 }
-                // those calls remembered themselves: an undo is not itself undone by `u`
-                self.undo.truncate(depth);
                 self.status.info = Some("undid the flag change".into());
             }
             UndoRecord::Moved {
@@ -107,7 +125,10 @@ impl App {
                     }
                     self.status.info = Some(format!("undid the copy to {to}"));
                 } else {
-                    let n = transfer_uids(self, &account, &to, &uids, &from, false, out, false);
+                    let back = transfer_uids(self, &account, &to, &uids, &from, false, out, false);
+                    let restored: Vec<u32> = back.iter().map(|(u, _)| *u).collect();
+                    self.land_on(&account, &from, &restored, out);
+                    let n = back.len();
                     self.status.info = Some(format!(
                         "undid: {n} message{} back in {from}",
                         if n == 1 { "" } else { "s" }
