@@ -97,7 +97,7 @@ fn load_all(cli: &Cli, config_path: &Path) -> (Option<Loaded>, Vec<String>) {
     let theme = match theme::load(
         &theme_name,
         Some(&paths::user_themes_dir()),
-        theme::no_color_requested(),
+        theme::ColorSupport::detect(),
     ) {
         Ok(t) => Some(t),
         Err(e) => {
@@ -298,7 +298,7 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             theme_dir: Some(paths::user_themes_dir()),
             // Enough rows for any screen; the rest of the folder loads right after the first draw.
             first_paint: Some(400),
-            no_color: theme::no_color_requested(),
+            colors: theme::ColorSupport::detect(),
             size,
         });
         tracing::info!(

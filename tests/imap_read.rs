@@ -423,9 +423,9 @@ fn worker_pushes_new_mail_into_the_app_by_idle() {
             default_account: None,
             ui: Default::default(),
             keymap: tmail::input::Keymap::defaults(),
-            theme: tmail::ui::theme::Theme::fallback(false),
+            theme: tmail::ui::theme::Theme::fallback(tmail::ui::theme::ColorSupport::TrueColor),
             theme_dir: None,
-            no_color: false,
+            colors: tmail::ui::theme::ColorSupport::TrueColor,
             size: (120, 40),
             first_paint: None,
         });

@@ -116,7 +116,8 @@ pub struct App {
     pub target_count: Option<usize>,
     pub theme: Theme,
     pub theme_dir: Option<PathBuf>,
-    pub no_color: bool,
+    /// What colours the terminal takes (themes are loaded for it).
+    pub colors: crate::ui::theme::ColorSupport,
     pub layout: Layout,
     pub show_preview: bool,
     pub date_format: String,
@@ -147,7 +148,8 @@ pub struct AppSetup {
     pub keymap: Keymap,
     pub theme: Theme,
     pub theme_dir: Option<PathBuf>,
-    pub no_color: bool,
+    /// What colours the terminal takes (themes are loaded for it).
+    pub colors: crate::ui::theme::ColorSupport,
     pub size: (u16, u16),
     /// See `App::first_paint` (None: read whole folders at once, as tests do).
     pub first_paint: Option<usize>,
@@ -179,7 +181,7 @@ impl App {
             target_count: None,
             theme: setup.theme,
             theme_dir: setup.theme_dir,
-            no_color: setup.no_color,
+            colors: setup.colors,
             layout: setup.ui.layout,
             show_preview: true,
             date_format: setup.ui.date_format,

@@ -169,7 +169,7 @@ impl App {
             },
             Op::Theme => match arg {
                 Some(name) => {
-                    match crate::ui::theme::load(&name, self.theme_dir.as_deref(), self.no_color) {
+                    match crate::ui::theme::load(&name, self.theme_dir.as_deref(), self.colors) {
                         Ok(t) => {
                             self.theme = t;
                             self.status.info = Some(format!("theme {name}"));

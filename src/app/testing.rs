@@ -31,9 +31,9 @@ pub fn demo_app_full(w: u16, h: u16, keymap: Keymap, first_paint: Option<usize>)
         default_account: None,
         ui: UiSettings::default(),
         keymap,
-        theme: theme::load("default", None, false).expect("theme"),
+        theme: theme::load("default", None, theme::ColorSupport::TrueColor).expect("theme"),
         theme_dir: None,
-        no_color: false,
+        colors: theme::ColorSupport::TrueColor,
         size: (w, h),
         first_paint,
     });

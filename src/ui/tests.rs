@@ -157,3 +157,71 @@ fn password_prompt_is_masked_and_never_shown() {
     );
     assert_eq!(t.app.mode, crate::app::Mode::Normal);
 }
+
+/// The modifiers of the cells of the list row showing `row` (inside the list pane).
+fn row_modifiers(t: &TestApp, row: usize) -> ratatui::style::Modifier {
+    let (w, h) = t.app.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| super::draw(f, &t.app)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let p = super::layout::panes(t.app.size, t.app.layout, t.app.show_preview);
+    let inner = super::layout::Panes::inner(p.list);
+    let y = inner.y + (row - t.app.list.offset) as u16;
+    // a cell in the subject column, away from the flags
+    buf[(inner.x + inner.width / 2, y)].modifier
+}
+
+#[test]
+fn without_colour_the_cursor_and_selection_still_show() {
+    use crate::ui::theme::{load, ColorSupport};
+    use ratatui::style::Modifier;
+    let mut t = demo_app(160, 40);
+    t.app.theme = load("default", None, ColorSupport::None).unwrap();
+    t.app.colors = ColorSupport::None;
+    // Two read rows: one under the cursor, one not.
+    let read: Vec<usize> = (0..20)
+        .filter(|&r| t.app.list.row_envelope(r).unwrap().flags.seen())
+        .take(2)
+        .collect();
+    t.app.list.cursor = read[0];
+    let cursor = row_modifiers(&t, read[0]);
+    let other = row_modifiers(&t, read[1]);
+    assert!(cursor.contains(Modifier::REVERSED), "{cursor:?}");
+    assert!(!other.contains(Modifier::REVERSED), "{other:?}");
+    // a visual selection over two rows below the cursor
+    t.keys("v2j");
+    let sel = row_modifiers(&t, t.app.list.cursor - 1);
+    assert!(sel.contains(Modifier::UNDERLINED), "{sel:?}");
+    // and not a single colour anywhere
+    let (w, h) = t.app.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| super::draw(f, &t.app)).unwrap();
+    for c in term.backend().buffer().content() {
+        assert_eq!(c.fg, ratatui::style::Color::Reset);
+        assert_eq!(c.bg, ratatui::style::Color::Reset);
+    }
+}
+
+#[test]
+fn without_truecolor_themes_use_the_256_palette() {
+    use crate::ui::theme::{load, nearest_256, ColorSupport, BUILTIN, KEYS};
+    use ratatui::style::Color;
+    assert_eq!(nearest_256(0, 0, 0), 16);
+    assert_eq!(nearest_256(255, 0, 0), 196);
+    assert_eq!(nearest_256(255, 255, 255), 231);
+    assert_eq!(nearest_256(128, 128, 128), 244);
+    assert_eq!(nearest_256(0x61, 0xaf, 0xef), 75);
+    for (name, _) in BUILTIN {
+        let t = load(name, None, ColorSupport::Palette256).unwrap();
+        for k in KEYS {
+            let s = t.style(k);
+            for c in [s.fg, s.bg].into_iter().flatten() {
+                assert!(!matches!(c, Color::Rgb(..)), "{name} {k}: {c:?}");
+            }
+        }
+    }
+    assert_eq!(ColorSupport::from_env(false, "truecolor"), ColorSupport::TrueColor);
+    assert_eq!(ColorSupport::from_env(false, "24bit"), ColorSupport::TrueColor);
+    assert_eq!(ColorSupport::from_env(false, ""), ColorSupport::Palette256);
+    assert_eq!(ColorSupport::from_env(true, "truecolor"), ColorSupport::None);
+}

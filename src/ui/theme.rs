@@ -88,6 +88,85 @@ pub struct ThemeError {
     pub message: String,
 }
 
+/// What colours the terminal takes, which decides how a theme's colours are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorSupport {
+    /// `NO_COLOR` is set: attributes only, with the state that colour showed (cursor, selection,
+    /// focus) made visible by attributes instead (see `NO_COLOR_MARKS`).
+    None,
+    /// The 256-colour palette: `#rrggbb` colours are sent as the nearest palette entry.
+    Palette256,
+    /// 24-bit colour (`COLORTERM=truecolor` or `24bit`).
+    TrueColor,
+}
+
+impl ColorSupport {
+    /// From the environment: `NO_COLOR` (https://no-color.org) wins; then `COLORTERM`; a terminal
+    /// that does not announce 24-bit colour gets the 256-colour palette.
+    pub fn detect() -> ColorSupport {
+        let colorterm = std::env::var("COLORTERM").unwrap_or_default();
+        ColorSupport::from_env(no_color_requested(), &colorterm)
+    }
+
+    /// The decision of `detect`, from its inputs.
+    pub fn from_env(no_color: bool, colorterm: &str) -> ColorSupport {
+        if no_color {
+            ColorSupport::None
+        } else if matches!(
+            colorterm.trim().to_ascii_lowercase().as_str(),
+            "truecolor" | "24bit"
+        ) {
+            ColorSupport::TrueColor
+        } else {
+            ColorSupport::Palette256
+        }
+    }
+}
+
+/// Without colour, the state colour used to show is shown by attributes: the cursor in reverse
+/// video, the visual selection underlined, the focused pane's border bold, and so on. These are
+/// added to whatever attributes the theme sets (as the `ansi16` theme does with colour).
+const NO_COLOR_MARKS: &[(&str, Modifier)] = &[
+    ("list.selected", Modifier::REVERSED),
+    ("list.selected.unfocused", Modifier::UNDERLINED),
+    ("list.visual", Modifier::UNDERLINED),
+    ("list.hit", Modifier::ITALIC),
+    ("folders.selected", Modifier::REVERSED),
+    ("border.focused", Modifier::BOLD),
+    ("title.focused", Modifier::BOLD),
+    ("status", Modifier::REVERSED),
+    ("status.mode", Modifier::BOLD),
+    ("status.error", Modifier::BOLD),
+    ("popup.key", Modifier::BOLD),
+    ("popup.title", Modifier::BOLD),
+];
+
+/// The xterm 256-colour palette entry nearest to an RGB colour: the 6×6×6 cube (16–231) or the
+/// grey ramp (232–255), by squared distance.
+pub fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    let nearest_level = |v: u8| -> usize {
+        (0..6)
+            .min_by_key(|&i| (i32::from(LEVELS[i]) - i32::from(v)).abs())
+            .unwrap_or(0)
+    };
+    let dist = |a: (u8, u8, u8)| -> i32 {
+        let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2);
+        d(a.0, r) + d(a.1, g) + d(a.2, b)
+    };
+    let (ri, gi, bi) = (nearest_level(r), nearest_level(g), nearest_level(b));
+    let cube = (LEVELS[ri], LEVELS[gi], LEVELS[bi]);
+    let cube_index = 16 + 36 * ri + 6 * gi + bi;
+    let avg = (u32::from(r) + u32::from(g) + u32::from(b)) / 3;
+    let grey_i = (avg.saturating_sub(8) / 10).min(23) as u8;
+    let grey_v = 8 + 10 * grey_i;
+    if dist((grey_v, grey_v, grey_v)) < dist(cube) {
+        232 + grey_i
+    } else {
+        cube_index as u8
+    }
+}
+
 /// A resolved theme: every key of `KEYS` maps to a full style.
 #[derive(Debug, Clone)]
 pub struct Theme {
@@ -158,14 +237,18 @@ impl StyleSpec {
         }
     }
 
-    fn to_style(&self, no_color: bool) -> Style {
+    fn to_style(&self, colors: ColorSupport) -> Style {
         let mut st = Style::default();
-        if !no_color {
+        let send = |c: Color| match (c, colors) {
+            (Color::Rgb(r, g, b), ColorSupport::Palette256) => Color::Indexed(nearest_256(r, g, b)),
+            (c, _) => c,
+        };
+        if colors != ColorSupport::None {
             if let Some(c) = self.fg.as_deref().and_then(parse_color) {
-                st = st.fg(c);
+                st = st.fg(send(c));
             }
             if let Some(c) = self.bg.as_deref().and_then(parse_color) {
-                st = st.bg(c);
+                st = st.bg(send(c));
             }
         }
         for (on, m) in [
@@ -184,7 +267,11 @@ impl StyleSpec {
 }
 
 /// Load `name`: a user theme in `user_dir` wins over a built-in one of the same name.
-pub fn load(name: &str, user_dir: Option<&Path>, no_color: bool) -> Result<Theme, ThemeError> {
+pub fn load(
+    name: &str,
+    user_dir: Option<&Path>,
+    colors: ColorSupport,
+) -> Result<Theme, ThemeError> {
     let specs = load_specs(name, user_dir, 0)?;
     let mut styles = HashMap::new();
     for key in KEYS {
@@ -201,7 +288,15 @@ pub fn load(name: &str, user_dir: Option<&Path>, no_color: bool) -> Result<Theme
                 spec = spec.overlay(s);
             }
         }
-        styles.insert(*key, spec.to_style(no_color));
+        let mut style = spec.to_style(colors);
+        if colors == ColorSupport::None {
+            for (k, m) in NO_COLOR_MARKS {
+                if k == key {
+                    style = style.add_modifier(*m);
+                }
+            }
+        }
+        styles.insert(*key, style);
     }
     Ok(Theme {
         name: name.to_string(),
@@ -289,8 +384,8 @@ impl Theme {
     }
 
     /// A theme that cannot fail: the built-in default.
-    pub fn fallback(no_color: bool) -> Theme {
-        load("default", None, no_color).unwrap_or(Theme {
+    pub fn fallback(colors: ColorSupport) -> Theme {
+        load("default", None, colors).unwrap_or(Theme {
             name: "default".into(),
             styles: HashMap::new(),
         })
@@ -309,14 +404,14 @@ mod tests {
     #[test]
     fn builtin_themes_load() {
         for (name, _) in BUILTIN {
-            let t = load(name, None, false).unwrap_or_else(|e| panic!("{e}"));
+            let t = load(name, None, ColorSupport::TrueColor).unwrap_or_else(|e| panic!("{e}"));
             assert_ne!(t.style("list.unread"), Style::default(), "{name}");
         }
     }
 
     #[test]
     fn ansi16_uses_only_ansi_colours() {
-        let t = load("ansi16", None, false).unwrap();
+        let t = load("ansi16", None, ColorSupport::TrueColor).unwrap();
         for k in KEYS {
             let s = t.style(k);
             for c in [s.fg, s.bg].into_iter().flatten() {
@@ -336,8 +431,8 @@ mod tests {
             "extends = \"default\"\n[styles]\n\"list\" = { fg = \"#102030\" }\n",
         )
         .unwrap();
-        let t = load("mine", Some(dir.path()), false).unwrap();
-        let d = load("default", None, false).unwrap();
+        let t = load("mine", Some(dir.path()), ColorSupport::TrueColor).unwrap();
+        let d = load("default", None, ColorSupport::TrueColor).unwrap();
         // list.date is unset in "mine", so it inherits from list (fg) unless default set it.
         assert_eq!(t.style("list").fg, Some(Color::Rgb(0x10, 0x20, 0x30)));
         assert_eq!(t.style("status.error"), d.style("status.error"));
@@ -351,21 +446,21 @@ mod tests {
             "[styles]\n\"list\" = { fg = \"red\" }\n\"lsit.unread\" = { bold = true }\n",
         )
         .unwrap();
-        let e = load("bad", Some(dir.path()), false).unwrap_err();
+        let e = load("bad", Some(dir.path()), ColorSupport::TrueColor).unwrap_err();
         assert_eq!(e.line, 3);
         std::fs::write(
             dir.path().join("bad.toml"),
             "[styles]\n\"list\" = { fg = \"mauve\" }\n",
         )
         .unwrap();
-        let e = load("bad", Some(dir.path()), false).unwrap_err();
+        let e = load("bad", Some(dir.path()), ColorSupport::TrueColor).unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(load("nope", Some(dir.path()), false).is_err());
+        assert!(load("nope", Some(dir.path()), ColorSupport::TrueColor).is_err());
     }
 
     #[test]
     fn no_color_keeps_modifiers_only() {
-        let t = load("default", None, true).unwrap();
+        let t = load("default", None, ColorSupport::None).unwrap();
         let s = t.style("list.selected");
         assert_eq!(s.fg, None);
         assert_eq!(s.bg, None);

@@ -113,9 +113,9 @@ impl Harness {
             default_account: None,
             ui: Default::default(),
             keymap: tmail::input::Keymap::defaults(),
-            theme: tmail::ui::theme::Theme::fallback(false),
+            theme: tmail::ui::theme::Theme::fallback(tmail::ui::theme::ColorSupport::TrueColor),
             theme_dir: None,
-            no_color: false,
+            colors: tmail::ui::theme::ColorSupport::TrueColor,
             size: (140, 40),
             first_paint: None,
         });
