@@ -2,6 +2,7 @@
 //! the terminal (escape sequences, controls, bidi overrides) and measures, cuts, pads and wraps
 //! text in terminal cells.
 
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// True when every byte is printable ASCII (0x20..=0x7E): such a string needs no work.
@@ -125,6 +126,57 @@ pub fn sanitize(s: &str) -> String {
             }
         }
     }
+    cell_safe(out)
+}
+
+/// True when a grapheme cluster takes as many cells drawn as one unit (how ratatui measures it:
+/// emoji sequences and a few script ligatures count as one glyph) as drawn char by char (how
+/// most terminals, tmux among them, advance the cursor: wcwidth of each code point).
+fn agrees(g: &str) -> bool {
+    UnicodeWidthStr::width(g) == g.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>()
+}
+
+/// Emoji that join into one glyph only in some terminals: ZWJ between pictographs, variation
+/// selectors (VS15 text / VS16 emoji presentation), skin-tone modifiers.
+fn is_emoji_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200D}' | '\u{FE0E}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}'
+    )
+}
+
+/// Rewrites the grapheme clusters whose width terminals disagree on (UAX #11 vs. wcwidth: `🏔️`
+/// is 2 cells to ratatui and 1 to tmux, a ZWJ family is 2 or 6), so that the screen and the
+/// terminal agree on every cell and no stale character is left behind a redraw. Emoji lose
+/// their joiners and presentation selectors (each pictograph then has its own, undisputed
+/// width); any other disagreeing cluster (a script ligature such as Arabic lam-alef) is
+/// split with ZERO WIDTH NON-JOINERs. Text without such clusters is returned as it is.
+fn cell_safe(s: String) -> String {
+    if s.graphemes(true).all(agrees) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    for g in s.graphemes(true) {
+        if agrees(g) {
+            out.push_str(g);
+            continue;
+        }
+        let plain: String = g.chars().filter(|c| !is_emoji_joiner(*c)).collect();
+        for p in plain.graphemes(true) {
+            if agrees(p) {
+                out.push_str(p);
+                continue;
+            }
+            let mut chars = p.chars().peekable();
+            while let Some(c) = chars.next() {
+                out.push(c);
+                let next_is_base = chars.peek().is_some_and(|n| n.width().unwrap_or(0) > 0);
+                if c.width().unwrap_or(0) > 0 && next_is_base {
+                    out.push('\u{200C}');
+                }
+            }
+        }
+    }
     out
 }
 
@@ -149,12 +201,14 @@ pub fn sanitize_lines(s: &str) -> Vec<String> {
     lines
 }
 
-/// Display width in terminal cells (unicode-width; CJK and emoji are 2).
+/// Display width in terminal cells, measured per grapheme cluster (UAX #29) with UAX #11 widths
+/// (CJK and emoji are 2): exactly how ratatui's buffer places text, so padding computed here
+/// lines up with what is drawn. For sanitized text it is also the terminal's own count.
 pub fn width(s: &str) -> usize {
     if is_plain_ascii(s) {
         s.len()
     } else {
-        UnicodeWidthStr::width(s)
+        s.graphemes(true).map(UnicodeWidthStr::width).sum()
     }
 }
 
@@ -360,6 +414,43 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Every grapheme cluster of the result is as wide drawn whole as drawn char by char.
+    fn cells_agree(s: &str) -> bool {
+        s.graphemes(true).all(agrees)
+    }
+
+    #[test]
+    fn emoji_and_ligatures_take_the_same_cells_everywhere() {
+        let cases = [
+            ("Photos from the hike 🏔️📷", "🏔"),
+            ("Trip ideas for December ✈️", "✈"),
+            ("family 👨‍👩‍👧 dinner", "👧"),
+            ("thumbs 👍🏽 up", "👍"),
+            ("flag 🇫🇷 day", "🇫🇷"),
+            ("heart as text ❤︎", "❤"),
+            ("rainbow 🏳️‍🌈", "🌈"),
+            ("lam-alef لا", "ل"),
+            ("e\u{301}te 日本語 한국어", "日本語"),
+        ];
+        for (input, keep) in cases {
+            let out = sanitize(input);
+            assert!(cells_agree(&out), "{input:?} -> {out:?}");
+            assert!(out.contains(keep), "{input:?} -> {out:?} lost {keep:?}");
+            // what the list pads with `fit` is what ratatui will draw
+            let fitted = fit(&out, 40);
+            let by_char: usize = fitted.chars().map(|c| c.width().unwrap_or(0)).sum();
+            assert_eq!(by_char, 40, "{out:?}");
+            let by_grapheme: usize = fitted.graphemes(true).map(UnicodeWidthStr::width).sum();
+            assert_eq!(by_grapheme, 40, "{out:?}");
+        }
+        // the demo's subjects did disagree before the rewrite
+        assert!(!cells_agree("Photos from the hike 🏔️📷"));
+        assert!(!cells_agree("Trip ideas for December ✈️"));
+        // text that needs nothing is left as it is
+        assert_eq!(sanitize("e\u{301}te 日本語 🇫🇷"), "e\u{301}te 日本語 🇫🇷");
+    }
+
     use super::*;
 
     #[test]

@@ -220,8 +220,17 @@ fn without_truecolor_themes_use_the_256_palette() {
             }
         }
     }
-    assert_eq!(ColorSupport::from_env(false, "truecolor"), ColorSupport::TrueColor);
-    assert_eq!(ColorSupport::from_env(false, "24bit"), ColorSupport::TrueColor);
+    assert_eq!(
+        ColorSupport::from_env(false, "truecolor"),
+        ColorSupport::TrueColor
+    );
+    assert_eq!(
+        ColorSupport::from_env(false, "24bit"),
+        ColorSupport::TrueColor
+    );
     assert_eq!(ColorSupport::from_env(false, ""), ColorSupport::Palette256);
-    assert_eq!(ColorSupport::from_env(true, "truecolor"), ColorSupport::None);
+    assert_eq!(
+        ColorSupport::from_env(true, "truecolor"),
+        ColorSupport::None
+    );
 }

@@ -33,6 +33,19 @@ impl Session {
         h: u16,
         setup: impl FnOnce(&Path),
     ) -> Session {
+        Self::start_env(home, &[], args, w, h, setup)
+    }
+
+    /// Start with extra environment variables (`NO_COLOR=1`, `TERM=screen`, ...): they are set
+    /// after the defaults (TERM=xterm-256color, no COLORTERM), so they override them.
+    pub fn start_env(
+        home: tempfile::TempDir,
+        env: &[(&str, &str)],
+        args: &[&str],
+        w: u16,
+        h: u16,
+        setup: impl FnOnce(&Path),
+    ) -> Session {
         assert!(
             tmux_available(),
             "tmux is required for end-to-end tests (bash .ci/run installs it)"
@@ -54,6 +67,10 @@ impl Session {
             h = home.path().display(),
             bin = bin.display()
         );
+        if !env.is_empty() {
+            let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            cmd = cmd.replacen(" TZ=UTC ", &format!(" TZ=UTC {} ", vars.join(" ")), 1);
+        }
         for a in args {
             cmd.push(' ');
             cmd.push_str(a);
