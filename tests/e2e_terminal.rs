@@ -93,12 +93,12 @@ fn sgr_colours(out: &str) -> Vec<String> {
             .unwrap_or(rest.len());
         let (params, after) = rest.split_at(end);
         if after.starts_with('m') {
-            let mut it = params.split(';').filter_map(|p| p.parse::<u16>().ok());
-            while let Some(p) = it.next() {
-                if matches!(p, 30..=37 | 40..=47 | 90..=97 | 100..=107 | 38 | 48) {
-                    found.push(format!("ESC[{params}m"));
-                    break;
-                }
+            let colour = params
+                .split(';')
+                .filter_map(|p| p.parse::<u16>().ok())
+                .any(|p| matches!(p, 30..=37 | 40..=47 | 90..=97 | 100..=107 | 38 | 48));
+            if colour {
+                found.push(format!("ESC[{params}m"));
             }
         }
     }
