@@ -165,7 +165,10 @@ impl App {
                 threaded: setup.ui.threading,
                 ..Default::default()
             },
-            preview: Preview::default(),
+            preview: Preview::with_dates(crate::mail::render::DateStyle {
+                format: setup.ui.date_format.clone(),
+                zone: None,
+            }),
             search: Search::default(),
             focus: Pane::List,
             mode: Mode::Normal,

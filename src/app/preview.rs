@@ -1,7 +1,7 @@
 //! The preview pane's state: which message it shows, its rendered lines for the pane's width,
 //! and the scroll position.
 
-use crate::mail::render::{self, Line, LineKind, Rendered};
+use crate::mail::render::{self, DateStyle, Line, LineKind, Rendered};
 
 #[derive(Debug, Clone, Default)]
 pub struct Preview {
@@ -13,6 +13,8 @@ pub struct Preview {
     pub width: usize,
     pub scroll: usize,
     pub loading: bool,
+    /// How the Date line shows times (the list's format and zone).
+    pub dates: DateStyle,
 }
 
 impl Preview {
@@ -41,7 +43,7 @@ impl Preview {
     pub fn show(&mut self, account: &str, folder: &str, uid: u32, raw: Vec<u8>, width: usize) {
         let same = self.is_showing(account, folder, uid);
         self.target = Some((account.to_string(), folder.to_string(), uid));
-        self.rendered = render::render(&raw, width);
+        self.rendered = render::render_with(&raw, width, &self.dates);
         self.raw = Some(raw);
         self.width = width;
         self.loading = false;
@@ -69,14 +71,26 @@ impl Preview {
             return;
         }
         if let Some(raw) = &self.raw {
-            self.rendered = render::render(raw, width);
+            self.rendered = render::render_with(raw, width, &self.dates);
             self.width = width;
             self.scroll = self.scroll.min(self.rendered.lines.len().saturating_sub(1));
         }
     }
 
+    /// An empty preview that will show dates in this style.
+    pub fn with_dates(dates: DateStyle) -> Preview {
+        Preview {
+            dates,
+            ..Preview::default()
+        }
+    }
+
     pub fn clear(&mut self) {
-        *self = Preview::default();
+        let dates = std::mem::take(&mut self.dates);
+        *self = Preview {
+            dates,
+            ..Preview::default()
+        };
     }
 
     /// Scroll by `delta` lines within a pane `height` lines tall.

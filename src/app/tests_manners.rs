@@ -168,3 +168,28 @@ fn opening_another_folder_clears_the_preview() {
     );
     assert_eq!(t.app.focus, Pane::List);
 }
+
+#[test]
+fn the_list_and_the_preview_show_the_same_time() {
+    let mut t = demo_app(160, 40);
+    for _ in 0..5 {
+        t.keys("j<Enter>");
+        let e = t.app.list.selected().unwrap().clone();
+        let shown = crate::ui::list_date(e.date, &t.app.date_format);
+        let date_line = t
+            .app
+            .preview
+            .rendered
+            .lines
+            .iter()
+            .find(|l| l.text.starts_with("Date: "))
+            .map(|l| l.text.clone())
+            .unwrap();
+        assert!(
+            date_line.starts_with(&format!("Date: {shown} +"))
+                || date_line.starts_with(&format!("Date: {shown} -")),
+            "list {shown:?}, preview {date_line:?}"
+        );
+        t.keys("q");
+    }
+}

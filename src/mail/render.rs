@@ -52,12 +52,13 @@ pub struct Rendered {
 }
 
 /// The lines being built, all at most `width` cells.
-struct Out {
+struct Out<'a> {
     lines: Vec<Line>,
     width: usize,
+    dates: &'a DateStyle,
 }
 
-impl Out {
+impl Out<'_> {
     fn push(&mut self, kind: LineKind, text: String) {
         self.lines.push(Line { kind, text });
     }
@@ -122,13 +123,62 @@ fn format_addrs(list: &[Address]) -> String {
     parts.join(", ")
 }
 
-/// "%a, %d %b %Y %H:%M" in the offset the Date header carries.
-fn format_date(d: mail_parser::DateTime) -> Option<String> {
+/// How the preview shows a message's time: the user's `date_format` in the local zone, the
+/// same time the list shows, with the zone's offset after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateStyle {
+    /// A chrono `strftime` format (the `[ui] date_format` setting).
+    pub format: String,
+    /// The zone to show times in; `None` is the machine's local zone (tests fix one).
+    pub zone: Option<chrono::FixedOffset>,
+}
+
+impl Default for DateStyle {
+    fn default() -> Self {
+        DateStyle {
+            format: "%Y-%m-%d %H:%M".into(),
+            zone: None,
+        }
+    }
+}
+
+impl DateStyle {
+    /// The offset of the shown zone at the instant `ts` (unix seconds).
+    fn offset_at(&self, ts: i64) -> Option<chrono::FixedOffset> {
+        use chrono::TimeZone;
+        match self.zone {
+            Some(z) => Some(z),
+            None => chrono::Local
+                .timestamp_opt(ts, 0)
+                .single()
+                .map(|d| d.fixed_offset().timezone()),
+        }
+    }
+
+    /// `ts` (unix seconds) as the list shows it, plus the offset: `2026-10-06 16:20 +0200`.
+    pub fn format(&self, ts: i64) -> Option<String> {
+        let offset = self.offset_at(ts)?;
+        let dt = chrono::DateTime::from_timestamp(ts, 0)?.with_timezone(&offset);
+        Some(format!("{} {}", dt.format(&self.format), dt.format("%z")))
+    }
+}
+
+/// The Date header in the reader's zone and format; where the sender's offset differs, the
+/// sender's own clock time follows in parentheses.
+fn format_date(d: mail_parser::DateTime, style: &DateStyle) -> Option<String> {
     let secs = (i32::from(d.tz_hour) * 3600 + i32::from(d.tz_minute) * 60)
         * if d.tz_before_gmt { -1 } else { 1 };
-    let offset = chrono::FixedOffset::east_opt(secs)?;
-    let dt = chrono::DateTime::from_timestamp(d.to_timestamp(), 0)?.with_timezone(&offset);
-    Some(dt.format("%a, %d %b %Y %H:%M").to_string())
+    let sender = chrono::FixedOffset::east_opt(secs)?;
+    let ts = d.to_timestamp();
+    let shown = style.format(ts)?;
+    if style.offset_at(ts) == Some(sender) {
+        return Some(shown);
+    }
+    let theirs = chrono::DateTime::from_timestamp(ts, 0)?.with_timezone(&sender);
+    Some(format!(
+        "{shown} ({} for the sender)",
+        theirs.format("%a %H:%M %z")
+    ))
 }
 
 fn header_block(out: &mut Out, msg: Option<&Message<'_>>, raw: &[u8]) {
@@ -146,7 +196,7 @@ fn header_block(out: &mut Out, msg: Option<&Message<'_>>, raw: &[u8]) {
         out.wrapped(LineKind::Header, &format!("Cc: {}", format_addrs(&cc)));
     }
     let date = date_of(msg)
-        .and_then(format_date)
+        .and_then(|d| format_date(d, out.dates))
         .or_else(|| raw_header(msg, raw, HeaderName::Date));
     if let Some(date) = date {
         out.wrapped(LineKind::Header, &format!("Date: {date}"));
@@ -335,13 +385,20 @@ fn fallback<'a>(msg: &Message<'_>, raw: &'a [u8], attachments: bool) -> (&'stati
     }
 }
 
-/// Render a whole message for a pane `width` cells wide (clamped to at least 10). Every text
-/// in the result is sanitized and no line is wider than `width`. Never panics.
+/// Render a whole message for a pane `width` cells wide (clamped to at least 10), dates in the
+/// default style (see [`render_with`]). Every text in the result is sanitized and no line is
+/// wider than `width`. Never panics.
 pub fn render(raw: &[u8], width: usize) -> Rendered {
+    render_with(raw, width, &DateStyle::default())
+}
+
+/// [`render`] with the reader's date style for the Date line.
+pub fn render_with(raw: &[u8], width: usize, dates: &DateStyle) -> Rendered {
     let width = width.max(10);
     let mut out = Out {
         lines: Vec::new(),
         width,
+        dates,
     };
     let msg = parse_message(raw);
     header_block(&mut out, msg.as_ref(), raw);
@@ -469,16 +526,25 @@ mod tests {
         --B\nContent-Type: text/plain; charset=utf-8\n\nPlain version here.\n\
         --B\nContent-Type: text/html\n\n<html><body><p>HTML version</p></body></html>\n--B--\n";
 
+    /// Render as a reader in UTC (`+0000`) with the default date format.
+    fn render_utc(raw: &[u8], width: usize) -> Rendered {
+        let dates = DateStyle {
+            zone: chrono::FixedOffset::east_opt(0),
+            ..DateStyle::default()
+        };
+        render_with(raw, width, &dates)
+    }
+
     #[test]
     fn header_block_layout() {
-        let r = render(ALT.as_bytes(), 80);
+        let r = render_utc(ALT.as_bytes(), 80);
         assert_eq!(
             of_kind(&r, LineKind::Header),
             vec![
                 "From: Jürgen <j@example.test>",
                 "To: a@x.test, Bee <b@x.test>",
                 "Cc: c@x.test",
-                "Date: Tue, 01 Jul 2003 10:52",
+                "Date: 2003-07-01 08:52 +0000 (Tue 10:52 +0200 for the sender)",
                 "Subject: alt",
             ]
         );
@@ -489,12 +555,21 @@ mod tests {
                 text: String::new()
             }
         );
-        // The date is shown in the header's own offset.
-        let r = render(
-            b"From: a@x.test\nDate: Sun, 31 Dec 2023 23:59:00 -0500\n\nx\n",
-            80,
+        // The date is shown in the reader's zone and format, as the list shows it; the sender's
+        // clock only when it differs.
+        let raw = b"From: a@x.test\nDate: Sun, 31 Dec 2023 23:59:00 -0500\n\nx\n";
+        let r = render_utc(raw, 80);
+        assert!(
+            texts(&r).contains(&"Date: 2024-01-01 04:59 +0000 (Sun 23:59 -0500 for the sender)"),
+            "{:?}",
+            texts(&r)
         );
-        assert!(texts(&r).contains(&"Date: Sun, 31 Dec 2023 23:59"));
+        let new_york = DateStyle {
+            format: "%d.%m.%Y %H:%M".into(),
+            zone: chrono::FixedOffset::west_opt(5 * 3600),
+        };
+        let r = render_with(raw, 80, &new_york);
+        assert!(texts(&r).contains(&"Date: 31.12.2023 23:59 -0500"));
         // An unparseable date is shown as written; a missing one is left out.
         let r = render(b"From: a@x.test\nDate: sometime \x1b[1msoon\n\nx\n", 80);
         assert!(

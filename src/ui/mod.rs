@@ -5,6 +5,7 @@ mod folders;
 mod help;
 pub mod layout;
 mod list;
+pub use list::format_date as list_date;
 mod picker;
 mod preview;
 mod status;
