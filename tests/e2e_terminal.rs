@@ -133,3 +133,47 @@ fn truecolor_only_where_the_terminal_says_so() {
         "COLORTERM=truecolor gets 24-bit colour"
     );
 }
+
+/// The subject cells of the list rows on screen (what follows the sender column), for rows
+/// that start with the list's border.
+fn subject_of_row<'a>(screen: &'a str, contains: &str) -> Option<&'a str> {
+    screen.lines().find(|l| l.contains(contains))
+}
+
+#[test]
+fn small_terminals_keep_room_for_subjects() {
+    // 80x24: no folder pane, the list has the width, the preview opens full screen
+    let s = demo_with(&[], 80, 24);
+    let screen = s.screen();
+    assert!(!screen.contains("Folders"), "{screen}");
+    let row = subject_of_row(&screen, "Thank-you note from Harbor Bank").unwrap_or_else(|| {
+        panic!("the whole subject is shown:\n{screen}");
+    });
+    assert!(row.contains("Omar Haddad"), "{row}");
+    s.keys(&["Enter"]);
+    let screen = s.wait_text("Subject: Welcome to tmail");
+    assert!(
+        !screen.contains("Thank-you note"),
+        "the preview covers the list:\n{screen}"
+    );
+    s.keys(&["q"]);
+    s.wait_text("Thank-you note from Harbor Bank");
+    // the folder pane comes when asked for, and goes when a folder is opened
+    s.keys(&["h"]);
+    s.wait_text("Folders");
+    s.keys(&["j", "Enter"]);
+    s.wait_for("folder pane hidden again", |sc| !sc.contains("Folders"));
+    s.keys(&["B"]);
+    s.wait_text("Folders");
+    drop(s);
+
+    // 60 columns, tall: the preview under the list, addresses never cut inside
+    let s = demo_with(&[], 60, 40);
+    s.keys(&["Enter"]);
+    let screen = s.wait_text("Subject: Welcome to tmail");
+    assert!(
+        screen.contains("Thank-you note"),
+        "the list stays above:\n{screen}"
+    );
+    assert!(screen.contains("<demo@tmail.test>"), "{screen}");
+}

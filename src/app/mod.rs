@@ -120,6 +120,8 @@ pub struct App {
     pub colors: crate::ui::theme::ColorSupport,
     pub layout: Layout,
     pub show_preview: bool,
+    /// The user's choice for the folder pane (`B`); `None`: shown when the terminal is wide.
+    pub show_folders: Option<bool>,
     pub date_format: String,
     /// Terminal size in cells.
     pub size: (u16, u16),
@@ -187,6 +189,7 @@ impl App {
             colors: setup.colors,
             layout: setup.ui.layout,
             show_preview: true,
+            show_folders: None,
             date_format: setup.ui.date_format,
             size: setup.size,
             dirty: true,
@@ -452,14 +455,34 @@ impl App {
         }]
     }
 
-    /// Rows of the list pane that are visible.
-    pub fn list_height(&self) -> usize {
-        crate::ui::layout::panes(self.size, self.layout, self.show_preview).list_rows()
+    /// What the pane geometry depends on besides the terminal size.
+    pub fn view(&self) -> crate::ui::layout::View {
+        crate::ui::layout::View {
+            layout: self.layout,
+            show_preview: self.show_preview,
+            folders: self.show_folders,
+            folders_focused: self.focus == Pane::Folders,
+            preview_focused: self.focus == Pane::Preview,
+        }
     }
 
-    /// Width and height of the preview's text area.
+    /// Where every pane is now.
+    pub fn panes(&self) -> crate::ui::layout::Panes {
+        crate::ui::layout::panes(self.size, &self.view())
+    }
+
+    /// Rows of the list pane that are visible.
+    pub fn list_height(&self) -> usize {
+        self.panes().list_rows()
+    }
+
+    /// Width and height of the preview's text area (as it is when the preview has the focus:
+    /// in the full-screen arrangement that is the whole area).
     pub fn preview_size(&self) -> (usize, usize) {
-        crate::ui::layout::panes(self.size, self.layout, self.show_preview).preview_text()
+        let mut view = self.view();
+        view.preview_focused = true;
+        view.folders_focused = false;
+        crate::ui::layout::panes(self.size, &view).preview_text()
     }
 
     pub fn account_role_folder(&self, account: &str, role: Role) -> Option<String> {

@@ -107,6 +107,15 @@ impl App {
                 self.rerender_preview();
                 self.list.scroll_into_view(self.list_height());
             }
+            Op::ToggleFolders => {
+                let shown = self.panes().folders.is_some();
+                self.show_folders = Some(!shown);
+                if shown && self.focus == Pane::Folders {
+                    self.focus = Pane::List;
+                }
+                self.rerender_preview();
+                self.list.scroll_into_view(self.list_height());
+            }
             Op::ToggleLayout => {
                 self.layout = match self.layout {
                     Layout::Columns => Layout::Rows,
@@ -196,9 +205,7 @@ impl App {
         match self.focus {
             Pane::Preview => self.preview_size().1,
             Pane::List => self.list_height(),
-            Pane::Folders => {
-                crate::ui::layout::panes(self.size, self.layout, self.show_preview).folder_rows()
-            }
+            Pane::Folders => self.panes().folder_rows(),
         }
     }
 
@@ -245,7 +252,7 @@ impl App {
         self.list.scroll_into_view(self.list_height());
     }
 
-    fn panes(&self) -> Vec<Pane> {
+    fn focusable(&self) -> Vec<Pane> {
         let mut v = vec![Pane::Folders, Pane::List];
         if self.show_preview && self.preview.target.is_some() {
             v.push(Pane::Preview);
@@ -254,14 +261,14 @@ impl App {
     }
 
     fn focus_step(&mut self, dir: isize) {
-        let panes = self.panes();
+        let panes = self.focusable();
         let i = panes.iter().position(|p| *p == self.focus).unwrap_or(1) as isize;
         let j = (i + dir).clamp(0, panes.len() as isize - 1) as usize;
         self.focus = panes[j];
     }
 
     fn focus_cycle(&mut self, dir: isize) {
-        let panes = self.panes();
+        let panes = self.focusable();
         let n = panes.len() as isize;
         let i = panes.iter().position(|p| *p == self.focus).unwrap_or(1) as isize;
         self.focus = panes[((i + dir).rem_euclid(n)) as usize];

@@ -33,6 +33,7 @@ pub enum Op {
     ToggleFold,
     ToggleThreads,
     TogglePreview,
+    ToggleFolders,
     ToggleLayout,
     Read,
     Unread,
@@ -181,6 +182,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         "toggle-preview",
         Op::TogglePreview,
         "Show or hide the preview pane",
+    ),
+    cmd(
+        "toggle-folders",
+        Op::ToggleFolders,
+        "Show or hide the folder pane (hidden by default on narrow terminals)",
     ),
     cmd(
         "toggle-layout",

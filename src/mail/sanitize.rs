@@ -297,14 +297,14 @@ pub fn fit(s: &str, w: usize) -> String {
 }
 
 /// Greedy line filler behind [`wrap`].
-struct Wrapper {
+struct Filler {
     lines: Vec<String>,
     line: String,
     lw: usize,
     max: usize,
 }
 
-impl Wrapper {
+impl Filler {
     /// Ends the current line (dropping spaces left dangling at its end).
     fn flush(&mut self) {
         let mut line = std::mem::take(&mut self.line);
@@ -315,15 +315,14 @@ impl Wrapper {
         self.lw = 0;
     }
 
-    /// Places one unbreakable piece (a run of narrow clusters, or one wide cluster).
-    fn piece(&mut self, text: &str, pw: usize, space: bool) {
-        let sw = usize::from(space);
-        if self.lw + sw + pw <= self.max {
-            if space {
-                self.line.push(' ');
-            }
+    /// Places one unbreakable piece of `pw` cells after `gap` (the spaces that preceded it,
+    /// dropped if the piece starts a new line).
+    fn piece(&mut self, gap: &str, text: &str, pw: usize) {
+        let gw = gap.len();
+        if self.lw + gw + pw <= self.max {
+            self.line.push_str(gap);
             self.line.push_str(text);
-            self.lw += sw + pw;
+            self.lw += gw + pw;
             return;
         }
         if !self.line.is_empty() {
@@ -349,63 +348,45 @@ impl Wrapper {
             }
         }
     }
-
-    /// Places one space-separated word; CJK (wide) chars may be broken between.
-    fn word(&mut self, word: &str, space: bool) {
-        if word.is_empty() {
-            // A run of several spaces: keep them while they fit, drop them at a break.
-            if space && self.lw < self.max {
-                self.line.push(' ');
-                self.lw += 1;
-            }
-            return;
-        }
-        let mut space = space;
-        let mut run_start = 0;
-        let mut run_w = 0;
-        let mut pos = 0;
-        for (cl, w) in clusters(word) {
-            if w >= 2 {
-                if pos > run_start {
-                    self.piece(&word[run_start..pos], run_w, space);
-                    space = false;
-                }
-                self.piece(cl, w, space);
-                space = false;
-                run_start = pos + cl.len();
-                run_w = 0;
-            } else {
-                run_w += w;
-            }
-            pos += cl.len();
-        }
-        if pos > run_start {
-            self.piece(&word[run_start..pos], run_w, space);
-        }
-    }
 }
 
-/// Word-wrap one line to `max` cells: break at spaces when possible, hard-break long words
-/// (URLs) and CJK; never returns a line wider than max (max>=1). Empty input gives one empty
-/// line. Spaces at a break are dropped; leading indentation is kept.
+/// Word-wrap one line to `max` cells at the line-break opportunities of UAX #14 (after spaces
+/// and hyphens, between ideographs, never before a closing mark such as `。` or `,`, never
+/// inside an address): greedy, hard-breaking only what is longer than a line (a URL); never
+/// returns a line wider than max (max>=1). Empty input gives one empty line. Spaces at a break
+/// are dropped; leading indentation is kept.
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
     if width(s) <= max {
         return vec![s.to_owned()];
     }
-    let mut w = Wrapper {
+    let mut f = Filler {
         lines: Vec::new(),
         line: String::new(),
         lw: 0,
         max,
     };
-    for (i, word) in s.split(' ').enumerate() {
-        w.word(word, i > 0);
+    let mut start = 0;
+    let mut gap = "";
+    for (end, _) in unicode_linebreak::linebreaks(s) {
+        let segment = &s[start..end];
+        let text = segment.trim_end_matches(' ');
+        if start == 0 && text.is_empty() {
+            // Leading indentation: kept as the start of the first line (as much as fits).
+            let indent = &segment[..segment.len().min(max)];
+            f.piece("", indent, indent.len());
+            start = end;
+            continue;
+        } else if !text.is_empty() {
+            f.piece(gap, text, width(text));
+        }
+        gap = &segment[text.len()..];
+        start = end;
     }
-    if !w.line.is_empty() || w.lines.is_empty() {
-        w.flush();
+    if !f.line.is_empty() || f.lines.is_empty() {
+        f.flush();
     }
-    let mut lines = w.lines;
+    let mut lines = f.lines;
     for l in &mut lines {
         shrink_to(l, max);
     }
@@ -600,6 +581,33 @@ mod tests {
             wrap("  indented text here", 10),
             vec!["  indented", "text here"]
         );
+    }
+
+    #[test]
+    fn wrap_follows_uax14() {
+        // a CJK full stop never starts a line: the char before it moves down with it
+        let lines = wrap("これはテストです。次の文です。", 16);
+        assert!(lines.iter().all(|l| !l.starts_with('。')), "{lines:?}");
+        assert!(lines.iter().all(|l| width(l) <= 16), "{lines:?}");
+        assert_eq!(lines.concat(), "これはテストです。次の文です。");
+        // nor a comma or a closing bracket
+        let lines = wrap("「東京」、大阪", 6);
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.starts_with('、') && !l.starts_with('」')),
+            "{lines:?}"
+        );
+        // an address is never cut where a narrower pane could still hold it whole
+        let to = "To: Sam Rivera <sam@demo.tmail.test>, Bob Martin <bob@demo.tmail.test>";
+        for w in 24..60 {
+            let lines = wrap(to, w);
+            for addr in ["<sam@demo.tmail.test>,", "<bob@demo.tmail.test>"] {
+                assert!(lines.iter().any(|l| l.contains(addr)), "{w}: {lines:?}");
+            }
+        }
+        // hyphens are break opportunities too
+        assert_eq!(wrap("state-of-the-art", 9), vec!["state-of-", "the-art"]);
     }
 
     #[test]

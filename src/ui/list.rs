@@ -36,7 +36,8 @@ impl<'a> Columns<'a> {
             size: SIZE_W,
             subject: 0,
         };
-        let want = w * 2 / 5;
+        // At least SUBJECT_MIN cells of subject, and 40% of a wide list.
+        let want = (w * 2 / 5).max(crate::ui::layout::SUBJECT_MIN as usize);
         let used = |c: &Columns| {
             4 + 1 + c.date + 1 + c.sender + 1 + if c.size > 0 { c.size + 1 } else { 0 }
         };
@@ -49,6 +50,9 @@ impl<'a> Columns<'a> {
         if w.saturating_sub(used(&c)) < want && c.date > 6 {
             c.date_format = SHORT_DATE;
             c.date = date_w(SHORT_DATE);
+        }
+        if w.saturating_sub(used(&c)) < want {
+            c.sender = 10;
         }
         c.subject = w.saturating_sub(used(&c));
         c
@@ -203,4 +207,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_subject_keeps_thirty_cells() {
+        let min = (crate::ui::layout::LIST_MIN_WIDTH - 2) as usize;
+        for w in min..300 {
+            let c = Columns::fit(w, "%Y-%m-%d %H:%M");
+            assert!(c.subject >= 30, "{w}: subject {}", c.subject);
+            let used = 4
+                + 1
+                + c.date
+                + 1
+                + c.sender
+                + 1
+                + c.subject
+                + if c.size > 0 { c.size + 1 } else { 0 };
+            assert!(used <= w, "{w}: {used}");
+        }
+    }
 }

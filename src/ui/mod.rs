@@ -23,9 +23,13 @@ use crate::app::{App, Mode, Pane};
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     frame.render_widget(Block::default().style(app.theme.style("base")), area);
-    let p = layout::panes((area.width, area.height), app.layout, app.show_preview);
-    folders::draw(frame, p.folders, app);
-    list::draw(frame, p.list, app);
+    let p = layout::panes((area.width, area.height), &app.view());
+    if let Some(r) = p.folders {
+        folders::draw(frame, r, app);
+    }
+    if p.list_visible {
+        list::draw(frame, p.list, app);
+    }
     if let Some(r) = p.preview {
         preview::draw(frame, r, app);
     }

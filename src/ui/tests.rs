@@ -164,7 +164,7 @@ fn row_modifiers(t: &TestApp, row: usize) -> ratatui::style::Modifier {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(|f| super::draw(f, &t.app)).unwrap();
     let buf = term.backend().buffer().clone();
-    let p = super::layout::panes(t.app.size, t.app.layout, t.app.show_preview);
+    let p = t.app.panes();
     let inner = super::layout::Panes::inner(p.list);
     let y = inner.y + (row - t.app.list.offset) as u16;
     // a cell in the subject column, away from the flags
