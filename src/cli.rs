@@ -288,9 +288,19 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
         }
         let size = crossterm::terminal::size().unwrap_or((80, 24));
         let t1 = std::time::Instant::now();
+        let own_addresses = if demo {
+            backend::demo::own_addresses()
+        } else {
+            settings
+                .accounts
+                .iter()
+                .map(|a| (a.name.clone(), vec![a.email.to_ascii_lowercase()]))
+                .collect()
+        };
         let (app, initial) = App::new(AppSetup {
             store,
             accounts,
+            own_addresses,
             default_account,
             ui: settings.ui.clone(),
             keymap: loaded.keymap,

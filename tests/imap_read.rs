@@ -420,6 +420,7 @@ fn worker_pushes_new_mail_into_the_app_by_idle() {
         let (mut app, cmds) = App::new(AppSetup {
             store: store.clone(),
             accounts: vec![u.name.clone()],
+            own_addresses: Default::default(),
             default_account: None,
             ui: Default::default(),
             keymap: tmail::input::Keymap::defaults(),

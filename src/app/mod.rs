@@ -120,6 +120,8 @@ pub struct App {
     pub colors: crate::ui::theme::ColorSupport,
     pub layout: Layout,
     pub show_preview: bool,
+    /// Each account's own addresses, lowercased: mail from them is shown by its recipient.
+    pub own_addresses: std::collections::HashMap<String, Vec<String>>,
     /// The user's choice for the folder pane (`B`); `None`: shown when the terminal is wide.
     pub show_folders: Option<bool>,
     pub date_format: String,
@@ -145,6 +147,9 @@ pub struct App {
 pub struct AppSetup {
     pub store: Store,
     pub accounts: Vec<String>,
+    /// Each account's own addresses (its address and identities): mail from them shows its
+    /// recipient in the list.
+    pub own_addresses: std::collections::HashMap<String, Vec<String>>,
     pub default_account: Option<String>,
     pub ui: UiSettings,
     pub keymap: Keymap,
@@ -190,6 +195,7 @@ impl App {
             layout: setup.ui.layout,
             show_preview: true,
             show_folders: None,
+            own_addresses: setup.own_addresses.clone(),
             date_format: setup.ui.date_format,
             size: setup.size,
             dirty: true,
@@ -382,9 +388,19 @@ impl App {
                 .get(account, folder)
                 .map_or(0, |f| f.total as usize),
         );
+        let who = self.correspondent(account, folder);
         self.store
-            .for_each_summary(account, folder, |s, k| loaded.push(s, k))?;
+            .for_each_summary(account, folder, &who, |s, k| loaded.push(s, k))?;
         Ok(loaded)
+    }
+
+    /// Whose name the list shows in this folder (see [`crate::mail::Correspondent`]).
+    pub fn correspondent(&self, account: &str, folder: &str) -> crate::mail::Correspondent {
+        let role = self.tree.get(account, folder).and_then(|f| f.role);
+        crate::mail::Correspondent {
+            own: self.own_addresses.get(account).cloned().unwrap_or_default(),
+            outgoing_folder: matches!(role, Some(Role::Sent | Role::Drafts)),
+        }
     }
 
     /// Re-read the open folder's envelopes from the store.
@@ -419,11 +435,9 @@ impl App {
         let read = match self.first_paint.take() {
             Some(n) => {
                 let mut loaded = Loaded::with_capacity(n);
+                let who = self.correspondent(account, path);
                 let r = self.store.for_each_newest_envelope(account, path, n, |e| {
-                    loaded.push(
-                        crate::mail::Summary::of(&e),
-                        crate::mail::thread::ThreadKey::of(&e),
-                    )
+                    loaded.push(who.summary(&e), crate::mail::thread::ThreadKey::of(&e))
                 });
                 self.list_partial = r.as_ref().is_ok_and(|&got| got == n);
                 r.map(|_| loaded)

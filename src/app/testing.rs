@@ -28,6 +28,7 @@ pub fn demo_app_full(w: u16, h: u16, keymap: Keymap, first_paint: Option<usize>)
     let (app, sent) = App::new(AppSetup {
         store,
         accounts: vec!["demo".into()],
+        own_addresses: crate::backend::demo::own_addresses(),
         default_account: None,
         ui: UiSettings::default(),
         keymap,

@@ -193,3 +193,50 @@ fn the_list_and_the_preview_show_the_same_time() {
         t.keys("q");
     }
 }
+
+#[test]
+fn sent_and_drafts_show_the_recipient() {
+    let mut t = demo_app(160, 40);
+    for folder in ["Sent", "Drafts"] {
+        t.keys(&format!(":folder {folder}<Enter>"));
+        assert!(
+            !t.app.list.envelopes.is_empty(),
+            "the demo has mail in {folder}"
+        );
+        for s in &t.app.list.envelopes {
+            assert!(s.outgoing, "{folder}: {s:?}");
+            assert!(s.who().starts_with("To: "), "{folder}: {}", s.who());
+            assert!(!s.who().contains("Sam Rivera"), "{folder}: {}", s.who());
+        }
+    }
+    // mail From the user's own address shows whom it went to, in any folder
+    let mut e = t.app.store.envelopes("demo", "INBOX").unwrap()[0].clone();
+    e.from = vec![crate::mail::Address {
+        name: Some("Sam Rivera".into()),
+        email: "Sam@Demo.Tmail.Test".into(),
+    }];
+    e.to = vec![crate::mail::Address {
+        name: Some("Omar Haddad".into()),
+        email: "omar@demo.tmail.test".into(),
+    }];
+    t.app
+        .store
+        .put_envelopes("demo", "INBOX", &[e.clone()])
+        .unwrap();
+    t.keys(":folder INBOX<Enter>");
+    let row = t
+        .app
+        .list
+        .envelopes
+        .iter()
+        .find(|s| s.uid == e.uid)
+        .unwrap();
+    assert_eq!(row.who(), "To: Omar Haddad");
+    // and other mail shows its sender
+    assert!(t
+        .app
+        .list
+        .envelopes
+        .iter()
+        .any(|s| !s.outgoing && !s.who().starts_with("To: ")));
+}

@@ -196,12 +196,17 @@ pub struct Summary {
     pub flags: Flags,
     pub size: u32,
     pub has_attachments: bool,
-    /// The first sender.
+    /// The correspondent shown in the list: the first sender, or for mail the user sent
+    /// (`outgoing`) the first recipient.
     pub from: Option<Address>,
     pub subject: String,
+    /// The user sent this message: `from` holds its first recipient (shown as `To: name`).
+    #[serde(default)]
+    pub outgoing: bool,
 }
 
 impl Summary {
+    /// The list row of a message as anyone sees it: its sender.
     pub fn of(e: &Envelope) -> Summary {
         Summary {
             uid: e.uid,
@@ -211,14 +216,59 @@ impl Summary {
             has_attachments: e.has_attachments,
             from: e.from.first().cloned(),
             subject: e.subject.clone(),
+            outgoing: false,
         }
     }
 
-    /// The sender shown in the list.
+    /// The sender shown in the list (the recipient for outgoing mail: see [`Summary::who`]).
     pub fn sender(&self) -> &str {
         self.from
             .as_ref()
             .map(|a| a.short())
-            .unwrap_or("(no sender)")
+            .unwrap_or(if self.outgoing {
+                "(no recipient)"
+            } else {
+                "(no sender)"
+            })
+    }
+
+    /// The list's correspondent column: the sender, or `To: recipient` for mail the user sent.
+    pub fn who(&self) -> std::borrow::Cow<'_, str> {
+        if self.outgoing {
+            format!("To: {}", self.sender()).into()
+        } else {
+            self.sender().into()
+        }
+    }
+}
+
+/// Whose name the list shows: the sender, except for mail the user sent — every message of a
+/// folder with the Sent or Drafts role, and messages From one of the user's own addresses —
+/// where it shows the first recipient (as NeoMutt's `%L` and aerc do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Correspondent {
+    /// The user's addresses, lowercased (the account's address and its identities).
+    pub own: Vec<String>,
+    /// The folder holds mail the user sent or is writing (Sent, Drafts).
+    pub outgoing_folder: bool,
+}
+
+impl Correspondent {
+    /// True when the user sent (or is writing) this message.
+    pub fn is_outgoing(&self, e: &Envelope) -> bool {
+        self.outgoing_folder
+            || e.from
+                .first()
+                .is_some_and(|a| self.own.iter().any(|o| a.email.eq_ignore_ascii_case(o)))
+    }
+
+    /// The list row of `e` as the user sees it.
+    pub fn summary(&self, e: &Envelope) -> Summary {
+        let mut s = Summary::of(e);
+        if self.is_outgoing(e) {
+            s.outgoing = true;
+            s.from = e.to.first().or(e.cc.first()).cloned();
+        }
+        s
     }
 }

@@ -285,9 +285,10 @@ impl Store {
         &self,
         account: &str,
         folder: &str,
+        who: &crate::mail::Correspondent,
         mut f: impl FnMut(Summary, ThreadKey),
     ) -> Result<usize> {
-        self.for_each_envelope(account, folder, |e| f(Summary::of(&e), ThreadKey::of(&e)))
+        self.for_each_envelope(account, folder, |e| f(who.summary(&e), ThreadKey::of(&e)))
     }
 
     /// Every envelope of a folder, in UID order.

@@ -185,7 +185,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 cell("list.date"),
             ),
             Span::styled(" ", row_st),
-            Span::styled(fit(&sanitize(e.sender()), cols.sender), cell("list.sender")),
+            Span::styled(fit(&sanitize(&e.who()), cols.sender), cell("list.sender")),
             Span::styled(" ", row_st),
             Span::styled(indent, cell("list.thread")),
             Span::styled(fit(&sanitize(&e.subject), subject_w), row_st),

@@ -110,6 +110,7 @@ impl Harness {
         let (app, cmds) = App::new(AppSetup {
             store: store.clone(),
             accounts: vec![account.clone()],
+            own_addresses: Default::default(),
             default_account: None,
             ui: Default::default(),
             keymap: tmail::input::Keymap::defaults(),

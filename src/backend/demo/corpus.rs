@@ -151,7 +151,9 @@ const fn person(name: &'static str, email: &'static str, tz: i32) -> Person {
 }
 
 // The owner of the demo mailbox and their team.
-const SAM: Person = person("Sam Rivera", "sam@demo.tmail.test", 60);
+/// The address of the demo's user, Sam Rivera.
+pub const USER_ADDRESS: &str = "sam@demo.tmail.test";
+const SAM: Person = person("Sam Rivera", USER_ADDRESS, 60);
 const BOB: Person = person("Bob Martin", "bob@demo.tmail.test", -240);
 const ALICE: Person = person("Alice Chen", "alice@demo.tmail.test", -420);
 const PRIYA: Person = person("Priya Natarajan", "priya@demo.tmail.test", 330);

@@ -11,6 +11,11 @@ use crate::store::{FolderState, Store};
 
 pub const ACCOUNT: &str = "demo";
 
+/// The demo user's own addresses (Sam Rivera's), by account.
+pub fn own_addresses() -> std::collections::HashMap<String, Vec<String>> {
+    [(ACCOUNT.to_string(), vec![corpus::USER_ADDRESS.to_string()])].into()
+}
+
 /// Fill an empty store with the demo mailbox.
 pub fn seed(store: &Store) -> crate::store::Result<()> {
     let folders = corpus::folders();
