@@ -279,10 +279,7 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             );
         } else {
             for a in &settings.accounts {
-                let tx = match backend::imap::spawn(a.clone(), store.clone(), ev_tx.clone()) {
-                    Some(tx) => tx,
-                    None => backend::spawn_unsupported(a.name.clone(), "POP3", ev_tx.clone()),
-                };
+                let tx = backend::spawn_account(a.clone(), store.clone(), ev_tx.clone());
                 workers.add(&a.name, tx);
             }
         }

@@ -119,7 +119,8 @@ fn pop3_settings_have_defaults() {
     assert!(p.leave_on_server());
     assert_eq!(p.delete_after_days, None);
     assert_eq!(p.check_interval(), std::time::Duration::from_secs(300));
-    let text = format!("{POP3}leave_on_server = true\ndelete_after_days = 14\ncheck_interval = 60\n");
+    let text =
+        format!("{POP3}leave_on_server = true\ndelete_after_days = 14\ncheck_interval = 60\n");
     let s = Settings::load(&write(&dir, &text)).unwrap();
     let p = s.accounts[0].pop3.as_ref().unwrap();
     assert_eq!(p.delete_after_days, Some(14));
@@ -155,7 +156,10 @@ fn pop3_settings_are_validated_with_file_line_and_key() {
             "belongs in [accounts.pop3]",
         ),
         (
-            POP3.replace("email = \"me@example.test\"\n", "email = \"me@example.test\"\nleave_on_server = true\n"),
+            POP3.replace(
+                "email = \"me@example.test\"\n",
+                "email = \"me@example.test\"\nleave_on_server = true\n",
+            ),
             "accounts[0].leave_on_server",
             4,
             "belongs in the [accounts.pop3] section",
@@ -179,6 +183,14 @@ fn pop3_settings_are_validated_with_file_line_and_key() {
         }
     }
     // a wrong type is caught by the parser, with the line
-    let e = Settings::load(&write(&dir, &format!("{POP3}delete_after_days = \"two\"\n"))).unwrap_err();
-    assert!(e.to_string().contains(":8: key `accounts[0].pop3.delete_after_days`"), "{e}");
+    let e = Settings::load(&write(
+        &dir,
+        &format!("{POP3}delete_after_days = \"two\"\n"),
+    ))
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains(":8: key `accounts[0].pop3.delete_after_days`"),
+        "{e}"
+    );
 }
