@@ -45,11 +45,14 @@ pub fn account(user: &User, server: &ServerSettings) -> AccountSettings {
     a
 }
 
+/// Called with each progress line.
+pub type OnProgress<'a> = Box<dyn FnMut(&str) + Send + 'a>;
+
 /// Hooks with a settable clock; they record progress lines and can run a closure on them.
 pub struct TestHooks<'a> {
     pub now: i64,
     pub lines: Vec<String>,
-    pub on_progress: Option<Box<dyn FnMut(&str) + Send + 'a>>,
+    pub on_progress: Option<OnProgress<'a>>,
 }
 
 impl<'a> TestHooks<'a> {
