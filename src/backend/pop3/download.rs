@@ -96,6 +96,16 @@ pub fn fallback_key(env: &Envelope, size: u32) -> String {
     )
 }
 
+/// One more unread message in the INBOX: counts change by delta, not by a recount of the folder.
+fn count_new(store: &Store, account: &str) -> Result<(), Pop3Error> {
+    if let Some(mut f) = store.folder(account, INBOX)? {
+        f.total += 1;
+        f.unread += 1;
+        store.put_folder(&f)?;
+    }
+    Ok(())
+}
+
 fn envelope_of(raw: &[u8], size: u32, now: i64) -> Envelope {
     let mut env = envelope_from_raw(raw, 0, Flags::default(), now);
     env.size = size;
@@ -159,11 +169,11 @@ pub async fn check<S: AsyncBufRead + AsyncWrite + Unpin>(
             let size = sizes.get(n).copied().unwrap_or(header.len() as u32);
             let env = envelope_of(&header, size, hooks.now());
             let id = store.pop3_add_header(account, INBOX, u, env.clone(), hooks.now())?;
+            count_new(store, account)?;
             report.arrived.push(Envelope { uid: id, ..env });
             since += 1;
             if since >= HEADER_BATCH || i + 1 == total {
                 since = 0;
-                store.recount(account, INBOX)?;
                 hooks.folder_changed(INBOX);
                 hooks.progress(&format!("{INBOX}: {}/{total} headers", i + 1));
             }
@@ -206,6 +216,7 @@ pub async fn check<S: AsyncBufRead + AsyncWrite + Unpin>(
         let full = envelope_of(&raw, size, now);
         if store.pop3_record(account, &u)?.is_none() {
             let id = store.pop3_add_header(account, INBOX, &u, full.clone(), now)?;
+            count_new(store, account)?;
             report.arrived.push(Envelope {
                 uid: id,
                 ..full.clone()
@@ -224,7 +235,6 @@ pub async fn check<S: AsyncBufRead + AsyncWrite + Unpin>(
         hooks.progress(&format!("{INBOX}: {done}/{total} messages downloaded"));
     }
     if report.downloaded > 0 {
-        store.recount(account, INBOX)?;
         hooks.folder_changed(INBOX);
     }
 
@@ -313,6 +323,7 @@ async fn check_without_uidl<S: AsyncBufRead + AsyncWrite + Unpin>(
         }
         if known.is_none() {
             let id = store.pop3_add_header(account, INBOX, &key, full.clone(), now)?;
+            count_new(store, account)?;
             report.arrived.push(Envelope {
                 uid: id,
                 ..full.clone()
@@ -325,7 +336,6 @@ async fn check_without_uidl<S: AsyncBufRead + AsyncWrite + Unpin>(
         hooks.progress(&format!("{INBOX}: {}/{total} messages checked", i + 1));
     }
     if report.downloaded > 0 {
-        store.recount(account, INBOX)?;
         hooks.folder_changed(INBOX);
     }
     Ok(())
