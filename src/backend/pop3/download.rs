@@ -340,3 +340,6 @@ async fn check_without_uidl<S: AsyncBufRead + AsyncWrite + Unpin>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
