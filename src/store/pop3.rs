@@ -208,6 +208,18 @@ impl Store {
         }
     }
 
+    /// Whether the account has downloaded anything yet (reads one key).
+    pub fn pop3_has_records(&self, account: &str) -> Result<bool> {
+        Ok(self
+            .pop3
+            .messages
+            .scan_prefix(account_prefix(account))
+            .keys()
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
     /// Every POP3 record of an account, by UIDL.
     pub fn pop3_records(&self, account: &str) -> Result<Vec<Pop3Record>> {
         self.pop3

@@ -210,6 +210,14 @@ pub async fn check<S: AsyncBufRead + AsyncWrite + Unpin>(
             }
         }
         let (n, u) = todo.remove(0);
+        if let Some(mut r) = store.pop3_record(account, &u)? {
+            if r.locations.is_empty() {
+                // Deleted for good by the user before its body came: nothing to download.
+                r.state = Pop3State::Stored { at: hooks.now() };
+                store.pop3_put_record(account, &r)?;
+                continue;
+            }
+        }
         let raw = client.retr(n).await?;
         let size = sizes.get(&n).copied().unwrap_or(raw.len() as u32);
         let now = hooks.now();

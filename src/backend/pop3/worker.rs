@@ -201,6 +201,8 @@ impl Worker {
         let typed = self.typed.clone();
         let store = self.store.clone();
         let name = self.name.clone();
+        // The first download is the mailbox as it was, not news: no notice (as IMAP's first sync).
+        let first = !store.pop3_has_records(&name).unwrap_or(true);
         let result = {
             let mut hooks = WorkerHooks { w: self, rx };
             check_once(&server, typed.as_ref(), &store, &name, &mut hooks).await
@@ -246,7 +248,9 @@ impl Worker {
                     account: self.name.clone(),
                     text: summary,
                 });
-                self.notify(&report.arrived);
+                if !first {
+                    self.notify(&report.arrived);
+                }
             }
             Err(e) => {
                 tracing::warn!("{}: check failed: {e}", self.name);
