@@ -66,6 +66,9 @@ fn floor(u: &User) -> Duration {
             ca_file: Some(d.ca_file().to_path_buf()),
             allow_plaintext: false,
             disable_extensions: Vec::new(),
+            leave_on_server: None,
+            delete_after_days: None,
+            check_interval: None,
         };
         let creds = tmail::backend::imap::conn::Credentials::Password {
             user: u.name.clone(),

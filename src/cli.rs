@@ -65,6 +65,22 @@ pub enum Sub {
         #[arg(long)]
         json: bool,
     },
+    /// Write an account's stored mail out as mbox (mboxrd) or maildir, byte for byte
+    #[command(group(clap::ArgGroup::new("target").required(true).args(["mbox", "maildir"])))]
+    Export {
+        /// The account
+        #[arg(long)]
+        account: String,
+        /// Only this folder (default: every folder)
+        #[arg(long)]
+        folder: Option<String>,
+        /// An mbox file (with --folder), or a directory of NAME.mbox files (every folder)
+        #[arg(long, value_name = "PATH")]
+        mbox: Option<PathBuf>,
+        /// A maildir (with --folder), or a Maildir++ root (every folder)
+        #[arg(long, value_name = "DIR")]
+        maildir: Option<PathBuf>,
+    },
 }
 
 /// Everything loaded before the TUI starts.
@@ -218,6 +234,25 @@ pub fn main_with(cli: Cli) -> i32 {
                 *json,
             )
         }
+        Some(Sub::Export {
+            account,
+            folder,
+            mbox,
+            maildir,
+        }) => {
+            let target = match (mbox, maildir) {
+                (Some(p), _) => crate::export::Target::Mbox(p.clone()),
+                (None, Some(p)) => crate::export::Target::Maildir(p.clone()),
+                (None, None) => return 2,
+            };
+            return crate::headless::export(
+                &loaded.settings,
+                &data_dir.join("store"),
+                account,
+                folder.as_deref(),
+                &target,
+            );
+        }
         None => {}
     }
     match start(cli.demo, loaded, &data_dir) {
@@ -279,10 +314,7 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             );
         } else {
             for a in &settings.accounts {
-                let tx = match backend::imap::spawn(a.clone(), store.clone(), ev_tx.clone()) {
-                    Some(tx) => tx,
-                    None => backend::spawn_unsupported(a.name.clone(), "POP3", ev_tx.clone()),
-                };
+                let tx = backend::spawn_account(a.clone(), store.clone(), ev_tx.clone());
                 workers.add(&a.name, tx);
             }
         }

@@ -1,5 +1,6 @@
 //! Headless commands for scripts and cron: `tmail sync` (one full sync, progress on stderr, a
-//! summary on stdout) and `tmail list` (envelopes from the store, as text or JSON Lines).
+//! summary on stdout), `tmail list` (envelopes from the store, as text or JSON Lines) and
+//! `tmail export` (stored mail out to mbox or maildir, see `export.rs`).
 
 use std::io::Write;
 use std::path::Path;
@@ -12,7 +13,7 @@ use crate::config::{AccountSettings, Settings};
 use crate::mail::Flags;
 use crate::store::Store;
 
-fn pick<'a>(
+pub(crate) fn pick<'a>(
     settings: &'a Settings,
     account: Option<&str>,
 ) -> Result<Vec<&'a AccountSettings>, String> {
@@ -63,6 +64,16 @@ pub fn sync(settings: &Settings, store_dir: &Path, account: Option<&str>, bodies
     for a in accounts {
         let started = Instant::now();
         match rt.block_on(sync_account(a, &store, bodies)) {
+            Ok(s) if s.pop3 => println!(
+                "{}: {} folders, {} messages stored ({} new, {} downloaded, {} deleted from the server) in {:.2} s",
+                a.name,
+                s.folders,
+                s.total,
+                s.new,
+                s.bodies,
+                s.removed,
+                started.elapsed().as_secs_f64()
+            ),
             Ok(s) => println!(
                 "{}: {} folders, {} messages ({} new, {} changed, {} removed{}) in {:.2} s",
                 a.name,
@@ -91,8 +102,79 @@ pub fn sync(settings: &Settings, store_dir: &Path, account: Option<&str>, bodies
     i32::from(failed)
 }
 
+/// `tmail sync` of a POP3 account: progress on stderr as it goes.
+struct StderrHooks {
+    name: String,
+    dirty: bool,
+}
+
+impl crate::backend::pop3::download::Hooks for StderrHooks {
+    fn progress(&mut self, text: &str) {
+        eprint!("\r{}: {text}", self.name);
+        let _ = std::io::stderr().flush();
+        self.dirty = true;
+    }
+    fn folder_changed(&mut self, _folder: &str) {}
+    fn body_stored(&mut self, _folder: &str, _uid: u32) {}
+    fn between(&mut self) -> crate::backend::pop3::download::Between {
+        Default::default()
+    }
+    fn now(&self) -> i64 {
+        chrono::Utc::now().timestamp()
+    }
+}
+
+async fn sync_pop3(
+    a: &AccountSettings,
+    server: &crate::config::ServerSettings,
+    store: &Store,
+) -> Result<Summary, String> {
+    use crate::backend::pop3;
+    pop3::ensure_folders(store, a).map_err(|e| e.to_string())?;
+    let mut hooks = StderrHooks {
+        name: a.name.clone(),
+        dirty: false,
+    };
+    eprint!("{}: checking {}", a.name, server.host);
+    hooks.dirty = true;
+    let r = pop3::check_once(server, None, store, &a.name, &mut hooks).await;
+    if hooks.dirty {
+        eprintln!();
+    }
+    let r = r.map_err(|e| e.to_string())?;
+    if r.no_uidl {
+        eprintln!(
+            "{}: {} has no UIDL: messages are recognised by Message-ID, size and date, and never deleted from the server",
+            a.name, server.host
+        );
+    }
+    eprintln!(
+        "{}: {} new, {} downloaded, {} deleted from the server, {} left there",
+        a.name, r.new, r.downloaded, r.deleted, r.on_server
+    );
+    let folders = store.folders(Some(&a.name)).map_err(|e| e.to_string())?;
+    let mut total = 0;
+    for f in &folders {
+        total += store
+            .uids(&a.name, &f.path)
+            .map_err(|e| e.to_string())?
+            .len();
+    }
+    Ok(Summary {
+        folders: folders.len(),
+        total,
+        new: r.new,
+        changed: 0,
+        removed: r.deleted,
+        bodies: r.downloaded,
+        pop3: true,
+    })
+}
+
 #[derive(Default)]
 struct Summary {
+    /// POP3: `removed` counts messages deleted from the server, `bodies` those downloaded.
+    pop3: bool,
     folders: usize,
     total: usize,
     new: usize,
@@ -102,9 +184,15 @@ struct Summary {
 }
 
 async fn sync_account(a: &AccountSettings, store: &Store, bodies: bool) -> Result<Summary, String> {
+    if let Some(server) = &a.pop3 {
+        return sync_pop3(a, server, store).await;
+    }
     let Some(server) = &a.imap else {
-        return Err("only IMAP accounts can be synced by this build".into());
+        return Err("the account has no [accounts.imap] or [accounts.pop3] section".into());
     };
+    if store.is_data_account(&a.name).map_err(|e| e.to_string())? {
+        return Err(imap::data_account_refusal(&a.name));
+    }
     let creds = imap::credentials(server, &mut None).await?;
     let (mut session, caps) = conn::connect(server, &creds)
         .await
@@ -115,7 +203,7 @@ async fn sync_account(a: &AccountSettings, store: &Store, bodies: bool) -> Resul
     for f in store.folders(Some(&a.name)).map_err(|e| e.to_string())? {
         if !list.iter().any(|n| n.path == f.path) {
             store
-                .remove_folder(&a.name, &f.path)
+                .drop_cached_folder(&a.name, &f.path)
                 .map_err(|e| e.to_string())?;
         }
     }
@@ -242,4 +330,52 @@ pub fn list(
         }
     }
     0
+}
+
+/// `tmail export`: returns the exit code (1 when a message could not be written, or has no
+/// stored body).
+pub fn export(
+    settings: &Settings,
+    store_dir: &Path,
+    account: &str,
+    folder: Option<&str>,
+    target: &crate::export::Target,
+) -> i32 {
+    if let Err(e) = pick(settings, Some(account)) {
+        eprintln!("tmail export: {e}");
+        return 2;
+    }
+    let store = match Store::open(store_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("tmail export: {e}");
+            return 1;
+        }
+    };
+    let (crate::export::Target::Mbox(path) | crate::export::Target::Maildir(path)) = target;
+    match crate::export::export(&store, account, folder, target) {
+        Ok(r) => {
+            println!(
+                "{account}: exported {} message{} from {} folder{} to {}",
+                r.messages,
+                if r.messages == 1 { "" } else { "s" },
+                r.folders,
+                if r.folders == 1 { "" } else { "s" },
+                path.display()
+            );
+            if r.without_body > 0 {
+                eprintln!(
+                    "tmail export: {account}: {} message{} not exported: only the header is stored (run tmail sync --account {account})",
+                    r.without_body,
+                    if r.without_body == 1 { " was" } else { "s were" }
+                );
+                return 1;
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("tmail export: {e}");
+            1
+        }
+    }
 }

@@ -4,6 +4,7 @@ pub mod app;
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod headless;
 pub mod input;
 pub mod mail;

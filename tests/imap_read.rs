@@ -29,6 +29,9 @@ fn server(security: Security) -> ServerSettings {
         ca_file: Some(d.ca_file().to_path_buf()),
         allow_plaintext: false,
         disable_extensions: Vec::new(),
+        leave_on_server: None,
+        delete_after_days: None,
+        check_interval: None,
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod imap;
 pub mod net;
+pub mod pop3;
 pub mod secret;
 
 use std::collections::HashMap;
@@ -61,20 +62,33 @@ pub fn search_store(
     out
 }
 
-/// A worker for an account whose protocol this build cannot speak yet: it says so instead of
-/// pretending, and the cached mail stays readable.
-pub fn spawn_unsupported(
+/// Start the worker of a configured account: IMAP or POP3 (see `config::AccountSettings`).
+pub fn spawn_account(
+    settings: crate::config::AccountSettings,
+    store: crate::store::Store,
+    events: UnboundedSender<Event>,
+) -> UnboundedSender<Command> {
+    let name = settings.name.clone();
+    if settings.pop3.is_some() {
+        return pop3::spawn(settings, store, events);
+    }
+    match imap::spawn(settings, store, events.clone()) {
+        Some(tx) => tx,
+        None => spawn_refusing(name, "the account has no server section".into(), events),
+    }
+}
+
+/// A worker that does nothing but say why (once), so the stored mail stays readable.
+pub fn spawn_refusing(
     account: String,
-    protocol: &'static str,
+    reason: String,
     events: UnboundedSender<Event>,
 ) -> UnboundedSender<Command> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Command>();
     tokio::spawn(async move {
         let _ = events.send(Event::Error {
             account: account.clone(),
-            text: format!(
-                "{protocol} accounts are not supported by this build yet; showing cached mail only"
-            ),
+            text: reason,
         });
         while let Some(cmd) = rx.recv().await {
             if cmd == Command::Shutdown {

@@ -72,6 +72,13 @@ pub struct ServerSettings {
     /// wrong): e.g. `["MOVE", "QRESYNC", "CONDSTORE", "IDLE", "UIDPLUS"]`.
     #[serde(default)]
     pub disable_extensions: Vec<String>,
+    /// POP3 only: keep a copy of each message on the server after downloading it (default true).
+    pub leave_on_server: Option<bool>,
+    /// POP3 only: delete a message from the server this many days after it was downloaded and
+    /// stored (needs `leave_on_server`, which it qualifies; unset: never).
+    pub delete_after_days: Option<u32>,
+    /// POP3 only: seconds between checks for new mail (default 300, at least 5).
+    pub check_interval: Option<u64>,
 }
 
 /// Overrides for folder roles; unset roles come from SPECIAL-USE.
@@ -104,6 +111,7 @@ pub struct AccountSettings {
     pub new_mail_command: Option<String>,
     #[serde(default)]
     pub bell: bool,
+    /// Not a key of the account: it belongs in `[accounts.pop3]`. Kept only to say so.
     #[serde(default)]
     pub leave_on_server: Option<bool>,
 }
@@ -147,7 +155,26 @@ username = "alice@example.test"
 password_command = "pass show mail/work"
 "#;
 
+/// How often a POP3 account is checked when `check_interval` is not set (seconds).
+pub const DEFAULT_CHECK_INTERVAL: u64 = 300;
+/// The shortest `check_interval` accepted (seconds).
+pub const MIN_CHECK_INTERVAL: u64 = 5;
+
 impl ServerSettings {
+    /// POP3: whether downloaded messages stay on the server (`leave_on_server`, default true).
+    pub fn leave_on_server(&self) -> bool {
+        self.leave_on_server.unwrap_or(true)
+    }
+
+    /// POP3: seconds between checks (`check_interval`, default 300).
+    pub fn check_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            self.check_interval
+                .unwrap_or(DEFAULT_CHECK_INTERVAL)
+                .max(MIN_CHECK_INTERVAL),
+        )
+    }
+
     /// The port, or the usual one for the protocol and security.
     pub fn port_or(&self, tls: u16, starttls: u16, plain: u16) -> u16 {
         self.port.unwrap_or(match self.security {
@@ -241,6 +268,12 @@ impl Settings {
                 ));
             }
             defaults += usize::from(a.default);
+            if a.leave_on_server.is_some() {
+                return Err(invalid(
+                    key("leave_on_server"),
+                    "leave_on_server belongs in the [accounts.pop3] section".into(),
+                ));
+            }
             match (&a.imap, &a.pop3) {
                 (Some(_), Some(_)) => {
                     return Err(invalid(
@@ -279,6 +312,43 @@ impl Settings {
                         skey("oauth2_token_command"),
                         "set password_command or oauth2_token_command, not both".into(),
                     ));
+                }
+                if section != "pop3" {
+                    for (k, set) in [
+                        ("leave_on_server", s.leave_on_server.is_some()),
+                        ("delete_after_days", s.delete_after_days.is_some()),
+                        ("check_interval", s.check_interval.is_some()),
+                    ] {
+                        if set {
+                            return Err(invalid(
+                                skey(k),
+                                format!("{k} is a POP3 setting: it belongs in [accounts.pop3]"),
+                            ));
+                        }
+                    }
+                }
+                if let Some(days) = s.delete_after_days {
+                    if days == 0 {
+                        return Err(invalid(
+                            skey("delete_after_days"),
+                            "must be at least 1 (to delete at once, set leave_on_server = false)"
+                                .into(),
+                        ));
+                    }
+                    if s.leave_on_server == Some(false) {
+                        return Err(invalid(
+                            skey("delete_after_days"),
+                            "needs leave_on_server = true (with leave_on_server = false messages are deleted from the server at once)".into(),
+                        ));
+                    }
+                }
+                if let Some(secs) = s.check_interval {
+                    if secs < MIN_CHECK_INTERVAL {
+                        return Err(invalid(
+                            skey("check_interval"),
+                            format!("must be at least {MIN_CHECK_INTERVAL} seconds"),
+                        ));
+                    }
                 }
                 if let Some(ca) = &s.ca_file {
                     if !ca.exists() {

@@ -108,3 +108,89 @@ fn locate_handles_tables() {
     assert_eq!(locate::line_of_key(text, "accounts[0].name"), Some(4));
     assert_eq!(locate::line_of_key(text, "accounts[0].imap.port"), Some(5));
 }
+
+const POP3: &str = "[[accounts]]\nname = \"home\"\nemail = \"me@example.test\"\n[accounts.pop3]\nhost = \"pop.example.test\"\nsecurity = \"tls\"\nusername = \"me\"\n";
+
+#[test]
+fn pop3_settings_have_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Settings::load(&write(&dir, POP3)).unwrap();
+    let p = s.accounts[0].pop3.as_ref().unwrap();
+    assert!(p.leave_on_server());
+    assert_eq!(p.delete_after_days, None);
+    assert_eq!(p.check_interval(), std::time::Duration::from_secs(300));
+    let text =
+        format!("{POP3}leave_on_server = true\ndelete_after_days = 14\ncheck_interval = 60\n");
+    let s = Settings::load(&write(&dir, &text)).unwrap();
+    let p = s.accounts[0].pop3.as_ref().unwrap();
+    assert_eq!(p.delete_after_days, Some(14));
+    assert_eq!(p.check_interval(), std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn pop3_settings_are_validated_with_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            format!("{POP3}leave_on_server = false\ndelete_after_days = 3\n"),
+            "accounts[0].pop3.delete_after_days",
+            9,
+            "needs leave_on_server = true",
+        ),
+        (
+            format!("{POP3}delete_after_days = 0\n"),
+            "accounts[0].pop3.delete_after_days",
+            8,
+            "at least 1",
+        ),
+        (
+            format!("{POP3}check_interval = 1\n"),
+            "accounts[0].pop3.check_interval",
+            8,
+            "at least 5",
+        ),
+        (
+            EXAMPLE.replace("port = 993\n", "port = 993\nleave_on_server = false\n"),
+            "accounts[0].imap.leave_on_server",
+            11,
+            "belongs in [accounts.pop3]",
+        ),
+        (
+            POP3.replace(
+                "email = \"me@example.test\"\n",
+                "email = \"me@example.test\"\nleave_on_server = true\n",
+            ),
+            "accounts[0].leave_on_server",
+            4,
+            "belongs in the [accounts.pop3] section",
+        ),
+    ];
+    for (text, want_key, want_line, want_msg) in cases {
+        let path = write(&dir, &text);
+        match Settings::load(&path).unwrap_err() {
+            ConfigError::Invalid {
+                file,
+                line,
+                key,
+                message,
+            } => {
+                assert_eq!(file, path.display().to_string());
+                assert_eq!(key, want_key, "{text}");
+                assert_eq!(line, want_line, "{text}");
+                assert!(message.contains(want_msg), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // a wrong type is caught by the parser, with the line
+    let e = Settings::load(&write(
+        &dir,
+        &format!("{POP3}delete_after_days = \"two\"\n"),
+    ))
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains(":8: key `accounts[0].pop3.delete_after_days`"),
+        "{e}"
+    );
+}

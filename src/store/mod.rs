@@ -2,9 +2,11 @@
 //! actions not yet on the server. It is the source of truth for what the UI shows.
 
 mod journal;
+pub mod pop3;
 mod schema;
 
 pub use journal::{JournalEntry, JournalOp};
+pub use pop3::{Pop3Record, Pop3State, ServerCopy};
 
 use std::path::Path;
 
@@ -30,6 +32,13 @@ pub enum StoreError {
     },
     #[error("store at {path} is in use by another tmail ({message})")]
     Locked { path: String, message: String },
+    /// The store could not be opened or brought to this version; nothing in it was changed or
+    /// removed (it may hold the only copy of POP3 mail).
+    #[error("cannot open the store at {path}: {message}. tmail changed nothing there; keep a copy of that directory before trying anything else")]
+    Unusable { path: String, message: String },
+    /// A cache operation was asked of an account whose mail is data (POP3: the only copy).
+    #[error("refusing to {what} of account {account}: its mail is stored only here (POP3), not a cache of a server")]
+    Protected { account: String, what: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -54,6 +63,7 @@ pub struct Store {
     bodies: sled::Tree,
     state: sled::Tree,
     journal: sled::Tree,
+    pop3: pop3::Trees,
 }
 
 /// `account \0 folder \0` : the prefix of every key of one folder.
@@ -96,7 +106,23 @@ fn decode<T: DeserializeOwned>(b: &[u8]) -> Result<T> {
 
 impl Store {
     /// Open (or create) the store in `dir`, migrating an older schema in place.
+    ///
+    /// Errors: `Locked` (another tmail has it), `TooNew` (a newer schema), and `Unusable` for
+    /// anything else (unreadable, damaged, a migration that failed), naming the path. A store
+    /// that cannot be opened or migrated is left as it is: never recreated or overwritten.
     pub fn open(dir: &Path) -> Result<Store> {
+        Self::open_inner(dir).map_err(|e| match e {
+            e @ (StoreError::Locked { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::Unusable { .. }) => e,
+            other => StoreError::Unusable {
+                path: dir.display().to_string(),
+                message: other.to_string(),
+            },
+        })
+    }
+
+    fn open_inner(dir: &Path) -> Result<Store> {
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(CACHE_BYTES)
@@ -121,6 +147,7 @@ impl Store {
             bodies: db.open_tree("bodies")?,
             state: db.open_tree("folder_state")?,
             journal: db.open_tree("journal")?,
+            pop3: pop3::Trees::open(&db)?,
             db,
         })
     }
@@ -159,12 +186,21 @@ impl Store {
         iter.map(|r| decode(&r?.1)).collect()
     }
 
-    /// Remove a folder with its messages, bodies and state.
+    /// Remove a folder with its messages, bodies and state: what the user asked (`:rmdir`), or
+    /// a server's confirmation. For a folder that went missing from a server's list, use
+    /// `drop_cached_folder`, which never touches a data account.
     pub fn remove_folder(&self, account: &str, path: &str) -> Result<()> {
         let p = folder_prefix(account, path);
         self.folders.remove(&p)?;
         self.state.remove(&p)?;
-        self.clear_folder_messages(account, path)
+        self.clear_messages(account, path)
+    }
+
+    /// Forget a cached folder the server no longer lists (IMAP folder reconciliation). Refused
+    /// (`Protected`) for a data account: its folders exist only here.
+    pub fn drop_cached_folder(&self, account: &str, path: &str) -> Result<()> {
+        self.refuse_if_data(account, &format!("drop the cached folder {path}"))?;
+        self.remove_folder(account, path)
     }
 
     /// Rename a folder and its sub-folders in the cache, keeping their messages.
@@ -200,8 +236,14 @@ impl Store {
         Ok(())
     }
 
-    /// Drop every cached message of a folder (e.g. after a UIDVALIDITY change).
+    /// Drop every cached message of a folder (e.g. after a UIDVALIDITY change). Refused
+    /// (`Protected`) for a data account: nothing can fetch its mail again.
     pub fn clear_folder_messages(&self, account: &str, path: &str) -> Result<()> {
+        self.refuse_if_data(account, &format!("drop the cached messages of {path}"))?;
+        self.clear_messages(account, path)
+    }
+
+    fn clear_messages(&self, account: &str, path: &str) -> Result<()> {
         let p = folder_prefix(account, path);
         for tree in [&self.envelopes, &self.bodies] {
             let mut batch = sled::Batch::default();
@@ -250,9 +292,15 @@ impl Store {
     /// A local UID for a message tmail placed in `path` itself (a move or copy not yet confirmed).
     /// Local UIDs live at and above `LOCAL_UID_BASE`, a range servers do not reach, so they never
     /// collide with a UID the server assigns meanwhile.
+    /// In a data account (POP3) the UID is never given out twice in the account, so a local
+    /// UID names one message for good.
     pub fn allocate_uid(&self, account: &str, path: &str) -> Result<u32> {
         let last = self.last_uid(account, path)?;
-        Ok(last.saturating_add(1).max(LOCAL_UID_BASE))
+        let next = last.saturating_add(1).max(LOCAL_UID_BASE);
+        if self.is_data_account(account)? {
+            return self.next_local_uid(account, next);
+        }
+        Ok(next)
     }
 
     fn last_uid(&self, account: &str, path: &str) -> Result<u32> {

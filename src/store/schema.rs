@@ -12,9 +12,21 @@ pub const CURRENT: u32 = 2;
 const KEY: &[u8] = b"schema_version";
 
 /// Bring the database to `CURRENT`: stamp a new one, migrate an older one, refuse a newer one.
+///
+/// Migrations keep every record they do not understand, and never drop envelopes or bodies: those
+/// of POP3 accounts (`data_accounts`, see `store::pop3`) are the only copy of that mail.
 pub fn migrate(db: &sled::Db, path: &Path) -> Result<()> {
     let found = match db.get(KEY)? {
-        Some(v) => v.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(0),
+        // Never guess a version: migrating from the wrong one would rewrite good data.
+        Some(v) => match <[u8; 4]>::try_from(v.as_ref()) {
+            Ok(b) if u32::from_be_bytes(b) > 0 => u32::from_be_bytes(b),
+            _ => {
+                return Err(StoreError::Unusable {
+                    path: path.display().to_string(),
+                    message: format!("its schema version is unreadable ({:?})", v.as_ref()),
+                })
+            }
+        },
         None => {
             db.insert(KEY, &CURRENT.to_be_bytes())?;
             db.flush()?;

@@ -69,6 +69,14 @@ pub async fn credentials(
     Ok(c)
 }
 
+/// Why an account whose store holds POP3 mail is not synced as IMAP.
+pub fn data_account_refusal(account: &str) -> String {
+    format!(
+        "the store holds POP3 mail of account {account} (the only copy); it will not be synced as IMAP. \
+         Use another account name, or keep [accounts.pop3] (tmail export writes the mail out)"
+    )
+}
+
 struct Worker {
     name: String,
     settings: AccountSettings,
@@ -96,6 +104,15 @@ pub fn spawn(
     events: UnboundedSender<Event>,
 ) -> Option<UnboundedSender<Command>> {
     let server = settings.imap.clone()?;
+    if store.is_data_account(&settings.name).unwrap_or(true) {
+        // The store holds this account's POP3 mail, the only copy: an IMAP sync would treat
+        // it as a cache of the server and reconcile it away.
+        return Some(crate::backend::spawn_refusing(
+            settings.name.clone(),
+            data_account_refusal(&settings.name),
+            events,
+        ));
+    }
     let (tx, rx) = mpsc::unbounded_channel();
     let (wake_tx, wake_rx) = mpsc::unbounded_channel();
     let (open_watch, _) = watch::channel("INBOX".to_string());
@@ -347,7 +364,7 @@ impl Worker {
                 let old = self.store.folders(Some(&self.name)).unwrap_or_default();
                 for f in &old {
                     if !list.iter().any(|n| n.path == f.path) {
-                        let _ = self.store.remove_folder(&self.name, &f.path);
+                        let _ = self.store.drop_cached_folder(&self.name, &f.path);
                     }
                 }
                 for mut f in list {
