@@ -31,7 +31,7 @@ impl Pop3Harness {
             .enable_all()
             .build()
             .unwrap();
-        let store = Store::open(dir).unwrap();
+        let store = pop3_common::reopen(dir);
         let (tx, events) = tokio::sync::mpsc::unbounded_channel();
         let name = settings.name.clone();
         let worker = {
@@ -41,12 +41,13 @@ impl Pop3Harness {
         let (app, cmds) = App::new(AppSetup {
             store: store.clone(),
             accounts: vec![name],
+            own_addresses: Default::default(),
             default_account: None,
             ui: Default::default(),
             keymap: tmail::input::Keymap::defaults(),
-            theme: tmail::ui::theme::Theme::fallback(false),
+            theme: tmail::ui::theme::Theme::fallback(tmail::ui::theme::ColorSupport::TrueColor),
             theme_dir: None,
-            no_color: false,
+            colors: tmail::ui::theme::ColorSupport::TrueColor,
             size: (140, 40),
             first_paint: None,
         });

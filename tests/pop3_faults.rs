@@ -11,7 +11,7 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use pop3_common::{account, check, server, simple, TestHooks};
+use pop3_common::{account, check, reopen, server, simple, TestHooks};
 use support::dovecot::dovecot;
 use support::proxy::Proxy;
 use tmail::backend::net::NetError;
@@ -108,7 +108,7 @@ fn a_crash_between_retr_and_dele_loses_nothing_and_doubles_nothing() {
         );
     }
     // "restart": a fresh process opens the store
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.uids(&u.name, "INBOX").unwrap().len(), 4);
     let r = check(&store, &a, &mut TestHooks::at(T0 + 60)).unwrap();
     assert_eq!((r.new, r.downloaded, r.deleted), (0, 0, 4));

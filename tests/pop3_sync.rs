@@ -7,7 +7,7 @@ mod support;
 
 use std::collections::HashSet;
 
-use pop3_common::{account, bodies, check, server, simple, TestHooks};
+use pop3_common::{account, bodies, check, reopen, server, simple, TestHooks};
 use support::dovecot::dovecot;
 use tmail::config::Security;
 use tmail::store::{Pop3State, ServerCopy, Store};
@@ -157,7 +157,7 @@ fn leave_on_server_off_empties_the_server_after_storing() {
     }
     // and the store survives a reopen with all of it (it was flushed before the DELEs)
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(bodies(&store, &u.name, "INBOX").len(), 5);
     let r = check(&store, &a, &mut TestHooks::at(T0 + 10)).unwrap();
     assert_eq!((r.new, r.downloaded, r.deleted, r.on_server), (0, 0, 0, 0));

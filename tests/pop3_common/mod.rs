@@ -123,3 +123,18 @@ pub fn simple(i: usize, body: &str) -> Vec<u8> {
     )
     .into_bytes()
 }
+
+/// Open a store that this process just closed: sled's background threads let go of the file
+/// lock a moment after the last handle is dropped, so a reopen waits for it (up to 10 s).
+pub fn reopen(dir: &Path) -> Store {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match Store::open(dir) {
+            Ok(s) => return s,
+            Err(e) if e.to_string().contains("lock") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("reopen {}: {e}", dir.display()),
+        }
+    }
+}
