@@ -5,6 +5,7 @@ pub mod demo;
 pub mod imap;
 pub mod net;
 pub mod secret;
+pub mod smtp;
 
 use std::collections::HashMap;
 
