@@ -1,9 +1,10 @@
 //! Outgoing mail: the [`Draft`] the composer edits (and the store keeps), and [`build`], which
 //! turns a draft into the exact RFC 5322 bytes that are sent and saved to Sent, plus the SMTP
-//! envelope. Reply and forward helpers live in [`reply`]; attachment reading and MIME typing in
-//! [`attach`]. Pure domain code: no terminal, no socket, no store.
+//! envelope. Reply helpers live in [`reply`], forwards in [`forward`]; attachment reading and
+//! MIME typing in [`attach`]. Pure domain code: no terminal, no socket, no store.
 
 pub mod attach;
+pub mod forward;
 pub mod reply;
 
 use std::path::PathBuf;

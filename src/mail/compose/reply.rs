@@ -1,7 +1,7 @@
 //! Replies and forwards as pure functions over a parsed original ([`Original`]): subjects
 //! without stacked prefixes, reply recipients (Reply-To, Mail-Followup-To, reply-all without
 //! the user's own addresses), the quoted body under an attribution line, threading ids
-//! (RFC 5322 §3.6.4), inline and `message/rfc822` forwards, and the signature separator.
+//! (RFC 5322 §3.6.4) and the signature separator. Forwards are in [`super::forward`].
 
 use mail_parser::{HeaderName, Message, PartType};
 
@@ -47,15 +47,6 @@ pub struct Original<'a> {
 pub struct Recipients {
     pub to: Vec<Address>,
     pub cc: Vec<Address>,
-}
-
-/// How to forward.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ForwardAs {
-    /// The original's headers and text in the body, its attachments attached again.
-    Inline,
-    /// The whole original as one `message/rfc822` attachment (RFC 2046 §5.2.1).
-    Attachment,
 }
 
 /// The user's preferences for replies and forwards.
@@ -365,63 +356,6 @@ pub fn reply(
         body,
         in_reply_to,
         references,
-        ..Draft::default()
-    }
-}
-
-fn addr_list(list: &[Address]) -> String {
-    let v: Vec<String> = list.iter().map(|a| single_line(&a.to_string())).collect();
-    v.join(", ")
-}
-
-/// The block an inline forward puts in the body: the original's From, Date, Subject, To (and
-/// Cc) and its text.
-pub fn forward_block(o: &Original<'_>) -> String {
-    let mut s = String::from("-------- Forwarded Message --------\n");
-    s.push_str(&format!("From: {}\n", addr_list(&o.from)));
-    if let Some(d) = o.date {
-        s.push_str(&format!("Date: {}\n", d.format("%a, %d %b %Y %H:%M:%S %z")));
-    }
-    s.push_str(&format!("Subject: {}\n", single_line(&o.subject)));
-    s.push_str(&format!("To: {}\n", addr_list(&o.to)));
-    if !o.cc.is_empty() {
-        s.push_str(&format!("Cc: {}\n", addr_list(&o.cc)));
-    }
-    s.push('\n');
-    s.push_str(o.text.trim_end_matches('\n'));
-    s.push('\n');
-    s
-}
-
-/// A forward draft from `from` with no recipients yet: `Fwd:` subject and either the inline
-/// block with the original's attachments, or the original attached whole as
-/// `message/rfc822` (named after its subject). The signature, if any, ends the body.
-pub fn forward(o: &Original<'_>, from: Address, how: ForwardAs, style: &Style) -> Draft {
-    let (mut body, attachments) = match how {
-        ForwardAs::Inline => (format!("\n\n{}", forward_block(o)), o.attachments.clone()),
-        ForwardAs::Attachment => {
-            let subject = single_line(&o.subject);
-            let name = if subject.is_empty() {
-                "forwarded message".to_string()
-            } else {
-                subject
-            };
-            let att = DraftAttachment {
-                source: AttachmentSource::Data(o.raw.to_vec()),
-                name: Some(format!("{name}.eml")),
-                mime: Some("message/rfc822".to_string()),
-            };
-            ("\n".to_string(), vec![att])
-        }
-    };
-    if let Some(sig) = &style.signature {
-        body = append_signature(&body, sig);
-    }
-    Draft {
-        from,
-        subject: forward_subject(&o.subject),
-        body,
-        attachments,
         ..Draft::default()
     }
 }

@@ -4,6 +4,7 @@ use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 use super::*;
 use crate::mail::compose::build;
+use crate::mail::compose::forward::{forward, ForwardAs};
 use crate::mail::parse::envelope_from_raw;
 use crate::mail::Flags;
 
