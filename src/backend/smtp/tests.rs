@@ -330,3 +330,28 @@ async fn bad_and_non_ascii_addresses_are_refused_before_mail() {
         .iter()
         .any(|l| l.starts_with("MAIL")));
 }
+
+#[tokio::test]
+async fn plaintext_rules() {
+    // Refused before any connection attempt to a remote host...
+    let mut s = settings(25);
+    s.host = "192.0.2.1".into();
+    let quick = Timeouts {
+        connect: Duration::from_millis(300),
+        ..Timeouts::default()
+    };
+    let e = Connection::open(&s, None, quick).await.err();
+    assert!(matches!(e, Some(SendError::Plaintext { .. })), "{e:?}");
+    // ...unless the account says allow_plaintext: then it tries (and here finds no server).
+    s.allow_plaintext = true;
+    let e = Connection::open(&s, None, quick).await.err();
+    assert!(
+        matches!(e, Some(SendError::Net(_)) | Some(SendError::Timeout { .. })),
+        "{e:?}"
+    );
+    assert_eq!(e.map(|e| e.severity()), Some(Severity::Temporary));
+    // Loopback names are fine without it.
+    for host in ["localhost", "127.0.0.1", "::1", "[::1]"] {
+        assert!(is_loopback(host), "{host}");
+    }
+}
