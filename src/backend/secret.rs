@@ -31,7 +31,9 @@ impl Eq for Secret {}
 /// How to log in to a server (IMAP, POP3 or SMTP).
 #[derive(Debug, Clone)]
 pub enum Credentials {
+    /// A login name and password (IMAP LOGIN / AUTHENTICATE PLAIN, SMTP AUTH PLAIN or LOGIN).
     Password { user: String, password: Secret },
+    /// A login name and an OAuth 2 access token (XOAUTH2, OAUTHBEARER).
     OAuth2 { user: String, token: Secret },
 }
 

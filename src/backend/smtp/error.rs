@@ -10,7 +10,9 @@ use crate::backend::net::NetError;
 /// by spaces (the enhanced status code of RFC 3463, when sent, starts the text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
+    /// The reply code, e.g. 535 (RFC 5321 §4.2.3).
     pub code: u16,
+    /// The server's words, e.g. `5.7.8 Error: authentication failed: authentication failure`.
     pub text: String,
 }
 

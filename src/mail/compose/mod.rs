@@ -24,16 +24,23 @@ use crate::mail::Address;
 pub struct Draft {
     /// The draft's own key in the store (not a header).
     pub id: String,
+    /// The sender (From header and envelope sender); its domain names the Message-ID.
     pub from: Address,
+    /// To header and envelope recipients.
     pub to: Vec<Address>,
+    /// Cc header and envelope recipients.
     pub cc: Vec<Address>,
     /// Envelope recipients only: never written into the message's header.
     pub bcc: Vec<Address>,
+    /// The subject as typed (line breaks become spaces when built).
     pub subject: String,
     /// The text body, with `\n` (or `\r\n`) line ends.
     pub body: String,
+    /// The Message-ID this answers (In-Reply-To, RFC 5322 §3.6.4).
     pub in_reply_to: Option<String>,
+    /// The thread's ids, oldest first (References, RFC 5322 §3.6.4).
     pub references: Vec<String>,
+    /// Files or bytes to attach, in order.
     pub attachments: Vec<DraftAttachment>,
 }
 
@@ -84,12 +91,18 @@ pub struct Built {
 /// Why a draft cannot become a message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ComposeError {
+    /// An address (in `field`: From, To, Cc or Bcc) that is not `local@domain`, or holds a
+    /// line break or space.
     #[error("{field}: {value:?} is not a valid email address")]
     InvalidAddress { field: &'static str, value: String },
+    /// To, Cc and Bcc are all empty.
     #[error("no recipient: add an address to To, Cc or Bcc")]
     NoRecipients,
+    /// An attachment that cannot be read (`path` is the file, or the attachment's name), or
+    /// whose declared MIME type is not one.
     #[error("attachment {path}: {message}")]
     Attachment { path: String, message: String },
+    /// lettre refused to build the message (not expected after the checks above).
     #[error("cannot build the message: {0}")]
     Build(String),
 }

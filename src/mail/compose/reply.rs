@@ -24,17 +24,23 @@ const TEXT_WIDTH: usize = 72;
 pub struct Original<'a> {
     /// The whole message as received (for forwarding as an attachment).
     pub raw: &'a [u8],
+    /// From, To, Cc and Reply-To (groups flattened, as `mail::parse` reads them).
     pub from: Vec<Address>,
+    /// See `from`.
     pub to: Vec<Address>,
+    /// See `from`.
     pub cc: Vec<Address>,
+    /// See `from`.
     pub reply_to: Vec<Address>,
     /// `Mail-Followup-To` (used by mailing lists and mutt): where a reply-all should go.
     pub mail_followup_to: Vec<Address>,
+    /// The decoded subject.
     pub subject: String,
     /// The Date header in the offset it carries; `None` when absent or invalid.
     pub date: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Ids without angle brackets.
     pub message_id: Option<String>,
+    /// The References ids, oldest first, without angle brackets.
     pub references: Vec<String>,
     /// The text body (HTML parts turned into text), `\n` line ends, no control characters.
     pub text: String,
@@ -45,7 +51,9 @@ pub struct Original<'a> {
 /// The recipients a reply goes to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Recipients {
+    /// The To header of the reply.
     pub to: Vec<Address>,
+    /// The Cc header of the reply (reply-all only).
     pub cc: Vec<Address>,
 }
 
