@@ -6,6 +6,7 @@ pub mod imap;
 pub mod net;
 pub mod pop3;
 pub mod secret;
+pub mod smtp;
 
 use std::collections::HashMap;
 

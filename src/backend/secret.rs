@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use tokio::process::Command;
 
+use crate::config::ServerSettings;
+
 /// A secret that does not print itself.
 #[derive(Clone)]
 pub struct Secret(String);
@@ -25,6 +27,42 @@ impl PartialEq for Secret {
 }
 
 impl Eq for Secret {}
+
+/// How to log in to a server (IMAP, POP3 or SMTP).
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// A login name and password (IMAP LOGIN / AUTHENTICATE PLAIN, SMTP AUTH PLAIN or LOGIN).
+    Password { user: String, password: Secret },
+    /// A login name and an OAuth 2 access token (XOAUTH2, OAUTHBEARER).
+    OAuth2 { user: String, token: Secret },
+}
+
+/// Credentials for a server: the password command runs once per worker (the result is kept in
+/// `cached`), tokens on every connect; without a command the password is asked on the terminal.
+pub async fn credentials(
+    server: &ServerSettings,
+    cached: &mut Option<Credentials>,
+) -> Result<Credentials, String> {
+    let user = server.username.clone().unwrap_or_default();
+    if let Some(cmd) = &server.oauth2_token_command {
+        let token = from_command(cmd, "oauth2_token_command").await?;
+        return Ok(Credentials::OAuth2 { user, token });
+    }
+    if let Some(c) = cached {
+        return Ok(c.clone());
+    }
+    let Some(cmd) = &server.password_command else {
+        // Only a terminal user can be asked (tmail sync); the TUI worker asks through the app.
+        let password = prompt_tty(&format!("Password for {user} at {}: ", server.host))?;
+        let c = Credentials::Password { user, password };
+        *cached = Some(c.clone());
+        return Ok(c);
+    };
+    let password = from_command(cmd, "password_command").await?;
+    let c = Credentials::Password { user, password };
+    *cached = Some(c.clone());
+    Ok(c)
+}
 
 /// Ask on the terminal with echo off (for `tmail sync` without a password_command).
 pub fn prompt_tty(prompt: &str) -> Result<Secret, String> {

@@ -2,6 +2,7 @@
 //! pure functions over them (parsing, rendering, threading, sanitizing). It knows no
 //! protocol, no terminal and no disk.
 
+pub mod compose;
 pub mod mutf7;
 pub mod parse;
 pub mod query;

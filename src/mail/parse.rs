@@ -96,7 +96,7 @@ fn clean_id(id: &str) -> Option<String> {
 }
 
 /// All message ids of a Message-ID/In-Reply-To/References value, in order.
-fn ids(v: Option<&HeaderValue<'_>>) -> Vec<String> {
+pub(crate) fn ids(v: Option<&HeaderValue<'_>>) -> Vec<String> {
     match v {
         Some(HeaderValue::Text(t)) => t.split_whitespace().filter_map(clean_id).collect(),
         Some(HeaderValue::TextList(l)) => l.iter().filter_map(|t| clean_id(t)).collect(),

@@ -306,7 +306,10 @@ fn ct_param<'a>(part: &'a MessagePart<'_>, name: &str) -> Option<&'a str> {
 }
 
 /// The text of a body part (`width` for HTML conversion; `None` converts HTML for search).
-fn part_text<'a>(part: &'a MessagePart<'_>, width: Option<usize>) -> Option<Cow<'a, str>> {
+pub(crate) fn part_text<'a>(
+    part: &'a MessagePart<'_>,
+    width: Option<usize>,
+) -> Option<Cow<'a, str>> {
     match &part.body {
         PartType::Text(t) => Some(Cow::Borrowed(t.as_ref())),
         PartType::Html(h) => Some(Cow::Owned(match width {

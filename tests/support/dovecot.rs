@@ -848,7 +848,7 @@ service anvil {{
 
 // ---- process handling ----
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -858,7 +858,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// fixed second or so with only its log process left before exiting: once only those two are
 /// left (for 50 ms, so the log process has written what it was sent) they get SIGKILL, which
 /// saves that second. Otherwise (or after [`STOP_TIMEOUT`]): SIGKILL to the whole group.
-fn terminate(pid: i32, graceful: bool, mut exited: impl FnMut() -> bool) {
+pub(super) fn terminate(pid: i32, graceful: bool, mut exited: impl FnMut() -> bool) {
     let t0 = Instant::now();
     if graceful {
         // SAFETY: kill(2) on our own child.
@@ -923,7 +923,7 @@ fn live_group_members(pgid: i32) -> Vec<(i32, String)> {
     out
 }
 
-fn reaped(pid: i32) -> bool {
+pub(super) fn reaped(pid: i32) -> bool {
     let mut status = 0;
     // SAFETY: non-blocking waitpid on our own child.
     unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) != 0 }
@@ -933,7 +933,7 @@ type SpawnRequest = (Command, mpsc::Sender<io::Result<Child>>);
 
 /// `PR_SET_PDEATHSIG` fires when the *thread* that forked the child ends, and each test runs in
 /// its own thread: spawn from one thread that lives as long as the test process.
-fn spawn_from_lasting_thread(cmd: Command) -> io::Result<Child> {
+pub(super) fn spawn_from_lasting_thread(cmd: Command) -> io::Result<Child> {
     static SPAWNER: OnceLock<mpsc::Sender<SpawnRequest>> = OnceLock::new();
     let spawner = SPAWNER.get_or_init(|| {
         let (tx, rx) = mpsc::channel::<SpawnRequest>();
@@ -972,7 +972,7 @@ fn greeting(port: u16, prefix: &str) -> io::Result<String> {
 
 // ---- environment ----
 
-fn find_program(name: &str) -> Result<PathBuf, String> {
+pub(super) fn find_program(name: &str) -> Result<PathBuf, String> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
     for d in ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin"] {
@@ -1044,13 +1044,19 @@ fn mail_owner() -> Result<Owner, String> {
 }
 
 fn make_temp_dir() -> Result<PathBuf, String> {
+    make_temp_dir_named("tmail-dovecot")
+}
+
+/// A fresh dir `/tmp/PREFIX-PID-N…` (0755); first removes such dirs of test processes that are
+/// gone.
+pub(super) fn make_temp_dir_named(prefix: &str) -> Result<PathBuf, String> {
     static SEQ: AtomicUsize = AtomicUsize::new(0);
     // Unix socket paths are limited to 108 bytes: stay short.
     let mut base = std::env::temp_dir();
     if base.as_os_str().len() > 40 {
         base = PathBuf::from("/tmp");
     }
-    remove_stale_dirs(&base);
+    remove_stale_dirs(&base, prefix);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -1058,7 +1064,7 @@ fn make_temp_dir() -> Result<PathBuf, String> {
     for _ in 0..100 {
         let n = SEQ.fetch_add(1, Ordering::Relaxed);
         let dir = base.join(format!(
-            "tmail-dovecot-{}-{n}{:x}",
+            "{prefix}-{}-{n}{:x}",
             std::process::id(),
             nanos & 0xfff
         ));
@@ -1078,7 +1084,7 @@ fn make_temp_dir() -> Result<PathBuf, String> {
 
 /// Dirs left by test binaries that were killed (SIGKILL skips the clean-up at exit): their
 /// Dovecot died with them (PR_SET_PDEATHSIG), so a dir whose PID is gone is garbage.
-fn remove_stale_dirs(base: &Path) {
+fn remove_stale_dirs(base: &Path, prefix: &str) {
     let Ok(entries) = fs::read_dir(base) else {
         return;
     };
@@ -1086,7 +1092,8 @@ fn remove_stale_dirs(base: &Path) {
         let name = e.file_name();
         let Some(pid) = name
             .to_str()
-            .and_then(|n| n.strip_prefix("tmail-dovecot-"))
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|n| n.strip_prefix('-'))
             .and_then(|rest| rest.split('-').next())
             .and_then(|p| p.parse::<i32>().ok())
         else {
@@ -1227,7 +1234,7 @@ fn make_certs(openssl: &Path, dir: &Path) -> Result<(), String> {
 
 // ---- small helpers ----
 
-fn tail(path: &Path, lines: usize) -> String {
+pub(super) fn tail(path: &Path, lines: usize) -> String {
     let mut s = String::new();
     if let Ok(mut f) = File::open(path) {
         let _ = f.read_to_string(&mut s);
@@ -1237,7 +1244,7 @@ fn tail(path: &Path, lines: usize) -> String {
 }
 
 /// Reads one (possibly multi-line) SMTP/LMTP reply; returns its last line.
-fn read_reply(reader: &mut impl BufRead) -> io::Result<String> {
+pub(super) fn read_reply(reader: &mut impl BufRead) -> io::Result<String> {
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 {

@@ -4,5 +4,6 @@
 pub mod corpus;
 pub mod dovecot;
 pub mod harness;
+pub mod postfix;
 pub mod proxy;
 pub mod tmux;

@@ -6,7 +6,6 @@ use std::time::Duration;
 use async_imap::{Client, Session};
 
 use crate::backend::net::{self, NetError, Stream};
-use crate::backend::secret::Secret;
 use crate::config::{is_loopback, Security, ServerSettings};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -14,12 +13,7 @@ pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub type ImapSession = Session<Stream>;
 
-/// How to log in.
-#[derive(Debug, Clone)]
-pub enum Credentials {
-    Password { user: String, password: Secret },
-    OAuth2 { user: String, token: Secret },
-}
+pub use crate::backend::secret::Credentials;
 
 /// What the server can do (after login: Dovecot lists CONDSTORE/QRESYNC/MOVE only then).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

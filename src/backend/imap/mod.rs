@@ -18,7 +18,6 @@ use tokio::time::Instant;
 
 use self::conn::{Caps, Credentials, ImapError, ImapSession};
 use crate::app::{Command, Event};
-use crate::backend::secret;
 use crate::config::{AccountSettings, ServerSettings};
 use crate::mail::sanitize::sanitize;
 use crate::store::Store;
@@ -43,31 +42,7 @@ pub fn jitter(d: Duration) -> Duration {
     })
 }
 
-/// Credentials for a server: the password command runs once per worker, tokens on every connect.
-pub async fn credentials(
-    server: &ServerSettings,
-    cached: &mut Option<Credentials>,
-) -> Result<Credentials, String> {
-    let user = server.username.clone().unwrap_or_default();
-    if let Some(cmd) = &server.oauth2_token_command {
-        let token = secret::from_command(cmd, "oauth2_token_command").await?;
-        return Ok(Credentials::OAuth2 { user, token });
-    }
-    if let Some(c) = cached {
-        return Ok(c.clone());
-    }
-    let Some(cmd) = &server.password_command else {
-        // Only a terminal user can be asked (tmail sync); the TUI worker asks through the app.
-        let password = secret::prompt_tty(&format!("Password for {user} at {}: ", server.host))?;
-        let c = Credentials::Password { user, password };
-        *cached = Some(c.clone());
-        return Ok(c);
-    };
-    let password = secret::from_command(cmd, "password_command").await?;
-    let c = Credentials::Password { user, password };
-    *cached = Some(c.clone());
-    Ok(c)
-}
+pub use crate::backend::secret::credentials;
 
 /// Why an account whose store holds POP3 mail is not synced as IMAP.
 pub fn data_account_refusal(account: &str) -> String {
