@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod headless;
 pub mod input;
+pub mod logging;
 pub mod mail;
 pub mod run;
 pub mod store;
