@@ -425,7 +425,9 @@ impl Worker {
         // "INBOX: 8200/10300 headers" never stays on screen after the work is over.
         let mut progress: Option<(usize, usize)> = None;
         let mut on_batch = |done: usize, total: usize| {
-            if done == total || last.elapsed() > Duration::from_millis(150) {
+            // The first batch always shows (the user sees at once that mail is coming), later
+            // ones at most every 150 ms.
+            if done == total || progress.is_none() || last.elapsed() > Duration::from_millis(150) {
                 last = Instant::now();
                 let _ = events.send(Event::FolderChanged {
                     account: account.clone(),
