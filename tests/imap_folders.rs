@@ -309,3 +309,56 @@ fn the_background_sync_goes_on_past_a_broken_folder() {
             .is_some_and(|e| e.contains("cannot sync Broken: the server refused:"))
     });
 }
+
+#[test]
+fn example_messages_decode_in_tmail_list() {
+    let d = dovecot();
+    let u = d.new_user("cases-list");
+    for case in ["split-encoded-word", "odd-date", "blank-plain-part"] {
+        let raw = std::fs::read(format!("tests/data/cases/{case}.eml")).expect("case file");
+        d.append_many(&u, "INBOX", &[raw]);
+    }
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(home.path().join("config/tmail")).expect("config dir");
+    std::fs::write(
+        home.path().join("config/tmail/config.toml"),
+        support::harness::config_toml(&u, &u.password, d.imaps_port(), d.ca_file()),
+    )
+    .expect("config");
+    let out = tmail(home.path(), &["sync"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = tmail(home.path(), &["list", "--json"]);
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let by_id = |id: &str| {
+        lines
+            .iter()
+            .find(|l| l["message_id"] == id)
+            .unwrap_or_else(|| panic!("{id} not listed: {lines:?}"))
+    };
+    let split = by_id("case01.split@example.test");
+    assert_eq!(
+        split["subject"],
+        "Inscriptions ouvertes pour l\u{2019}atelier d\u{2019}\u{e9}t\u{e9}"
+    );
+    assert_eq!(
+        split["from"],
+        "Zo\u{eb} W\u{e4}ldchen-\u{d8}ster <zoe@example.test>"
+    );
+    // The broken Date, in the zone of its Received header, not the arrival time.
+    assert_eq!(
+        by_id("case05.date@example.test")["date"],
+        "2021-02-05T14:05:02+00:00"
+    );
+    // Newest first: the 2021 message is last, not pinned to the top.
+    assert_eq!(
+        lines.last().map(|l| l["message_id"].clone()),
+        Some("case05.date@example.test".into())
+    );
+}
