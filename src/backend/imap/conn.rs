@@ -78,30 +78,33 @@ impl From<async_imap::error::Error> for ImapError {
 }
 
 /// The server's own words from async-imap's rendering of a NO/BAD (`code: Some(TryCreate),
-/// info: Some("Mailbox doesn't exist: X")`): `[TryCreate] Mailbox doesn't exist: X`. Text in
-/// any other shape is returned as it is.
+/// info: Some("Mailbox doesn't exist: X")`, or `outcome: Outcome { code: None, information:
+/// Some("...") }` from SELECT): `[TryCreate] Mailbox doesn't exist: X`. Text in any other
+/// shape is returned as it is.
 pub fn server_words(m: &str) -> String {
-    let info = m.find("info: Some(\"").and_then(|i| {
-        let rest = &m[i + "info: Some(\"".len()..];
-        let end = rest.rfind("\")")?;
-        let mut out = String::with_capacity(end);
-        let mut it = rest[..end].chars();
-        while let Some(c) = it.next() {
-            match c {
-                '\\' => match it.next() {
-                    Some('n') => out.push(' '),
-                    Some(c) => out.push(c),
-                    None => {}
-                },
-                c => out.push(c),
+    let info = ["info: Some(\"", "information: Some(\""]
+        .iter()
+        .find_map(|key| m.find(key).map(|i| &m[i + key.len()..]))
+        .and_then(|rest| {
+            let end = rest.rfind("\")")?;
+            let mut out = String::with_capacity(end);
+            let mut it = rest[..end].chars();
+            while let Some(c) = it.next() {
+                match c {
+                    '\\' => match it.next() {
+                        Some('n') => out.push(' '),
+                        Some(c) => out.push(c),
+                        None => {}
+                    },
+                    c => out.push(c),
+                }
             }
-        }
-        Some(out)
-    });
+            Some(out)
+        });
     let code = m
-        .strip_prefix("code: Some(")
-        .and_then(|r| r.split_once("), info:"))
-        .map(|(c, _)| c);
+        .find("code: Some(")
+        .map(|i| &m[i + "code: Some(".len()..])
+        .and_then(|r| r.split_once("), info").map(|(c, _)| c));
     match (code, info) {
         (Some(c), Some(i)) => format!("[{c}] {i}"),
         (None, Some(i)) => i,
@@ -416,6 +419,12 @@ mod tests {
         assert_eq!(
             server_words(r#"code: Some(TryCreate), info: Some("Mailbox doesn't exist")"#),
             "[TryCreate] Mailbox doesn't exist"
+        );
+        assert_eq!(
+            server_words(
+                r#"outcome: Outcome { code: None, information: Some("Mailbox doesn't exist: R&D (0.001 + 0.000 secs).") }"#
+            ),
+            "Mailbox doesn't exist: R&D (0.001 + 0.000 secs)."
         );
         assert_eq!(server_words("outcome: whatever"), "outcome: whatever");
     }

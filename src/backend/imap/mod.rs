@@ -413,6 +413,16 @@ impl Worker {
     }
 
     async fn sync(&mut self, folder: &str) {
+        // Queued before the user renamed or deleted it here: its journal entry takes care of
+        // the server, and the sync would only fail.
+        let known = self.store.folders(Some(&self.name)).unwrap_or_default();
+        if !folder.eq_ignore_ascii_case("INBOX")
+            && !known.is_empty()
+            && !known.iter().any(|f| f.path == folder)
+        {
+            tracing::info!("{}: {folder} is gone here; not syncing it", self.name);
+            return;
+        }
         let Some((session, caps)) = self.conn.as_mut() else {
             return;
         };
