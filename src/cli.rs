@@ -143,18 +143,8 @@ fn missing_config_message(path: &Path) -> String {
 }
 
 fn init_logging(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    std::fs::create_dir_all(dir).ok()?;
-    let file = tracing_appender::rolling::never(dir, "tmail.log");
-    let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_env("TMAIL_LOG").unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init()
-        .ok()?;
-    Some(guard)
+    // Library protocol traces are redacted on their way to the file (crate::logging).
+    crate::logging::init(dir)
 }
 
 /// Run tmail with these arguments; returns the process exit code.

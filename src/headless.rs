@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use chrono::TimeZone;
 
+use crate::backend::credentials::CredentialSource;
 use crate::backend::imap::{self, conn, folders, sync};
 use crate::config::{AccountSettings, Settings};
 use crate::mail::Flags;
@@ -34,7 +35,9 @@ pub(crate) fn pick<'a>(
     }
 }
 
-/// `tmail sync`: returns the exit code.
+/// `tmail sync`: returns the exit code: 0 when every folder of every account synced, 1 when
+/// any failed (each failure is printed on stderr with the account, the folder and the
+/// server's words; the other folders are synced all the same), 2 for a bad argument.
 pub fn sync(settings: &Settings, store_dir: &Path, account: Option<&str>, bodies: bool) -> i32 {
     let accounts = match pick(settings, account) {
         Ok(a) => a,
@@ -74,21 +77,28 @@ pub fn sync(settings: &Settings, store_dir: &Path, account: Option<&str>, bodies
                 s.removed,
                 started.elapsed().as_secs_f64()
             ),
-            Ok(s) => println!(
-                "{}: {} folders, {} messages ({} new, {} changed, {} removed{}) in {:.2} s",
-                a.name,
-                s.folders,
-                s.total,
-                s.new,
-                s.changed,
-                s.removed,
-                if bodies {
-                    format!(", {} bodies", s.bodies)
-                } else {
-                    String::new()
-                },
-                started.elapsed().as_secs_f64()
-            ),
+            Ok(s) => {
+                println!(
+                    "{}: {} folders, {} messages ({} new, {} changed, {} removed{}) in {:.2} s{}",
+                    a.name,
+                    s.folders,
+                    s.total,
+                    s.new,
+                    s.changed,
+                    s.removed,
+                    if bodies {
+                        format!(", {} bodies", s.bodies)
+                    } else {
+                        String::new()
+                    },
+                    started.elapsed().as_secs_f64(),
+                    match s.failed.len() {
+                        0 => String::new(),
+                        n => format!("; {n} failed: {}", s.failed.join(", ")),
+                    }
+                );
+                failed |= !s.failed.is_empty();
+            }
             Err(e) => {
                 eprintln!("tmail sync: {}: {e}", a.name);
                 failed = true;
@@ -168,6 +178,7 @@ async fn sync_pop3(
         removed: r.deleted,
         bodies: r.downloaded,
         pop3: true,
+        failed: Vec::new(),
     })
 }
 
@@ -181,6 +192,52 @@ struct Summary {
     changed: usize,
     removed: usize,
     bodies: usize,
+    /// Display names of the folders that could not be synced.
+    failed: Vec<String>,
+}
+
+/// One folder: its messages, then (when asked) the bodies not cached yet.
+async fn sync_one(
+    session: &mut conn::ImapSession,
+    caps: &conn::Caps,
+    a: &AccountSettings,
+    store: &Store,
+    f: &crate::mail::Folder,
+    bodies: bool,
+    sum: &mut Summary,
+) -> Result<(), conn::ImapError> {
+    let name = format!(
+        "{}/{}",
+        a.name,
+        crate::mail::sanitize::sanitize(&f.display_path())
+    );
+    let mut shown = false;
+    let mut progress = |done: usize, total: usize| {
+        if done < total {
+            shown = true;
+            eprint!("\r{name}: {done}/{total} headers");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let r = sync::sync_folder(session, caps, store, &a.name, &f.path, &mut progress).await;
+    if shown {
+        // The progress line ends here, whatever happened: the next line starts clean.
+        eprintln!();
+    }
+    let r = r?;
+    eprintln!(
+        "{name}: {} messages ({} new, {} changed, {} removed)",
+        r.total, r.new, r.changed, r.removed
+    );
+    sum.folders += 1;
+    sum.total += r.total;
+    sum.new += r.new;
+    sum.changed += r.changed;
+    sum.removed += r.removed;
+    if bodies || a.offline_bodies {
+        sum.bodies += sync::fetch_missing_bodies(session, store, &a.name, &f.path).await?;
+    }
+    Ok(())
 }
 
 async fn sync_account(a: &AccountSettings, store: &Store, bodies: bool) -> Result<Summary, String> {
@@ -193,7 +250,10 @@ async fn sync_account(a: &AccountSettings, store: &Store, bodies: bool) -> Resul
     if store.is_data_account(&a.name).map_err(|e| e.to_string())? {
         return Err(imap::data_account_refusal(&a.name));
     }
-    let creds = imap::credentials(server, &mut None).await?;
+    // Asked at each connect (a reconnect after a drop gets a fresh token); a password is asked
+    // on the terminal when there is no password_command.
+    let source = CredentialSource::new(server.clone(), true);
+    let creds = source.get().await.map_err(|e| e.to_string())?;
     let (mut session, caps) = conn::connect(server, &creds)
         .await
         .map_err(|e| e.to_string())?;
@@ -212,35 +272,57 @@ async fn sync_account(a: &AccountSettings, store: &Store, bodies: bool) -> Resul
     for f in &list {
         store.put_folder(f).map_err(|e| e.to_string())?;
     }
+    // One folder that fails (refused by the server, a local error, even a dropped connection)
+    // does not stop the others: it is reported and the sync goes on.
     for f in list.iter().filter(|f| f.selectable) {
-        let name = format!("{}/{}", a.name, f.path);
-        let mut progress = |done: usize, total: usize| {
-            eprint!("\r{name}: {done}/{total} headers");
-            let _ = std::io::stderr().flush();
+        let Err(e) = sync_one(&mut session, &caps, a, store, f, bodies, &mut sum).await else {
+            continue;
         };
-        let r = sync::sync_folder(&mut session, &caps, store, &a.name, &f.path, &mut progress)
-            .await
-            .map_err(|e| format!("{}: {e}", f.path))?;
-        if r.new > 0 {
-            eprintln!();
-        }
+        let s = crate::mail::sanitize::sanitize;
         eprintln!(
-            "{name}: {} messages ({} new, {} changed, {} removed)",
-            r.total, r.new, r.changed, r.removed
+            "tmail sync: {}/{}: {}",
+            a.name,
+            s(&f.display_path()),
+            s(&e.to_string())
         );
-        sum.folders += 1;
-        sum.total += r.total;
-        sum.new += r.new;
-        sum.changed += r.changed;
-        sum.removed += r.removed;
-        if bodies || a.offline_bodies {
-            sum.bodies += sync::fetch_missing_bodies(&mut session, store, &a.name, &f.path)
-                .await
-                .map_err(|e| format!("{}: {e}", f.path))?;
+        sum.failed.push(f.display_path());
+        if e.is_connection() {
+            let creds = source.get().await.map_err(|e| e.to_string())?;
+            session = match conn::connect(server, &creds).await {
+                Ok((s, _)) => s,
+                Err(e) => {
+                    let left = list
+                        .iter()
+                        .filter(|g| g.selectable)
+                        .count()
+                        .saturating_sub(sum.folders + sum.failed.len());
+                    return Err(format!(
+                        "{e} (reconnecting after a dropped connection; {left} folders not synced)"
+                    ));
+                }
+            };
         }
     }
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), session.logout()).await;
     Ok(sum)
+}
+
+/// The stored path of the folder the user named: a folder whose path or decoded path is
+/// `name` (ASCII case ignored for INBOX), else `name` encoded in modified UTF-7.
+fn folder_path(store: &Store, account: &str, name: &str) -> String {
+    let folders = store.folders(Some(account)).unwrap_or_default();
+    let found = folders
+        .iter()
+        .find(|f| f.path == name || f.display_path() == name)
+        .or_else(|| {
+            folders.iter().find(|f| {
+                name.eq_ignore_ascii_case("INBOX") && f.path.eq_ignore_ascii_case("INBOX")
+            })
+        });
+    match found {
+        Some(f) => f.path.clone(),
+        None => crate::mail::mutf7::encode(name),
+    }
 }
 
 fn flag_names(f: Flags) -> Vec<&'static str> {
@@ -285,7 +367,10 @@ pub fn list(
     let out = std::io::stdout();
     let mut out = out.lock();
     for a in accounts {
-        let mut envs = match store.envelopes(&a.name, folder) {
+        // The folder as people write it (`Häät`) or as the server names it (`H&AOQA5A-t`).
+        let path = folder_path(&store, &a.name, folder);
+        let shown = crate::mail::mutf7::decode(&path);
+        let mut envs = match store.envelopes(&a.name, &path) {
             Ok(e) => e,
             Err(e) => {
                 eprintln!("tmail list: {e}");
@@ -302,7 +387,7 @@ pub fn list(
             let line = if json {
                 serde_json::json!({
                     "account": a.name,
-                    "folder": folder,
+                    "folder": shown,
                     "uid": e.uid,
                     "date": date,
                     "from": e.from.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "),

@@ -7,6 +7,7 @@ pub mod config;
 pub mod export;
 pub mod headless;
 pub mod input;
+pub mod logging;
 pub mod mail;
 pub mod run;
 pub mod store;

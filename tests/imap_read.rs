@@ -516,3 +516,121 @@ fn without_password_command_the_app_asks_and_retries_a_wrong_one() {
     assert!(!log.contains(&u.password) && !log.contains("wrong"));
     h.pump_for(Duration::from_millis(10));
 }
+
+#[test]
+fn idle_reconnects_with_a_fresh_token_and_stops_after_a_refusal() {
+    use std::sync::Arc;
+    use tmail::backend::credentials::CredentialSource;
+    use tmail::backend::imap::idle;
+
+    let d = dovecot();
+    let u = d.new_user_with_password("oauth-idle", "token-1");
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "token-1").unwrap();
+    let proxy = support::proxy::Proxy::start(d.imaps_port());
+    let settings = ServerSettings {
+        port: Some(proxy.port()),
+        username: Some(u.name.clone()),
+        oauth2_token_command: Some(format!("cat {}", token_file.display())),
+        ..server(Security::Tls)
+    };
+    let source: Arc<CredentialSource> = CredentialSource::new(settings.clone(), false);
+    let refusals = |d: &support::dovecot::Dovecot| {
+        d.log_tail(5000)
+            .lines()
+            .filter(|l| l.contains("auth failed") && l.contains(&u.name))
+            .count()
+    };
+    rt().block_on(async {
+        let (wake_tx, mut wake) = tokio::sync::mpsc::unbounded_channel();
+        let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+        let (_keep, folder) = tokio::sync::watch::channel("INBOX".to_string());
+        tokio::spawn(
+            idle::Idle {
+                account: "oauth".into(),
+                server: settings.clone(),
+                creds: source.clone(),
+                folder,
+                wake: wake_tx,
+                events: events_tx,
+            }
+            .run(),
+        );
+        // A delivery wakes the watcher (within `secs`), after the pending wake-ups are gone.
+        async fn delivered_wakes(
+            d: &'static support::dovecot::Dovecot,
+            u: &User,
+            wake: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+            secs: u64,
+        ) -> bool {
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+            while wake.try_recv().is_ok() {}
+            let u = u.clone();
+            tokio::task::spawn_blocking(move || d.deliver(&u, &support::corpus::message(0)))
+                .await
+                .unwrap();
+            tokio::time::timeout(Duration::from_secs(secs), wake.recv())
+                .await
+                .is_ok()
+        }
+        assert!(delivered_wakes(d, &u, &mut wake, 20).await, "first token");
+
+        // The token expires: the server now takes token-2 and the command prints it. The
+        // connection drops; the reconnect must fetch the token again, not reuse token-1.
+        d.set_password(&u, "token-2");
+        std::fs::write(&token_file, "token-2").unwrap();
+        proxy.cut_all();
+        assert!(
+            delivered_wakes(d, &u, &mut wake, 20).await,
+            "after the reconnect with a fresh token"
+        );
+        assert_eq!(refusals(d), 0);
+
+        // The server refuses every token from now on: one refusal, one report, no retry loop.
+        d.set_password(&u, "token-3");
+        proxy.cut_all();
+        tokio::time::sleep(Duration::from_secs(8)).await;
+        assert_eq!(refusals(d), 1, "{}", d.log_tail(40));
+        let mut reports = Vec::new();
+        while let Ok(ev) = events.try_recv() {
+            reports.push(ev);
+        }
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        assert!(
+            format!("{reports:?}").contains("not retrying"),
+            "{reports:?}"
+        );
+        assert!(source.refused().is_some());
+
+        // A sync asked for (or a new password) lets it try again, with a fresh token.
+        std::fs::write(&token_file, "token-3").unwrap();
+        source.retry();
+        assert!(
+            delivered_wakes(d, &u, &mut wake, 20).await,
+            "after the retry"
+        );
+    });
+}
+
+#[test]
+fn sync_progress_ends_with_a_final_state() {
+    let d = dovecot();
+    let u = d.new_user("progress");
+    // More than the first batch (200), so progress is shown while the rest streams in.
+    d.append_many(&u, "INBOX", &support::corpus::messages(2600));
+    let mut h = support::harness::Harness::start(support::harness::account(
+        &u,
+        d.imaps_port(),
+        d.ca_file(),
+    ));
+    h.wait("every message listed", |a| a.list.rows.len() == 2600);
+    h.pump_for(Duration::from_millis(1500));
+    let info = h.app.status.info.clone().unwrap_or_default();
+    let partial = info
+        .split_whitespace()
+        .filter_map(|w| w.split_once('/'))
+        .any(|(done, total)| done.parse::<u32>().ok() < total.parse::<u32>().ok());
+    assert!(!partial, "stale progress after the sync: {info:?}");
+    assert!(info.contains("INBOX: 2600/2600 headers"), "{info:?}");
+}

@@ -379,3 +379,90 @@ fn chains_of_offline_actions_on_moved_messages_reach_the_server() {
     assert_eq!(archive.len(), 1);
     assert!(archive[0].uid < tmail::store::LOCAL_UID_BASE && archive[0].flags.flagged());
 }
+
+#[test]
+fn a_local_error_keeps_the_action_and_only_the_server_may_refuse_it() {
+    use tmail::app::Command;
+    use tmail::mail::Flags;
+    use tmail::store::{fault, JournalOp};
+
+    let d = dovecot();
+    let u = d.new_user("local-error");
+    fill(d, &u, 2);
+    let mut h = Harness::start(account(&u, d.imaps_port(), d.ca_file()));
+    let uid = h
+        .store
+        .envelopes(&h.account, "INBOX")
+        .unwrap()
+        .into_iter()
+        .find(|e| e.subject == "#0 plain")
+        .expect("#0 plain")
+        .uid;
+
+    // The store fails while the entry is replayed (it reads the envelope for the Message-ID):
+    // a local error. The entry stays, nothing is reverted, the user is told.
+    h.store.inject_faults(fault::ENVELOPE_READS);
+    let op = JournalOp::SetFlags {
+        folder: "INBOX".into(),
+        uid,
+        old: Flags::default(),
+        new: Flags(Flags::FLAGGED),
+    };
+    h.store.journal_append(&h.account, op).unwrap();
+    h.command(Command::ReplayJournal {
+        account: h.account.clone(),
+    });
+    h.wait("the local error reported", |a| {
+        a.status
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("kept, retrying"))
+    });
+    assert_eq!(
+        h.store.journal_len(),
+        1,
+        "a local error must not drop the entry"
+    );
+    assert!(!h
+        .app
+        .status
+        .error
+        .as_deref()
+        .unwrap_or("")
+        .contains("undone"));
+    assert!(!server_has_flag(d, &u, "INBOX", "#0 plain", "FLAGGED"));
+
+    // The store works again: the retry (no command needed) reaches the server.
+    h.store.inject_faults(0);
+    h.wait_replayed();
+    assert!(server_has_flag(d, &u, "INBOX", "#0 plain", "FLAGGED"));
+
+    // A definite refusal by the server reverts, but only once the entry is really gone: while
+    // the journal cannot be written, it stays (and is refused again on the retry).
+    h.store.inject_faults(fault::JOURNAL_REMOVES);
+    let gone = JournalOp::SetFlags {
+        folder: "INBOX".into(),
+        uid: 9999,
+        old: Flags::default(),
+        new: Flags(Flags::SEEN),
+    };
+    h.store.journal_append(&h.account, gone).unwrap();
+    h.command(Command::ReplayJournal {
+        account: h.account.clone(),
+    });
+    h.wait("the failed removal reported", |a| {
+        a.status
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("kept, retrying"))
+    });
+    assert_eq!(h.store.journal_len(), 1);
+    h.store.inject_faults(0);
+    h.wait("the refusal reverted", |a| {
+        a.status
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("no longer in INBOX") && e.contains("undone here"))
+    });
+    assert_eq!(h.store.journal_len(), 0);
+}

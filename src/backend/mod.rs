@@ -1,6 +1,7 @@
 //! Account workers: one tokio task per account owns its sockets, writes the store and reports
 //! `Event`s. The app reaches them only through `Command`s.
 
+pub mod credentials;
 pub mod demo;
 pub mod imap;
 pub mod net;

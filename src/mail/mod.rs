@@ -2,9 +2,13 @@
 //! pure functions over them (parsing, rendering, threading, sanitizing). It knows no
 //! protocol, no terminal and no disk.
 
+pub mod address;
 pub mod compose;
+pub mod date;
+pub mod header;
 pub mod mutf7;
 pub mod parse;
+pub mod parts;
 pub mod query;
 pub mod render;
 pub mod sanitize;

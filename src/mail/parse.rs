@@ -1,11 +1,9 @@
 //! Reading raw RFC 5322 messages with mail-parser, never trusting them to be well-formed: the
 //! [`Envelope`] the message list needs, and the header and MIME-part helpers the renderer shares.
 
-use mail_parser::{
-    HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
-};
+use mail_parser::{HeaderName, Message, MessageParser, MessagePart};
 
-use crate::mail::{Address, Envelope, Flags};
+use crate::mail::{address, date, header, parts, Address, Envelope, Flags};
 
 /// Parses a message with mail-parser, turning a panic inside the parser into `None`.
 pub(crate) fn parse_message(raw: &[u8]) -> Option<Message<'_>> {
@@ -15,118 +13,130 @@ pub(crate) fn parse_message(raw: &[u8]) -> Option<Message<'_>> {
         .filter(|m| !m.parts.is_empty())
 }
 
-/// The first header field called `name` of the message's top level.
-pub(crate) fn first_header<'a, 'x>(
-    msg: &'a Message<'x>,
+/// The raw values (bytes after the colon, folding included) of every header field called
+/// `name` in `part`'s header block; `buf` is the buffer the part's offsets point into (the
+/// `raw_message` of the message that holds the part).
+pub(crate) fn raw_values<'a>(
+    buf: &'a [u8],
+    part: &'a MessagePart<'_>,
     name: HeaderName<'static>,
-) -> Option<&'a HeaderValue<'x>> {
-    msg.parts
-        .first()?
-        .headers
+) -> impl Iterator<Item = &'a [u8]> + 'a {
+    part.headers
         .iter()
-        .find(|h| h.name == name)
-        .map(|h| &h.value)
+        .filter(move |h| h.name == name)
+        .filter_map(move |h| buf.get(h.offset_start as usize..h.offset_end as usize))
 }
 
-/// A header value as plain text (lists joined by spaces).
-pub(crate) fn header_text(v: Option<&HeaderValue<'_>>) -> String {
-    match v {
-        Some(HeaderValue::Text(t)) => t.trim().to_owned(),
-        Some(HeaderValue::TextList(l)) => l.iter().map(|t| t.trim()).collect::<Vec<_>>().join(" "),
-        _ => String::new(),
-    }
+/// The raw value of the first `name` header of the message's top level.
+pub(crate) fn first_raw<'a>(msg: &'a Message<'_>, name: HeaderName<'static>) -> Option<&'a [u8]> {
+    raw_values(&msg.raw_message, msg.parts.first()?, name).next()
 }
 
-fn convert_addr(name: Option<&str>, email: Option<&str>) -> Option<Address> {
-    let name = name
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
-    let email = email.map(str::trim).unwrap_or("").to_owned();
-    if name.is_none() && email.is_empty() {
-        return None;
-    }
-    Some(Address { name, email })
+/// The first `name` header of the top level as display text, through the one header decoder
+/// ([`header::text`]); empty when absent.
+pub(crate) fn header_text(msg: &Message<'_>, name: HeaderName<'static>) -> String {
+    first_raw(msg, name).map(header::text).unwrap_or_default()
 }
 
 /// All addresses of every `name` header at the top level: groups are flattened (an empty group
 /// such as `undisclosed-recipients:;` becomes one name-only address), name-only entries keep
-/// an empty email.
+/// an empty email. Names are decoded by the one header decoder.
 pub(crate) fn addresses(msg: &Message<'_>, name: HeaderName<'static>) -> Vec<Address> {
-    let mut out = Vec::new();
     let Some(root) = msg.parts.first() else {
-        return out;
+        return Vec::new();
     };
-    for h in root.headers.iter().filter(|h| h.name == name) {
-        match &h.value {
-            HeaderValue::Address(mail_parser::Address::List(list)) => {
-                out.extend(
-                    list.iter()
-                        .filter_map(|a| convert_addr(a.name(), a.address())),
-                );
-            }
-            HeaderValue::Address(mail_parser::Address::Group(groups)) => {
-                for g in groups {
-                    if g.addresses.is_empty() {
-                        out.extend(convert_addr(g.name.as_deref(), None));
-                    } else {
-                        out.extend(
-                            g.addresses
-                                .iter()
-                                .filter_map(|a| convert_addr(a.name(), a.address())),
-                        );
-                    }
-                }
-            }
-            HeaderValue::Text(t) => out.extend(convert_addr(Some(t), None)),
-            _ => {}
-        }
-    }
-    out
+    raw_values(&msg.raw_message, root, name)
+        .flat_map(address::addresses)
+        .collect()
 }
 
-/// Strips whitespace and angle brackets from a message id; `None` when nothing is left.
-fn clean_id(id: &str) -> Option<String> {
-    let id = id
-        .trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim();
-    (!id.is_empty()).then(|| id.to_owned())
+/// All message ids of the first `name` header (Message-ID, In-Reply-To, References), in order.
+pub(crate) fn ids(msg: &Message<'_>, name: HeaderName<'static>) -> Vec<String> {
+    first_raw(msg, name)
+        .map(header::message_ids)
+        .unwrap_or_default()
 }
 
-/// All message ids of a Message-ID/In-Reply-To/References value, in order.
-pub(crate) fn ids(v: Option<&HeaderValue<'_>>) -> Vec<String> {
-    match v {
-        Some(HeaderValue::Text(t)) => t.split_whitespace().filter_map(clean_id).collect(),
-        Some(HeaderValue::TextList(l)) => l.iter().filter_map(|t| clean_id(t)).collect(),
-        _ => Vec::new(),
-    }
+/// Where the date of a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSource {
+    /// The Date header (read leniently).
+    Header,
+    /// The Date header names no zone and no Received header gives one: UTC is assumed.
+    HeaderNoZone,
+    /// The Date header names no zone: the zone was taken from the oldest Received header.
+    HeaderZoneFromReceived,
+    /// No usable Date header: the newest Received header.
+    Received,
+    /// Neither, or a Date more than a day in the future: the arrival time.
+    Arrival,
 }
 
-/// The first Date header, if present and valid.
-pub(crate) fn date_of(msg: &Message<'_>) -> Option<mail_parser::DateTime> {
-    match first_header(msg, HeaderName::Date) {
-        Some(HeaderValue::DateTime(d)) if d.is_valid() => Some(*d),
-        _ => None,
-    }
+/// The date of a message and how it was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageDate {
+    /// Seconds since the Unix epoch.
+    pub timestamp: i64,
+    /// The zone to show it in (seconds east of UTC).
+    pub offset: i32,
+    pub source: DateSource,
 }
 
-/// Whether a part is an attachment: Content-Disposition attachment, or a part that is not
-/// text and not multipart and has a file name.
-pub(crate) fn is_attachment(part: &MessagePart<'_>) -> bool {
-    if part
-        .content_disposition()
-        .is_some_and(|d| d.is_attachment())
-    {
-        return true;
+/// How far in the future a date may be before it is taken as wrong.
+const FUTURE_SLACK: i64 = 86_400;
+
+/// The dates of the Received headers of the top level, top (newest) first: the part after the
+/// last `;` (RFC 5322 §3.6.7).
+fn received_dates(msg: &Message<'_>) -> Vec<date::HeaderDate> {
+    let Some(root) = msg.parts.first() else {
+        return Vec::new();
+    };
+    raw_values(&msg.raw_message, root, HeaderName::Received)
+        .filter_map(|v| {
+            let v = header::to_str(v);
+            date::parse(v.rsplit(';').next().unwrap_or(""))
+        })
+        .collect()
+}
+
+/// The date of a message: the Date header read leniently (a zoneless one takes the zone of
+/// the oldest Received header, the hop nearest the sender), else the newest Received date,
+/// else `arrival`. A date more than a day after `max(arrival, now)` is wrong: `arrival` then.
+pub(crate) fn message_date(msg: &Message<'_>, arrival: i64, now: i64) -> MessageDate {
+    let limit = arrival.max(now).saturating_add(FUTURE_SLACK);
+    let arrived = MessageDate {
+        timestamp: arrival,
+        offset: 0,
+        source: DateSource::Arrival,
+    };
+    let received = received_dates(msg);
+    let header = first_raw(msg, HeaderName::Date).and_then(|v| date::parse(&header::to_str(v)));
+    if let Some(d) = header {
+        let (offset, source) = match (d.offset, received.last().and_then(|r| r.offset)) {
+            (Some(o), _) => (o, DateSource::Header),
+            (None, Some(o)) => (o, DateSource::HeaderZoneFromReceived),
+            (None, None) => (0, DateSource::HeaderNoZone),
+        };
+        let timestamp = d.timestamp(offset);
+        return match timestamp <= limit {
+            true => MessageDate {
+                timestamp,
+                offset,
+                source,
+            },
+            false => arrived,
+        };
     }
-    match part.body {
-        PartType::Text(_) | PartType::Html(_) | PartType::Multipart(_) => false,
-        PartType::Binary(_) | PartType::InlineBinary(_) | PartType::Message(_) => {
-            part.attachment_name().is_some_and(|n| !n.trim().is_empty())
-        }
-    }
+    received
+        .iter()
+        .map(|r| (r.timestamp(0), r.offset.unwrap_or(0)))
+        .filter(|(t, _)| *t <= limit)
+        .max_by_key(|(t, _)| *t)
+        .map_or(arrived, |(timestamp, offset)| MessageDate {
+            timestamp,
+            offset,
+            source: DateSource::Received,
+        })
 }
 
 /// The raw text of the first `name` header, for values mail-parser could not understand.
@@ -137,7 +147,7 @@ pub(crate) fn raw_header(
 ) -> Option<String> {
     let h = msg.parts.first()?.headers.iter().find(|h| h.name == name)?;
     let bytes = raw.get(h.offset_start as usize..h.offset_end as usize)?;
-    let text = String::from_utf8_lossy(bytes).trim().to_owned();
+    let text = header::to_str(bytes).trim().to_owned();
     (!text.is_empty()).then_some(text)
 }
 
@@ -150,88 +160,26 @@ pub(crate) fn has_mail_headers(msg: &Message<'_>) -> bool {
         HeaderName::Date,
     ]
     .into_iter()
-    .any(|h| first_header(msg, h).is_some())
-}
-
-/// A part that mail-parser had to recover from broken MIME (a missing closing boundary, a
-/// multipart without a boundary) and so filed as an attachment although nothing names it one.
-pub(crate) fn is_recovered(part: &MessagePart<'_>) -> bool {
-    let multipart = part
-        .content_type()
-        .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
-    let text = matches!(part.body, PartType::Text(_) | PartType::Html(_));
-    let binary = matches!(part.body, PartType::Binary(_) | PartType::InlineBinary(_));
-    ((part.is_encoding_problem && text) || (multipart && (text || binary)))
-        && !is_attachment(part)
-        && part.attachment_name().is_none()
-}
-
-/// The ids of the parts shown as body text, in message order: `text_body` plus recovered parts.
-pub(crate) fn body_part_ids(msg: &Message<'_>) -> Vec<u32> {
-    let mut ids: Vec<u32> = msg.text_body.clone();
-    ids.extend(
-        msg.attachments
-            .iter()
-            .filter(|&&id| msg.parts.get(id as usize).is_some_and(is_recovered)),
-    );
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
-/// The parts listed as attachments: every leaf part mail-parser did not use as body text,
-/// except those shown as body here.
-pub(crate) fn attachment_parts<'a, 'x>(
-    msg: &'a Message<'x>,
-    shown: &'a [u32],
-) -> impl Iterator<Item = &'a MessagePart<'x>> {
-    msg.attachments
-        .iter()
-        .filter(|id| !shown.contains(id))
-        .filter_map(|&id| msg.parts.get(id as usize))
-        .filter(|p| !matches!(p.body, PartType::Multipart(_)))
-}
-
-/// Name, MIME type and decoded size of an attachment part (the name falls back to the subject
-/// of an attached message, then to "(unnamed)").
-pub(crate) fn part_meta(part: &MessagePart<'_>) -> (String, String, usize) {
-    let nested_subject = match &part.body {
-        PartType::Message(m) => Some(header_text(first_header(m, HeaderName::Subject))),
-        _ => None,
-    };
-    let name = part
-        .attachment_name()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned)
-        .or_else(|| nested_subject.filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "(unnamed)".to_owned());
-    let mime = part.content_type().map_or_else(
-        || match part.body {
-            PartType::Text(_) => "text/plain".to_owned(),
-            PartType::Html(_) => "text/html".to_owned(),
-            PartType::Message(_) => "message/rfc822".to_owned(),
-            _ => "application/octet-stream".to_owned(),
-        },
-        |ct| match ct.subtype() {
-            Some(st) => format!("{}/{st}", ct.ctype()).to_ascii_lowercase(),
-            None => ct.ctype().to_ascii_lowercase(),
-        },
-    );
-    let size = match &part.body {
-        PartType::Text(t) | PartType::Html(t) => t.len(),
-        PartType::Binary(b) | PartType::InlineBinary(b) => b.len(),
-        PartType::Message(_) => part.offset_end.saturating_sub(part.offset_body) as usize,
-        PartType::Multipart(_) => 0,
-    };
-    (name, mime, size)
+    .any(|h| first_raw(msg, h).is_some())
 }
 
 /// Parse headers of a raw message into an Envelope. Never panics on malformed input:
 /// missing/garbled headers give empty values; date falls back to `fallback_date` (unix seconds)
-/// when absent/unparseable. Subject/names are decoded from RFC 2047 but NOT sanitized here.
+/// when absent/unparseable (see [`message_date`]). Subject, names and ids go through the one
+/// header decoder ([`header`]) but are NOT sanitized here.
 /// Message ids come without angle brackets. `size` is `raw.len()`.
 pub fn envelope_from_raw(raw: &[u8], uid: u32, flags: Flags, fallback_date: i64) -> Envelope {
+    envelope_and_date_source(raw, uid, flags, fallback_date).0
+}
+
+/// [`envelope_from_raw`], and where its date came from: anything but [`DateSource::Header`]
+/// may come out better with the Received headers (the IMAP sync fetches them only then).
+pub fn envelope_and_date_source(
+    raw: &[u8],
+    uid: u32,
+    flags: Flags,
+    fallback_date: i64,
+) -> (Envelope, DateSource) {
     let mut env = Envelope {
         uid,
         date: fallback_date,
@@ -240,24 +188,19 @@ pub fn envelope_from_raw(raw: &[u8], uid: u32, flags: Flags, fallback_date: i64)
         ..Envelope::default()
     };
     let Some(msg) = parse_message(raw) else {
-        return env;
+        return (env, DateSource::Arrival);
     };
-    if let Some(d) = date_of(&msg) {
-        env.date = d.to_timestamp();
-    }
+    let date = message_date(&msg, fallback_date, chrono::Utc::now().timestamp());
+    env.date = date.timestamp;
     env.from = addresses(&msg, HeaderName::From);
     env.to = addresses(&msg, HeaderName::To);
     env.cc = addresses(&msg, HeaderName::Cc);
-    env.subject = header_text(first_header(&msg, HeaderName::Subject));
-    env.message_id = ids(first_header(&msg, HeaderName::MessageId))
-        .into_iter()
-        .next();
-    env.in_reply_to = ids(first_header(&msg, HeaderName::InReplyTo))
-        .into_iter()
-        .next();
-    env.references = ids(first_header(&msg, HeaderName::References));
-    env.has_attachments = msg.parts.iter().any(is_attachment);
-    env
+    env.subject = header_text(&msg, HeaderName::Subject);
+    env.message_id = ids(&msg, HeaderName::MessageId).into_iter().next();
+    env.in_reply_to = ids(&msg, HeaderName::InReplyTo).into_iter().next();
+    env.references = ids(&msg, HeaderName::References);
+    env.has_attachments = msg.parts.iter().any(parts::is_attachment);
+    (env, date.source)
 }
 
 #[cfg(test)]
@@ -413,5 +356,102 @@ mod tests {
                    --XX\nContent-Type: text/plain\n\nhello\n\
                    --XX\nContent-Type: text/html\n\n<p>hello</p>\n--XX--\n";
         assert!(!env(raw).has_attachments);
+    }
+
+    const SPLIT: &[u8] = include_bytes!("../../tests/data/cases/split-encoded-word.eml");
+    const ODD_DATE: &[u8] = include_bytes!("../../tests/data/cases/odd-date.eml");
+
+    #[test]
+    fn issue10_split_encoded_words_decode_as_written() {
+        let e = envelope_from_raw(SPLIT, 1, Flags::default(), 0);
+        assert_eq!(
+            e.subject,
+            "Inscriptions ouvertes pour l\u{2019}atelier d\u{2019}\u{e9}t\u{e9}"
+        );
+        assert_eq!(e.sender(), "Zo\u{eb} W\u{e4}ldchen-\u{d8}ster");
+        assert_eq!(e.from[0].email, "zoe@example.test");
+        assert!(!e.subject.contains('\u{fffd}') && !e.sender().contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn every_decoded_header_goes_through_the_one_decoder() {
+        let e = envelope_from_raw(
+            b"From: =?utf-8?q?Zo=C3?= =?utf-8?q?=AB?= <z@x>\n\
+                     To: =?utf-8?b?w6k=?= <a@x>, B\xe9a <b@x>\n\
+                     Cc: =?x-unknown?q?caf=C3=A9?= <c@x>\n\
+                     Subject: =?utf-8?q?=C3?=\n =?utf-8?q?=A9t=C3=A9?= \xe0 Gr\xfc\xdfe\n\
+                     Message-ID: =?utf-8?q?=3Cid=40gw=3E?=\n\
+                     In-Reply-To: <p@x> (Zo\xeb's message)\n\
+                     References: =?us-ascii?q?=3Cr1=40x=3E?= <r2@x>\n\n",
+            1,
+            Flags::default(),
+            0,
+        );
+        assert_eq!(e.sender(), "Zoë");
+        assert_eq!(e.to[0].name.as_deref(), Some("é"));
+        assert_eq!(e.to[1].name.as_deref(), Some("Béa"));
+        assert_eq!(e.cc[0].name.as_deref(), Some("café"));
+        assert_eq!(e.subject, "été à Grüße");
+        assert_eq!(e.message_id.as_deref(), Some("id@gw"));
+        assert_eq!(e.in_reply_to.as_deref(), Some("p@x"));
+        assert_eq!(e.references, vec!["r1@x", "r2@x"]);
+    }
+
+    /// 2021-02-05T14:05:02Z: 22:05:02 in +0800.
+    const FEB5: i64 = 1_612_533_902;
+
+    #[test]
+    fn issue10_broken_date_takes_the_zone_of_received() {
+        let (e, source) = envelope_and_date_source(ODD_DATE, 1, Flags::default(), 1_800_000_000);
+        assert_eq!(e.date, FEB5);
+        assert_eq!(source, DateSource::HeaderZoneFromReceived);
+        // Without the Received headers (the first IMAP fetch) UTC is assumed, and the sync
+        // is told to ask again with them.
+        let no_received: Vec<u8> = String::from_utf8_lossy(ODD_DATE)
+            .lines()
+            .skip(2)
+            .flat_map(|l| format!("{l}\n").into_bytes())
+            .collect();
+        let (e, source) = envelope_and_date_source(&no_received, 1, Flags::default(), 0);
+        assert_eq!(
+            (e.date, source),
+            (FEB5 + 8 * 3600, DateSource::HeaderNoZone)
+        );
+    }
+
+    #[test]
+    fn dates_fall_back_to_received_then_arrival() {
+        let now = chrono::Utc::now().timestamp();
+        let received = "Received: from b by c; Fri, 5 Feb 2021 23:00:00 +0800\n\
+                        Received: from a by b; Fri, 5 Feb 2021 22:05:02 +0800\n";
+        // No Date, or one that cannot be read: the newest Received date.
+        for date in ["", "Date: sometime soon\n"] {
+            let (e, s) = envelope_and_date_source(
+                format!("{received}{date}Subject: x\n\n").as_bytes(),
+                1,
+                Flags::default(),
+                now,
+            );
+            assert_eq!((e.date, s), (FEB5 + 3298, DateSource::Received), "{date:?}");
+        }
+        // Two-digit year, named zone, comment, no weekday.
+        assert_eq!(env("Date: 5 Feb 21 09:05:02 EST (Eastern)\n\n").date, FEB5);
+        // A date more than a day ahead does not pin the message to the top: arrival time.
+        let future = format!(
+            "Date: {}\n\n",
+            chrono::DateTime::from_timestamp(now + 3 * 86_400, 0)
+                .map(|d| d.to_rfc2822())
+                .unwrap_or_default()
+        );
+        let (e, s) = envelope_and_date_source(future.as_bytes(), 1, Flags::default(), now - 60);
+        assert_eq!((e.date, s), (now - 60, DateSource::Arrival));
+        // Within a day ahead (clock skew) is kept.
+        let soon = format!(
+            "Date: {}\n\n",
+            chrono::DateTime::from_timestamp(now + 3600, 0)
+                .map(|d| d.to_rfc2822())
+                .unwrap_or_default()
+        );
+        assert_eq!(env(&soon).date, now + 3600);
     }
 }

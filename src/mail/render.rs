@@ -9,8 +9,10 @@ use mail_parser::{
 };
 
 use crate::mail::parse::{
-    addresses, attachment_parts, body_part_ids, date_of, first_header, has_mail_headers,
-    header_text, is_recovered, parse_message, part_meta, raw_header,
+    addresses, has_mail_headers, header_text, message_date, parse_message, raw_header, DateSource,
+};
+use crate::mail::parts::{
+    all_text_blank, attachment_parts, body_part_ids, is_recovered, part_meta,
 };
 use crate::mail::sanitize::{sanitize, sanitize_lines, truncate, width as cells, wrap};
 use crate::mail::Address;
@@ -163,13 +165,10 @@ impl DateStyle {
     }
 }
 
-/// The Date header in the reader's zone and format; where the sender's offset differs, the
-/// sender's own clock time follows in parentheses.
-fn format_date(d: mail_parser::DateTime, style: &DateStyle) -> Option<String> {
-    let secs = (i32::from(d.tz_hour) * 3600 + i32::from(d.tz_minute) * 60)
-        * if d.tz_before_gmt { -1 } else { 1 };
-    let sender = chrono::FixedOffset::east_opt(secs)?;
-    let ts = d.to_timestamp();
+/// `timestamp` (Unix seconds) in the reader's zone and format; where the sender's offset
+/// (seconds east of UTC) differs, the sender's own clock time follows in parentheses.
+fn format_date(ts: i64, offset: i32, style: &DateStyle) -> Option<String> {
+    let sender = chrono::FixedOffset::east_opt(offset)?;
     let shown = style.format(ts)?;
     if style.offset_at(ts) == Some(sender) {
         return Some(shown);
@@ -195,13 +194,21 @@ fn header_block(out: &mut Out, msg: Option<&Message<'_>>, raw: &[u8]) {
     if !cc.is_empty() {
         out.wrapped(LineKind::Header, &format!("Cc: {}", format_addrs(&cc)));
     }
-    let date = date_of(msg)
-        .and_then(|d| format_date(d, out.dates))
-        .or_else(|| raw_header(msg, raw, HeaderName::Date));
+    // A date read from the header is shown in the reader's zone (as the list shows it); one
+    // that could not be read or lies in the future (the list uses the arrival time then) is
+    // shown as written.
+    let when = message_date(msg, 0, chrono::Utc::now().timestamp());
+    let date = match when.source {
+        DateSource::Header | DateSource::HeaderNoZone | DateSource::HeaderZoneFromReceived => {
+            format_date(when.timestamp, when.offset, out.dates)
+        }
+        DateSource::Received | DateSource::Arrival => None,
+    }
+    .or_else(|| raw_header(msg, raw, HeaderName::Date));
     if let Some(date) = date {
         out.wrapped(LineKind::Header, &format!("Date: {date}"));
     }
-    let subject = header_text(first_header(msg, HeaderName::Subject));
+    let subject = header_text(msg, HeaderName::Subject);
     out.wrapped(LineKind::Header, &format!("Subject: {subject}"));
 }
 
@@ -337,7 +344,7 @@ fn render_body(out: &mut Out, msg: &Message<'_>) -> Vec<u32> {
             out.blank();
         }
         shown.push(id);
-        if !msg.text_body.contains(&id) {
+        if !msg.text_body.contains(&id) && !msg.html_body.contains(&id) {
             out.wrapped(
                 LineKind::Notice,
                 "(malformed MIME part; shown as far as possible)",
@@ -352,8 +359,8 @@ fn render_body(out: &mut Out, msg: &Message<'_>) -> Vec<u32> {
     shown
 }
 
-fn attachment_info(part: &MessagePart<'_>) -> AttachmentInfo {
-    let (name, mime, size) = part_meta(part);
+fn attachment_info(buf: &[u8], part: &MessagePart<'_>) -> AttachmentInfo {
+    let (name, mime, size) = part_meta(buf, part);
     AttachmentInfo {
         name: sanitize(&name),
         mime: sanitize(&mime),
@@ -379,6 +386,8 @@ fn fallback<'a>(msg: &Message<'_>, raw: &'a [u8], attachments: bool) -> (&'stati
     let body = body.unwrap_or_default();
     if attachments {
         ("(no text part)", b"")
+    } else if all_text_blank(msg) {
+        ("(empty message)", b"")
     } else if !has_mail_headers(msg) {
         ("(no usable headers; showing raw message)", raw)
     } else if body.iter().all(u8::is_ascii_whitespace) {
@@ -419,7 +428,7 @@ pub fn render_with(raw: &[u8], width: usize, dates: &DateStyle) -> Rendered {
     };
     let shown = render_body(&mut out, &msg);
     let attachments: Vec<_> = attachment_parts(&msg, &shown)
-        .map(attachment_info)
+        .map(|p| attachment_info(&msg.raw_message, p))
         .collect();
     if shown.is_empty() {
         let (notice, bytes) = fallback(&msg, raw, !attachments.is_empty());
@@ -445,8 +454,7 @@ pub fn search_text(raw: &[u8]) -> String {
     let Some(msg) = parse_message(raw) else {
         return sanitize_lines(&String::from_utf8_lossy(raw)).join("\n");
     };
-    let mut pieces: Vec<Cow<'_, str>> =
-        vec![header_text(first_header(&msg, HeaderName::Subject)).into()];
+    let mut pieces: Vec<Cow<'_, str>> = vec![header_text(&msg, HeaderName::Subject).into()];
     for name in [HeaderName::From, HeaderName::To, HeaderName::Cc] {
         for a in addresses(&msg, name) {
             pieces.push(format!("{} {}", a.name.as_deref().unwrap_or(""), a.email).into());
@@ -940,5 +948,126 @@ mod tests {
         assert_eq!(human_size(4 * 1024 * 1024), "4.0 MiB");
         assert_eq!(human_size(1024 * 1024 - 1), "1.0 MiB");
         assert_eq!(human_size(3 * 1024 * 1024 * 1024), "3.0 GiB");
+    }
+
+    #[test]
+    fn issue10_split_encoded_words_in_the_preview() {
+        let raw = include_bytes!("../../tests/data/cases/split-encoded-word.eml");
+        let r = render(raw, 100);
+        let headers = of_kind(&r, LineKind::Header);
+        assert!(
+            headers.contains(&"From: Zoë Wäldchen-Øster <zoe@example.test>"),
+            "{headers:?}"
+        );
+        assert!(
+            headers.contains(&"Subject: Inscriptions ouvertes pour l’atelier d’été"),
+            "{headers:?}"
+        );
+        assert!(search_text(raw).contains("Zoë Wäldchen-Øster"));
+    }
+
+    #[test]
+    fn issue10_blank_plain_part_shows_the_html() {
+        let raw = include_bytes!("../../tests/data/cases/blank-plain-part.eml");
+        let r = render(raw, 80);
+        let all = texts(&r).join("\n");
+        assert!(all.contains("Dear Alice,"), "{all}");
+        assert!(all.contains("Balance: 1,234.56 EUR."), "{all}");
+        assert!(all.contains("Reference number: ST-2026-11-0042"), "{all}");
+        let body_text: Vec<&str> = body(&r).into_iter().map(|(_, t)| t).collect();
+        assert!(
+            !body_text
+                .iter()
+                .any(|l| l.contains('<') || l.contains("malformed")),
+            "{all}"
+        );
+        assert!(r.attachments.is_empty());
+        assert!(search_text(raw).contains("Dear Alice"));
+    }
+
+    fn alternative(plain: &str, html: &str) -> String {
+        format!(
+            "From: a@x.test\nSubject: s\nContent-Type: multipart/alternative; boundary=B\n\n\
+             --B\nContent-Type: text/plain; charset=utf-8\n\n{plain}\n\
+             --B\nContent-Type: text/html; charset=utf-8\n\n{html}\n--B--\n"
+        )
+    }
+
+    #[test]
+    fn the_part_with_content_is_chosen() {
+        let rich = "<p>The <b>rich</b> newsletter</p>";
+        // A plain part that only points to the browser is still the text part.
+        let r = render(
+            alternative("View this email in your browser.", rich).as_bytes(),
+            80,
+        );
+        assert_eq!(
+            body(&r),
+            vec![(LineKind::Body, "View this email in your browser.")]
+        );
+        // Whitespace, zero-width spaces and a BOM count as empty.
+        for blank in ["", " \t ", "\u{200b}\u{feff} \u{a0}"] {
+            let r = render(alternative(blank, rich).as_bytes(), 80);
+            assert_eq!(
+                body(&r),
+                vec![(LineKind::Body, "The rich newsletter")],
+                "{blank:?}"
+            );
+        }
+        // An empty HTML is skipped: a blank plain and a blank HTML make an empty message.
+        let r = render(
+            alternative(" ", "<html><body> </body></html>").as_bytes(),
+            80,
+        );
+        assert_eq!(body(&r), vec![(LineKind::Notice, "(empty message)")]);
+        // In a mixed message an empty HTML part gives way to the text next to it.
+        let raw = "From: a@x.test\nContent-Type: multipart/mixed; boundary=M\n\n\
+            --M\nContent-Type: text/html\n\n<div></div>\n\
+            --M\nContent-Type: text/plain\n\nthe text\n--M--\n";
+        assert_eq!(
+            body(&render(raw.as_bytes(), 80)),
+            vec![(LineKind::Body, "the text")]
+        );
+        // HTML inside multipart/related is found behind a blank plain part.
+        let raw = "From: a@x.test\nContent-Type: multipart/alternative; boundary=A\n\n\
+            --A\nContent-Type: text/plain\n\n\n\
+            --A\nContent-Type: multipart/related; boundary=R\n\n\
+            --R\nContent-Type: text/html\n\n<p>related html</p>\n\
+            --R\nContent-Type: image/png; name=logo.png\nContent-Transfer-Encoding: base64\n\niVBO\n--R--\n--A--\n";
+        let r = render(raw.as_bytes(), 80);
+        assert_eq!(
+            body(&r)[0],
+            (LineKind::Body, "related html"),
+            "{:?}",
+            body(&r)
+        );
+    }
+
+    #[test]
+    fn issue10_odd_date_in_the_preview() {
+        let raw = include_bytes!("../../tests/data/cases/odd-date.eml");
+        let r = render_utc(raw, 80);
+        assert!(
+            texts(&r).contains(&"Date: 2021-02-05 14:05 +0000 (Fri 22:05 +0800 for the sender)"),
+            "{:?}",
+            of_kind(&r, LineKind::Header)
+        );
+        // A date far in the future is shown as written.
+        let raw = b"From: a@x.test\nDate: Mon, 1 Jan 2100 00:00:00 +0000 (future)\n\nx\n";
+        assert!(texts(&render(raw, 80)).contains(&"Date: Mon, 1 Jan 2100 00:00:00 +0000 (future)"));
+    }
+
+    #[test]
+    fn attachment_names_go_through_the_one_decoder() {
+        let raw = "From: a@x.test\nContent-Type: multipart/mixed; boundary=Z\n\n\
+            --Z\nContent-Type: text/plain\n\nhi\n\
+            --Z\nContent-Type: application/pdf; name=\"=?UTF-8?Q?r=C3?= =?UTF-8?Q?=A9sum=C3=A9.pdf?=\"\n\
+            Content-Transfer-Encoding: base64\n\nAAAA\n\
+            --Z\nContent-Type: application/octet-stream\n\
+            Content-Disposition: attachment; filename*0*=utf-8''caf%C3; filename*1*=%A9.txt\n\nx\n\
+            --Z\nContent-Type: message/rfc822\n\nSubject: =?utf-8?q?=C3?= =?utf-8?q?=A9t=C3=A9?=\n\ninner\n--Z--\n";
+        let r = render(raw.as_bytes(), 80);
+        let names: Vec<&str> = r.attachments.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, vec!["résumé.pdf", "café.txt", "été"]);
     }
 }

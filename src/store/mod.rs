@@ -54,9 +54,19 @@ pub struct FolderState {
     pub highestmodseq: u64,
 }
 
+/// Faults a test can inject (see [`Store::inject_faults`]), as bits.
+pub mod fault {
+    /// Reading an envelope fails.
+    pub const ENVELOPE_READS: u8 = 1;
+    /// Removing a journal entry fails.
+    pub const JOURNAL_REMOVES: u8 = 2;
+}
+
 /// A handle to the store; cheap to clone (sled trees are shared).
 #[derive(Clone)]
 pub struct Store {
+    /// Injected faults ([`fault`] bits), shared by the clones; 0 outside tests.
+    faults: std::sync::Arc<std::sync::atomic::AtomicU8>,
     db: sled::Db,
     folders: sled::Tree,
     envelopes: sled::Tree,
@@ -111,7 +121,17 @@ impl Store {
     /// anything else (unreadable, damaged, a migration that failed), naming the path. A store
     /// that cannot be opened or migrated is left as it is: never recreated or overwritten.
     pub fn open(dir: &Path) -> Result<Store> {
-        Self::open_inner(dir).map_err(|e| match e {
+        // A store closed a moment ago (by this process, or by a tmail that just quit) is let go
+        // of by sled's background threads shortly after: wait a little for its lock.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        let mut opened = Self::open_inner(dir);
+        while matches!(opened, Err(StoreError::Locked { .. }))
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            opened = Self::open_inner(dir);
+        }
+        opened.map_err(|e| match e {
             e @ (StoreError::Locked { .. }
             | StoreError::TooNew { .. }
             | StoreError::Unusable { .. }) => e,
@@ -142,6 +162,7 @@ impl Store {
             })?;
         schema::migrate(&db, dir)?;
         Ok(Store {
+            faults: Default::default(),
             folders: db.open_tree("folders")?,
             envelopes: db.open_tree("envelopes")?,
             bodies: db.open_tree("bodies")?,
@@ -150,6 +171,24 @@ impl Store {
             pop3: pop3::Trees::open(&db)?,
             db,
         })
+    }
+
+    /// Fault injection for tests: from now on the operations named by `faults` ([`fault`]
+    /// bits; 0 for none) fail with an I/O error, in every clone of this store, as a failing
+    /// disk would make them.
+    #[doc(hidden)]
+    pub fn inject_faults(&self, faults: u8) {
+        self.faults
+            .store(faults, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn injected(&self, fault: u8) -> Result<()> {
+        match self.faults.load(std::sync::atomic::Ordering::Relaxed) & fault {
+            0 => Ok(()),
+            _ => Err(StoreError::Sled(sled::Error::Io(std::io::Error::other(
+                "injected fault",
+            )))),
+        }
     }
 
     /// Write everything to disk; call before reporting work as done.
@@ -392,6 +431,7 @@ impl Store {
     }
 
     pub fn envelope(&self, account: &str, folder: &str, uid: u32) -> Result<Option<Envelope>> {
+        self.injected(fault::ENVELOPE_READS)?;
         match self.envelopes.get(message_key(account, folder, uid))? {
             Some(v) => Ok(Some(decode(&v)?)),
             None => Ok(None),
@@ -492,6 +532,7 @@ impl Store {
 
     /// Remove an entry the server confirmed.
     pub fn journal_remove(&self, id: u64) -> Result<()> {
+        self.injected(fault::JOURNAL_REMOVES)?;
         self.journal.remove(id.to_be_bytes())?;
         self.journal.flush()?;
         Ok(())

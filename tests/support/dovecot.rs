@@ -213,6 +213,21 @@ impl Dovecot {
         self.add_user(name, password.to_string())
     }
 
+    /// Change a user's password (with `xoauth2`/`oauthbearer`, the token Dovecot accepts: its
+    /// OAuth2 mechanisms check the token as the passdb password). Dovecot notices the new file
+    /// within about a second; returns after waiting that long.
+    pub fn set_password(&self, user: &User, password: &str) {
+        let users = self.dir.join("users");
+        let tmp = users.join(format!(".{}.tmp", user.name));
+        let _ = fs::remove_file(&tmp);
+        fs::write(&tmp, format!("{}:{{PLAIN}}{password}::::::\n", user.name))
+            .unwrap_or_else(|e| panic!("write {}: {e}", tmp.display()));
+        let _ = fs::set_permissions(&tmp, fs::Permissions::from_mode(0o644));
+        fs::rename(&tmp, users.join(&user.name))
+            .unwrap_or_else(|e| panic!("rename {}: {e}", tmp.display()));
+        std::thread::sleep(Duration::from_millis(1100));
+    }
+
     /// Deliver a raw RFC 5322 message (LF or CRLF line ends) to the user's INBOX through LMTP: a
     /// real delivery that wakes IDLE. Dovecot adds a `Return-Path:` header.
     pub fn deliver(&self, user: &User, raw: &[u8]) {
@@ -594,7 +609,8 @@ default_client_limit = 5000
 mail_max_userip_connections = 200
 auth_failure_delay = 0
 auth_verbose = yes
-auth_mechanisms = plain login
+# xoauth2/oauthbearer check the token against the passdb password (tests of token logins).
+auth_mechanisms = plain login xoauth2 oauthbearer
 # Logins and LMTP recipients are the part before '@' (NAME@{MAIL_DOMAIN} -> NAME).
 auth_username_format = %Ln
 # Tests also log in in plain text on the loopback plain ports.

@@ -133,6 +133,11 @@ impl Harness {
         h
     }
 
+    /// Send one command to the worker directly (as the app would route it).
+    pub fn command(&self, c: Command) {
+        let _ = self.worker.send(c);
+    }
+
     fn send(&self, cmds: Vec<Command>) {
         for c in cmds {
             let _ = self.worker.send(c);

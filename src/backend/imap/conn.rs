@@ -50,16 +50,60 @@ pub enum ImapError {
     Timeout(String),
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
+    /// A command tmail cannot send as asked (an argument IMAP cannot carry): local, permanent.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl From<async_imap::error::Error> for ImapError {
     fn from(e: async_imap::error::Error) -> Self {
+        use async_imap::error::Error;
         match e {
-            async_imap::error::Error::No(m) | async_imap::error::Error::Bad(m) => {
-                ImapError::Refused(m)
+            Error::No(m) | Error::Bad(m) => ImapError::Refused(server_words(&m)),
+            Error::Append => {
+                ImapError::Refused("the server did not take the message (APPEND)".into())
+            }
+            Error::Validate(v) => {
+                ImapError::Invalid(format!("cannot send this to the server: {v}"))
             }
             other => ImapError::Protocol(other.to_string()),
         }
+    }
+}
+
+/// The server's own words from async-imap's rendering of a NO/BAD (`code: Some(TryCreate),
+/// info: Some("Mailbox doesn't exist: X")`, or `outcome: Outcome { code: None, information:
+/// Some("...") }` from SELECT): `[TryCreate] Mailbox doesn't exist: X`. Text in any other
+/// shape is returned as it is.
+pub fn server_words(m: &str) -> String {
+    let info = ["info: Some(\"", "information: Some(\""]
+        .iter()
+        .find_map(|key| m.find(key).map(|i| &m[i + key.len()..]))
+        .and_then(|rest| {
+            let end = rest.rfind("\")")?;
+            let mut out = String::with_capacity(end);
+            let mut it = rest[..end].chars();
+            while let Some(c) = it.next() {
+                match c {
+                    '\\' => match it.next() {
+                        Some('n') => out.push(' '),
+                        Some(c) => out.push(c),
+                        None => {}
+                    },
+                    c => out.push(c),
+                }
+            }
+            Some(out)
+        });
+    let code = m
+        .find("code: Some(")
+        .map(|i| &m[i + "code: Some(".len()..])
+        .and_then(|r| r.split_once("), info").map(|(c, _)| c));
+    match (code, info) {
+        (Some(c), Some(i)) => format!("[{c}] {i}"),
+        (None, Some(i)) => i,
+        (Some(c), None) => format!("[{c}]"),
+        (None, None) => m.to_string(),
     }
 }
 
@@ -356,6 +400,27 @@ mod tests {
             b"n,a=alice@example.test,\x01host=imap.example.test\x01port=993\x01auth=Bearer tok\x01\x01".to_vec()
         );
         assert_eq!(b.process(b"err"), b"\x01".to_vec());
+    }
+
+    #[test]
+    fn the_servers_words_are_kept() {
+        assert_eq!(
+            server_words(
+                r#"code: None, info: Some("Mailbox doesn't exist: Projects/\"Q3\" plans")"#
+            ),
+            r#"Mailbox doesn't exist: Projects/"Q3" plans"#
+        );
+        assert_eq!(
+            server_words(r#"code: Some(TryCreate), info: Some("Mailbox doesn't exist")"#),
+            "[TryCreate] Mailbox doesn't exist"
+        );
+        assert_eq!(
+            server_words(
+                r#"outcome: Outcome { code: None, information: Some("Mailbox doesn't exist: R&D (0.001 + 0.000 secs).") }"#
+            ),
+            "Mailbox doesn't exist: R&D (0.001 + 0.000 secs)."
+        );
+        assert_eq!(server_words("outcome: whatever"), "outcome: whatever");
     }
 
     #[test]

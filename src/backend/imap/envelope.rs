@@ -4,10 +4,17 @@
 use async_imap::imap_proto::BodyStructure;
 use async_imap::types::{Fetch, Flag};
 
-use crate::mail::{parse::envelope_from_raw, Envelope, Flags};
+use crate::mail::parse::{envelope_and_date_source, DateSource};
+use crate::mail::{Envelope, Flags};
 
 /// What we ask for per message when listing: small, and enough for list, threads and search.
 pub const ENVELOPE_QUERY: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE)])";
+
+/// [`ENVELOPE_QUERY`] with the Received headers, asked again only for messages whose Date
+/// header cannot be used alone (missing, unreadable, or without a zone): their date then comes
+/// from the Received headers (see `mail::parse::message_date`). Received headers are many and
+/// long, so the common case does without them.
+pub const ENVELOPE_QUERY_RECEIVED: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE RECEIVED)])";
 
 pub fn flags_of<'a>(flags: impl Iterator<Item = Flag<'a>>) -> Flags {
     let mut f = Flags::default();
@@ -74,21 +81,30 @@ fn has_attachment(b: &BodyStructure<'_>) -> bool {
 
 /// An envelope from one FETCH response (None without a UID).
 pub fn from_fetch(f: &Fetch) -> Option<Envelope> {
+    from_fetch_dated(f).map(|(env, _)| env)
+}
+
+/// [`from_fetch`], and whether the Received headers could give a better date (the response
+/// had a header whose Date is missing, unreadable or zoneless; see [`ENVELOPE_QUERY_RECEIVED`]).
+pub fn from_fetch_dated(f: &Fetch) -> Option<(Envelope, bool)> {
     let uid = f.uid?;
     let flags = flags_of(f.flags());
     let internal = f.internal_date().map(|d| d.timestamp()).unwrap_or(0);
-    let mut env = match f.header() {
-        Some(h) => envelope_from_raw(h, uid, flags, internal),
-        None => Envelope {
-            uid,
-            flags,
-            date: internal,
-            ..Default::default()
-        },
+    let (mut env, source) = match f.header() {
+        Some(h) => envelope_and_date_source(h, uid, flags, internal),
+        None => (
+            Envelope {
+                uid,
+                flags,
+                date: internal,
+                ..Default::default()
+            },
+            DateSource::Header,
+        ),
     };
     env.size = f.size.unwrap_or(env.size);
     env.has_attachments = f.bodystructure().is_some_and(has_attachment);
-    Some(env)
+    Some((env, source != DateSource::Header))
 }
 
 /// UIDs as compact IMAP sequence sets (`1:5,9,12:14`), at most `per` UIDs each.

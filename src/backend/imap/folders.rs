@@ -1,7 +1,14 @@
 //! The folder list of an IMAP account: LIST with hierarchy and `\Noselect`, roles from
 //! SPECIAL-USE (or well-known names) with the account's overrides, counts from STATUS.
+//!
+//! Folder names are kept as the server names them (modified UTF-7, RFC 3501 §5.1.3) and
+//! *unescaped*: a LIST reply `"Projects/\"Q3\" plans"` is the name `Projects/"Q3" plans`.
+//! Every command that sends a name (SELECT, EXAMINE, STATUS, CREATE, DELETE, RENAME, SUBSCRIBE,
+//! COPY, MOVE, APPEND) sends it as an IMAP quoted string with `\` and `"` escaped (RFC 3501
+//! §4.3; async-imap quotes every mailbox argument so), which holds any name but one with CR,
+//! LF or NUL (refused before sending).
 
-use async_imap::types::NameAttribute;
+use async_imap::types::{NameAttribute, UnsolicitedResponse};
 use futures::TryStreamExt;
 
 use super::conn::{timed, ImapError, ImapSession};
@@ -112,8 +119,8 @@ pub async fn list(
         let attrs = n.attributes();
         folders.push(Folder {
             account: account.to_string(),
-            path: n.name().to_string(),
-            delimiter: n.delimiter().and_then(|d| d.chars().next()),
+            path: unescape(n.name()),
+            delimiter: n.delimiter().and_then(|d| unescape(d).chars().next()),
             role: None,
             selectable: selectable(attrs),
             unread: 0,
@@ -125,15 +132,106 @@ pub async fn list(
     Ok(folders)
 }
 
-/// Unread and total counts of one folder by STATUS.
+/// A mailbox name as LIST or STATUS returned it (imap-proto keeps the backslash escapes of a
+/// quoted string) as the name itself: `\"` is `"` and `\\` is `\` (RFC 3501 §4.3).
+pub fn unescape(name: &str) -> String {
+    if !name.contains('\\') {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut it = name.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '\\' => out.extend(it.next()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The name as an IMAP quoted string (RFC 3501 §4.3): for commands tmail writes itself.
+pub fn quoted(name: &str) -> Result<String, ImapError> {
+    if name.contains(['\r', '\n', '\0']) {
+        return Err(ImapError::Invalid(format!(
+            "the folder name {name:?} cannot be sent (it holds a line break or NUL)"
+        )));
+    }
+    Ok(format!(
+        "\"{}\"",
+        name.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
+}
+
+/// Unread and total counts of one folder by STATUS. The reply is matched on the unescaped
+/// name (async-imap's own `status` compares the escaped one and misses names with `"` or `\`).
 pub async fn status(session: &mut ImapSession, path: &str) -> Result<(u32, u32), ImapError> {
-    let m = timed("STATUS", session.status(path, "(MESSAGES UNSEEN)")).await?;
-    Ok((m.unseen.unwrap_or(0), m.exists))
+    use async_imap::imap_proto::StatusAttribute;
+    let command = format!("STATUS {} (MESSAGES UNSEEN)", quoted(path)?);
+    while session.unsolicited_responses.try_recv().is_ok() {}
+    timed("STATUS", session.run_command_and_check_ok(command)).await?;
+    let mut counts = None;
+    while let Ok(u) = session.unsolicited_responses.try_recv() {
+        if let UnsolicitedResponse::Status {
+            mailbox,
+            attributes,
+        } = u
+        {
+            let name = unescape(&mailbox);
+            let same = name == path
+                || (name.eq_ignore_ascii_case("INBOX") && path.eq_ignore_ascii_case("INBOX"));
+            if !same {
+                continue;
+            }
+            let (mut unseen, mut total) = (0, 0);
+            for a in attributes {
+                match a {
+                    StatusAttribute::Messages(n) => total = n,
+                    StatusAttribute::Unseen(n) => unseen = n,
+                    _ => {}
+                }
+            }
+            counts = Some((unseen, total));
+        }
+    }
+    counts.ok_or_else(|| ImapError::Protocol(format!("no STATUS reply for {path}")))
+}
+
+/// APPEND a message to a folder (flags like `(\Seen)`; for saving sent mail and drafts).
+pub async fn append(
+    session: &mut ImapSession,
+    folder: &str,
+    flags: Option<&str>,
+    raw: &[u8],
+) -> Result<(), ImapError> {
+    quoted(folder)?;
+    timed("APPEND", session.append(folder, flags, None, raw)).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_unescaped_and_quoted() {
+        assert_eq!(
+            unescape(r#"Projects/\"Q3\" plans"#),
+            r#"Projects/"Q3" plans"#
+        );
+        assert_eq!(unescape(r"back\\slash"), r"back\slash");
+        assert_eq!(unescape("R&-D"), "R&-D");
+        assert_eq!(
+            quoted(r#"Projects/"Q3" plans"#).ok().as_deref(),
+            Some(r#""Projects/\"Q3\" plans""#)
+        );
+        assert_eq!(quoted(r"a\b").ok().as_deref(), Some(r#""a\\b""#));
+        assert!(quoted("a\r\nb").is_err());
+        for name in [r#"x"y\z"#, "50% *off*", "Old Mail 2019", "&AOQ-"] {
+            assert_eq!(
+                unescape(quoted(name).unwrap_or_default().trim_matches('"')),
+                name
+            );
+        }
+    }
 
     fn f(path: &str) -> Folder {
         Folder {

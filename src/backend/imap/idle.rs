@@ -1,48 +1,101 @@
 //! Push: IDLE on a dedicated connection, re-issued before the server's 30-minute limit. Any
 //! untagged data wakes the worker to sync that folder; the watched folder can change at any time.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_imap::extensions::idle::IdleResponse;
 use tokio::sync::{mpsc::UnboundedSender, watch};
 
-use super::conn::{self, timed, Credentials, ImapError};
+use super::conn::{self, timed, ImapError};
+use crate::app::Event;
+use crate::backend::credentials::{CredentialError, CredentialSource};
 use crate::config::ServerSettings;
 
 /// Re-issue IDLE well before RFC 2177's 29-minute guidance so NATs and servers keep us.
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 
-/// Watch `folder` (which may change) and send its name on `wake` whenever the server reports
-/// something. Reconnects by itself; ends when `wake` is closed.
-pub async fn run(
-    server: ServerSettings,
-    creds: Credentials,
-    mut folder: watch::Receiver<String>,
-    wake: UnboundedSender<String>,
-) {
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        if wake.is_closed() {
-            return;
-        }
-        let started = std::time::Instant::now();
-        match watch_once(&server, &creds, &mut folder, &wake).await {
-            Ok(()) => return,
-            Err(e) => {
-                if started.elapsed() > Duration::from_secs(60) {
-                    backoff = Duration::from_secs(1); // it worked for a while: a fresh drop
-                }
-                tracing::info!(
-                    "IDLE connection to {}: {e}; reconnecting in {backoff:?}",
-                    server.host
-                );
-                // A missed push is caught by the resync after reconnecting.
-                let _ = wake.send(folder.borrow().clone());
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(60));
+/// One IDLE connection of an account.
+pub struct Idle {
+    pub account: String,
+    pub server: ServerSettings,
+    /// Asked at every (re)connect: a token is fetched anew, so an expired one is replaced.
+    pub creds: Arc<CredentialSource>,
+    /// The folder to watch (it may change at any time).
+    pub folder: watch::Receiver<String>,
+    /// Gets the folder's name whenever the server reports something there.
+    pub wake: UnboundedSender<String>,
+    /// For the one report of a refused login.
+    pub events: UnboundedSender<Event>,
+}
+
+impl Idle {
+    /// Watch the folder and wake the worker on news. Reconnects by itself with backoff; after
+    /// a refused login it stops (reported once, for the whole account) until the credentials
+    /// change; ends when `wake` is closed.
+    pub async fn run(mut self) {
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            if self.wake.is_closed() {
+                return;
             }
+            self.creds.wait_usable().await;
+            let started = std::time::Instant::now();
+            let e = match self.connect_and_watch().await {
+                Ok(()) => return,
+                Err(e) => e,
+            };
+            if started.elapsed() > Duration::from_secs(60) {
+                backoff = Duration::from_secs(1); // it worked for a while: a fresh drop
+            }
+            match &e {
+                IdleError::Refused(message) => {
+                    if self.creds.refuse(message) {
+                        let _ = self.events.send(Event::Error {
+                            account: self.account.clone(),
+                            text: format!("{message}; not retrying until the password changes (or a sync is asked for)"),
+                        });
+                    }
+                    continue; // waits in wait_usable
+                }
+                IdleError::Credentials(m) => {
+                    tracing::info!("IDLE connection to {}: {m}", self.server.host);
+                }
+                IdleError::Imap(e) => {
+                    tracing::info!(
+                        "IDLE connection to {}: {e}; reconnecting in {backoff:?}",
+                        self.server.host
+                    );
+                }
+            }
+            // A missed push is caught by the resync after reconnecting.
+            let _ = self.wake.send(self.folder.borrow().clone());
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(Duration::from_secs(60));
         }
     }
+
+    async fn connect_and_watch(&mut self) -> Result<(), IdleError> {
+        let creds = match self.creds.get().await {
+            Ok(c) => c,
+            Err(CredentialError::Refused(m)) => return Err(IdleError::Refused(m)),
+            Err(e) => return Err(IdleError::Credentials(e.to_string())),
+        };
+        let (session, caps) = match conn::connect(&self.server, &creds).await {
+            Ok(s) => s,
+            Err(e @ ImapError::Auth { .. }) => return Err(IdleError::Refused(e.to_string())),
+            Err(e) => return Err(IdleError::Imap(e)),
+        };
+        watch_once(session, caps, &mut self.folder, &self.wake)
+            .await
+            .map_err(IdleError::Imap)
+    }
+}
+
+enum IdleError {
+    Refused(String),
+    Credentials(String),
+    Imap(ImapError),
 }
 
 /// Resolves when the wall clock jumps ahead of the monotonic one (a suspend): the IDLE socket is
@@ -62,12 +115,11 @@ async fn slept_while_waiting() {
 }
 
 async fn watch_once(
-    server: &ServerSettings,
-    creds: &Credentials,
+    mut session: conn::ImapSession,
+    caps: conn::Caps,
     folder: &mut watch::Receiver<String>,
     wake: &UnboundedSender<String>,
 ) -> Result<(), ImapError> {
-    let (mut session, caps) = conn::connect(server, creds).await?;
     if !caps.idle {
         return Err(ImapError::Refused("no IDLE capability".into()));
     }

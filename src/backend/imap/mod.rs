@@ -16,8 +16,9 @@ use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use self::conn::{Caps, Credentials, ImapError, ImapSession};
+use self::conn::{Caps, ImapError, ImapSession};
 use crate::app::{Command, Event};
+use crate::backend::credentials::{CredentialError, CredentialSource};
 use crate::config::{AccountSettings, ServerSettings};
 use crate::mail::sanitize::sanitize;
 use crate::store::Store;
@@ -58,7 +59,8 @@ struct Worker {
     server: ServerSettings,
     store: Store,
     events: UnboundedSender<Event>,
-    creds: Option<Credentials>,
+    /// Asked on every connect (shared with the IDLE connections).
+    creds: std::sync::Arc<CredentialSource>,
     conn: Option<(ImapSession, Caps)>,
     selected: Option<String>,
     open_folder: String,
@@ -70,6 +72,9 @@ struct Worker {
     open_watch: watch::Sender<String>,
     wake_tx: UnboundedSender<String>,
     listed: bool,
+    /// When kept journal entries are tried again (after a local or temporary failure).
+    replay_at: Option<Instant>,
+    replay_backoff: Duration,
 }
 
 /// Start the worker of an IMAP account.
@@ -93,11 +98,11 @@ pub fn spawn(
     let (open_watch, _) = watch::channel("INBOX".to_string());
     let w = Worker {
         name: settings.name.clone(),
+        creds: CredentialSource::new(server.clone(), false),
         server,
         settings,
         store,
         events,
-        creds: None,
         conn: None,
         selected: None,
         open_folder: "INBOX".into(),
@@ -109,6 +114,8 @@ pub fn spawn(
         open_watch,
         wake_tx,
         listed: false,
+        replay_at: None,
+        replay_backoff: Duration::from_secs(5),
     };
     tokio::spawn(w.run(rx, wake_rx));
     Some(tx)
@@ -174,6 +181,10 @@ impl Worker {
             if self.conn.is_none() && self.retry_at.is_some_and(|t| t <= Instant::now()) {
                 self.connect().await;
             }
+            if self.conn.is_some() && self.replay_at.is_some_and(|t| t <= Instant::now()) {
+                self.replay_at = None;
+                self.replay().await;
+            }
             if self.conn.is_some() {
                 if Instant::now() >= self.next_poll {
                     self.next_poll = Instant::now() + self.poll_interval();
@@ -185,7 +196,9 @@ impl Worker {
                 }
             }
             let deadline = match (self.conn.is_some(), self.retry_at) {
-                (true, _) => self.next_poll,
+                (true, _) => self
+                    .replay_at
+                    .map_or(self.next_poll, |r| r.min(self.next_poll)),
                 (false, Some(t)) => t,
                 (false, None) => Instant::now() + Duration::from_secs(3600),
             };
@@ -235,14 +248,16 @@ impl Worker {
 
     async fn connect(&mut self) {
         tracing::info!("{}: connecting to {}", self.name, self.server.host);
-        let prompted =
-            self.server.password_command.is_none() && self.server.oauth2_token_command.is_none();
-        if prompted && self.creds.is_none() {
-            return self.ask_password("");
-        }
-        let creds = match credentials(&self.server, &mut self.creds).await {
+        // Asked now, for this connection: a token is fetched anew, a password kept in memory.
+        let creds = match self.creds.get().await {
             Ok(c) => c,
-            Err(e) => {
+            Err(CredentialError::NeedPassword) => return self.ask_password(""),
+            // Stopped after a refusal: the user gives a new password or asks to sync again.
+            Err(CredentialError::Refused(_)) => {
+                self.retry_at = None;
+                return;
+            }
+            Err(CredentialError::Command(e)) => {
                 self.retry_at = None;
                 self.error(e);
                 return;
@@ -281,20 +296,18 @@ impl Worker {
                 if caps.idle && !self.idle_started {
                     self.idle_started = true;
                     let inbox = watch::channel("INBOX".to_string());
-                    tokio::spawn(idle::run(
-                        self.server.clone(),
-                        creds.clone(),
-                        inbox.1,
-                        self.wake_tx.clone(),
-                    ));
+                    let idle = |folder| idle::Idle {
+                        account: self.name.clone(),
+                        server: self.server.clone(),
+                        creds: self.creds.clone(),
+                        folder,
+                        wake: self.wake_tx.clone(),
+                        events: self.events.clone(),
+                    };
+                    tokio::spawn(idle(inbox.1).run());
                     // keep the sender alive for the task's lifetime
                     std::mem::forget(inbox.0);
-                    tokio::spawn(idle::run(
-                        self.server.clone(),
-                        creds,
-                        self.open_watch.subscribe(),
-                        self.wake_tx.clone(),
-                    ));
+                    tokio::spawn(idle(self.open_watch.subscribe()).run());
                 }
             }
             Err(e) => {
@@ -315,14 +328,22 @@ impl Worker {
                     account: self.name.clone(),
                     online: false,
                 });
-                self.error(e.to_string());
-                if permanent && prompted && matches!(e, ImapError::Auth { .. }) {
-                    self.creds = None;
+                let refused = matches!(e, ImapError::Auth { .. });
+                // A refusal stops every connection of the account and is said once.
+                if !refused || self.creds.refuse(&e.to_string()) {
+                    self.error(if refused {
+                        format!(
+                            "{e}; not retrying until the password changes (or a sync is asked for)"
+                        )
+                    } else {
+                        e.to_string()
+                    });
+                }
+                if refused && self.creds.prompted() {
                     self.ask_password("Wrong password? ");
                 } else if permanent {
                     // Retrying a wrong password or an untrusted certificate only repeats the error.
                     self.retry_at = None;
-                    self.creds = None;
                 } else {
                     self.schedule_retry();
                 }
@@ -405,30 +426,47 @@ impl Worker {
                     }
                 }
                 Err(e) if e.is_connection() => return self.lost(&e),
-                Err(_) => {}
+                Err(e) => tracing::info!("{}: STATUS {}: {e}", self.name, f.path),
             }
         }
     }
 
     async fn sync(&mut self, folder: &str) {
+        // Queued before the user renamed or deleted it here: its journal entry takes care of
+        // the server, and the sync would only fail.
+        let known = self.store.folders(Some(&self.name)).unwrap_or_default();
+        if !folder.eq_ignore_ascii_case("INBOX")
+            && !known.is_empty()
+            && !known.iter().any(|f| f.path == folder)
+        {
+            tracing::info!("{}: {folder} is gone here; not syncing it", self.name);
+            return;
+        }
         let Some((session, caps)) = self.conn.as_mut() else {
             return;
         };
         let caps = caps.clone();
         let events = self.events.clone();
+        let shown = crate::mail::mutf7::decode(folder);
         let (account, f) = (self.name.clone(), folder.to_string());
         let mut last = Instant::now();
-        let mut on_batch = move |done: usize, total: usize| {
-            if done == total || last.elapsed() > Duration::from_millis(150) {
+        // The last progress shown (done, total): it gets a final state when the sync ends, so
+        // "INBOX: 8200/10300 headers" never stays on screen after the work is over.
+        let mut progress: Option<(usize, usize)> = None;
+        let mut on_batch = |done: usize, total: usize| {
+            // The first batch always shows (the user sees at once that mail is coming), later
+            // ones at most every 150 ms.
+            if done == total || progress.is_none() || last.elapsed() > Duration::from_millis(150) {
                 last = Instant::now();
                 let _ = events.send(Event::FolderChanged {
                     account: account.clone(),
                     folder: f.clone(),
                 });
                 if done < total {
+                    progress = Some((done, total));
                     let _ = events.send(Event::Status {
                         account: account.clone(),
-                        text: format!("{f}: {done}/{total} headers"),
+                        text: format!("{shown}: {done}/{total} headers"),
                     });
                 }
             }
@@ -442,7 +480,18 @@ impl Worker {
             &mut on_batch,
         )
         .await;
-        self.selected = Some(folder.to_string());
+        if let Some((done, total)) = progress {
+            let text = match &r {
+                Ok(_) => format!("{shown}: {total}/{total} headers"),
+                Err(_) => format!("{shown}: stopped at {done}/{total} headers"),
+            };
+            self.send(Event::Status {
+                account: self.name.clone(),
+                text,
+            });
+        }
+        // A failed SELECT leaves no folder selected (RFC 3501 §6.3.1).
+        self.selected = r.is_ok().then(|| folder.to_string());
         match r {
             Ok(report) => {
                 if report.new + report.changed + report.removed > 0 || report.refetched {
@@ -460,6 +509,7 @@ impl Worker {
                             if e.is_connection() {
                                 return self.lost(&e);
                             }
+                            self.error(format!("cannot fetch the bodies of {shown}: {e}"));
                         }
                     }
                 }
@@ -467,8 +517,16 @@ impl Worker {
                     self.notify(folder, &report.arrived_unseen);
                 }
             }
-            Err(e) if e.is_connection() => self.lost(&e),
-            Err(e) => self.error(format!("cannot sync {folder}: {e}")),
+            Err(e) if e.is_connection() => {
+                // The folder is synced again after the reconnect; the others wait in the queue.
+                self.enqueue_front(folder);
+                self.lost(&e)
+            }
+            Err(e) => {
+                // One folder failing never stops the others: they stay in the queue.
+                tracing::warn!("{}: cannot sync {folder}: {e}", self.name);
+                self.error(format!("cannot sync {shown}: {e}"));
+            }
         }
     }
 
@@ -661,8 +719,7 @@ impl Worker {
             }
             Command::SyncFolder { folder, .. } => self.enqueue_front(&folder),
             Command::Password { password, .. } => {
-                let user = self.server.username.clone().unwrap_or_default();
-                self.creds = Some(Credentials::Password { user, password });
+                self.creds.set_password(password);
                 self.backoff = FIRST_BACKOFF;
                 self.retry_at = Some(Instant::now());
             }
@@ -672,6 +729,8 @@ impl Worker {
                 query,
             } => self.server_search(account, folder, query).await,
             Command::SyncAll { .. } => {
+                // Asking for a sync is asking to try a refused login again.
+                self.creds.retry();
                 if self.conn.is_none() {
                     self.retry_at = Some(Instant::now());
                     self.backoff = FIRST_BACKOFF;

@@ -1,9 +1,13 @@
 //! Replaying the journal to the server in order: each entry is removed only after the server
-//! confirmed it; an entry the server refuses is removed and reported so the app reverts it.
+//! confirmed it; an entry the server refuses for good is removed and reported so the app
+//! reverts it; any other failure (the store, a temporary refusal) keeps it for a retry.
 //! Replays are idempotent, so an entry whose effect already reached the server (tmail killed
 //! between the server's OK and the removal) is recognised and not done twice.
 
+use std::time::Duration;
+
 use futures::TryStreamExt;
+use tokio::time::Instant;
 
 use super::conn::{timed, Caps, ImapError, ImapSession};
 use super::envelope::flag_list;
@@ -17,32 +21,81 @@ pub fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// Whether a failed entry was refused for good by the server (NO/BAD, or the server's answer
+/// that the message or folder is gone, after the idempotency check). Only then may the entry
+/// be dropped and reverted. A temporary refusal (RFC 5530 UNAVAILABLE, INUSE, SERVERBUG,
+/// LIMIT) and every local error (the store, a command that cannot be sent) keep it.
+pub fn refused_for_good(e: &ImapError) -> bool {
+    match e {
+        ImapError::Refused(m) => {
+            let m = m.to_ascii_uppercase();
+            !["[UNAVAILABLE", "[INUSE", "[SERVERBUG", "[LIMIT"]
+                .iter()
+                .any(|code| m.contains(code))
+        }
+        _ => false,
+    }
+}
+
+/// The first wait before a kept entry is tried again; it doubles up to [`MAX_REPLAY_RETRY`].
+const FIRST_REPLAY_RETRY: Duration = Duration::from_secs(5);
+const MAX_REPLAY_RETRY: Duration = Duration::from_secs(300);
+
 impl Worker {
+    /// Replay the account's journal in order. An entry goes only after the server's OK (done)
+    /// or its definite refusal (reverted by the app through `Event::JournalFailed`). Any other
+    /// failure keeps the entry and the ones after it (they may build on it), says so, and tries
+    /// again later with backoff; a lost connection waits for the reconnect.
     pub(super) async fn replay(&mut self) {
         let entries = match self.store.journal(Some(&self.name)) {
             Ok(e) => e,
-            Err(e) => return self.error(e.to_string()),
+            Err(e) => return self.keep_journal(None, &ImapError::from(e)),
         };
         for entry in entries {
             match self.replay_one(&entry).await {
                 Ok(touched) => {
                     if let Err(e) = self.store.journal_remove(entry.id) {
-                        return self.error(e.to_string());
+                        // Done on the server but still here: the next replay sees it is done.
+                        return self.keep_journal(Some(&entry), &ImapError::from(e));
                     }
                     for f in touched {
                         self.enqueue_front(&f);
                     }
                 }
                 Err(e) if e.is_connection() => return self.lost(&e),
-                Err(e) => {
-                    let _ = self.store.journal_remove(entry.id);
+                Err(e) if refused_for_good(&e) => {
+                    if let Err(se) = self.store.journal_remove(entry.id) {
+                        // Not removed, so not reverted either: it is tried (and refused) again.
+                        return self.keep_journal(Some(&entry), &ImapError::from(se));
+                    }
                     self.send(Event::JournalFailed {
                         entry: entry.clone(),
                         error: e.to_string(),
                     });
                 }
+                Err(e) => return self.keep_journal(Some(&entry), &e),
             }
         }
+        self.replay_at = None;
+        self.replay_backoff = FIRST_REPLAY_RETRY;
+        self.send(Event::JournalApplied {
+            account: self.name.clone(),
+        });
+    }
+
+    /// A local (or temporary) failure: the entry stays, the user is told, a retry is planned.
+    fn keep_journal(&mut self, entry: Option<&JournalEntry>, e: &ImapError) {
+        let what = entry.map_or("the journal".to_string(), |en| en.op.describe());
+        tracing::warn!(
+            "{}: could not replay {what}: {e}; kept for a retry",
+            self.name
+        );
+        self.error(format!(
+            "could not replay {what}: {e}; kept, retrying in {} s",
+            self.replay_backoff.as_secs()
+        ));
+        self.replay_at = Some(Instant::now() + self.replay_backoff);
+        self.replay_backoff = (self.replay_backoff * 2).min(MAX_REPLAY_RETRY);
         self.send(Event::JournalApplied {
             account: self.name.clone(),
         });
@@ -304,5 +357,41 @@ impl Worker {
             tracing::info!("{}: left message {uid} marked deleted: EXPUNGE would remove other deleted messages too", self.name);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_definite_server_refusal_reverts() {
+        let refused = |m: &str| ImapError::Refused(m.into());
+        assert!(refused_for_good(&refused(
+            "[NONEXISTENT] Mailbox doesn't exist: X"
+        )));
+        assert!(refused_for_good(&refused(
+            "the message is no longer in INBOX"
+        )));
+        assert!(refused_for_good(&refused(
+            "[TryCreate] Mailbox doesn't exist"
+        )));
+        for temporary in [
+            "[UNAVAILABLE] Temporary failure",
+            "[INUSE] Mailbox is locked",
+            "[SERVERBUG] Internal error occurred",
+            "[LIMIT] Too many",
+        ] {
+            assert!(!refused_for_good(&refused(temporary)), "{temporary}");
+        }
+        let store = crate::store::StoreError::Sled(sled::Error::Io(std::io::Error::other("disk")));
+        assert!(!refused_for_good(&ImapError::Store(store)));
+        assert!(!refused_for_good(&ImapError::Invalid(
+            "name with a line break".into()
+        )));
+        assert!(!refused_for_good(&ImapError::Timeout("UID MOVE".into())));
+        assert!(!refused_for_good(&ImapError::Protocol(
+            "connection lost".into()
+        )));
     }
 }

@@ -9,7 +9,9 @@ use async_imap::types::UnsolicitedResponse;
 use futures::TryStreamExt;
 
 use super::conn::{timed, Caps, ImapError, ImapSession};
-use super::envelope::{flags_of, from_fetch, uid_sets, ENVELOPE_QUERY};
+use super::envelope::{
+    flags_of, from_fetch, from_fetch_dated, uid_sets, ENVELOPE_QUERY, ENVELOPE_QUERY_RECEIVED,
+};
 use crate::mail::Envelope;
 use crate::store::{FolderState, JournalOp, Store};
 
@@ -87,17 +89,38 @@ pub async fn fetch_envelopes(
             batch.clear();
             Ok(())
         };
+        let mut undated = Vec::new();
         for set in uid_sets(chunk, chunk.len()) {
             let mut stream = timed("UID FETCH", session.uid_fetch(&set, ENVELOPE_QUERY)).await?;
             // Written as it streams in: a connection cut mid-batch keeps what already arrived.
             while let Some(f) = timed("UID FETCH", stream.try_next()).await? {
-                batch.extend(from_fetch(&f));
+                if let Some((env, wants_received)) = from_fetch_dated(&f) {
+                    if wants_received {
+                        undated.push(env.uid);
+                    }
+                    batch.push(env);
+                }
                 if batch.len() >= WRITE_EVERY {
                     keep(&mut batch)?;
                 }
             }
         }
         keep(&mut batch)?;
+        // The few whose Date header is missing, broken or zoneless: again with Received.
+        for set in uid_sets(&undated, BATCH) {
+            let mut stream = timed(
+                "UID FETCH",
+                session.uid_fetch(&set, ENVELOPE_QUERY_RECEIVED),
+            )
+            .await?;
+            while let Some(f) = timed("UID FETCH", stream.try_next()).await? {
+                batch.extend(from_fetch(&f));
+            }
+        }
+        if !batch.is_empty() {
+            store.put_envelopes(account, folder, &batch)?;
+            batch.clear();
+        }
         on_batch(start, sorted.len());
     }
     Ok((count, unseen))

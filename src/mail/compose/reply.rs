@@ -6,10 +6,8 @@
 use mail_parser::{HeaderName, Message, PartType};
 
 use super::{single_line, AttachmentSource, Draft, DraftAttachment};
-use crate::mail::parse::{
-    addresses, attachment_parts, body_part_ids, date_of, first_header, header_text, ids,
-    parse_message, part_meta,
-};
+use crate::mail::parse::{addresses, header_text, ids, message_date, parse_message, DateSource};
+use crate::mail::parts::{attachment_parts, body_part_ids, part_meta};
 use crate::mail::render::part_text;
 use crate::mail::Address;
 
@@ -107,11 +105,14 @@ fn extra_addresses(msg: &Message<'_>, raw: &[u8], name: &str) -> Vec<Address> {
         .unwrap_or_default()
 }
 
-fn chrono_date(d: mail_parser::DateTime) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    let secs = (i32::from(d.tz_hour) * 3600 + i32::from(d.tz_minute) * 60)
-        * if d.tz_before_gmt { -1 } else { 1 };
-    let offset = chrono::FixedOffset::east_opt(secs)?;
-    Some(chrono::DateTime::from_timestamp(d.to_timestamp(), 0)?.with_timezone(&offset))
+/// The original's date in the sender's zone, when its Date header could be read.
+fn chrono_date(msg: &Message<'_>) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let when = message_date(msg, 0, chrono::Utc::now().timestamp());
+    if matches!(when.source, DateSource::Received | DateSource::Arrival) {
+        return None;
+    }
+    let offset = chrono::FixedOffset::east_opt(when.offset)?;
+    Some(chrono::DateTime::from_timestamp(when.timestamp, 0)?.with_timezone(&offset))
 }
 
 impl<'a> Original<'a> {
@@ -130,12 +131,10 @@ impl<'a> Original<'a> {
         o.cc = addresses(&msg, HeaderName::Cc);
         o.reply_to = addresses(&msg, HeaderName::ReplyTo);
         o.mail_followup_to = extra_addresses(&msg, raw, "Mail-Followup-To");
-        o.subject = header_text(first_header(&msg, HeaderName::Subject));
-        o.date = date_of(&msg).and_then(chrono_date);
-        o.message_id = ids(first_header(&msg, HeaderName::MessageId))
-            .into_iter()
-            .next();
-        o.references = ids(first_header(&msg, HeaderName::References));
+        o.subject = header_text(&msg, HeaderName::Subject);
+        o.date = chrono_date(&msg);
+        o.message_id = ids(&msg, HeaderName::MessageId).into_iter().next();
+        o.references = ids(&msg, HeaderName::References);
         let shown = body_part_ids(&msg);
         let texts: Vec<String> = shown
             .iter()
@@ -145,7 +144,7 @@ impl<'a> Original<'a> {
         o.text = texts.join("\n\n");
         o.attachments = attachment_parts(&msg, &shown)
             .map(|part| {
-                let (name, mime, _) = part_meta(part);
+                let (name, mime, _) = part_meta(&msg.raw_message, part);
                 let mime = match part.body {
                     // mail-parser hands text parts over decoded to UTF-8.
                     PartType::Text(_) | PartType::Html(_) => format!("{mime}; charset=utf-8"),
