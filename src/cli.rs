@@ -323,6 +323,7 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             store,
             accounts,
             own_addresses,
+            history_file: Some(data_dir.join("history")),
             default_account,
             ui: settings.ui.clone(),
             keymap: loaded.keymap,

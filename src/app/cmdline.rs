@@ -1,7 +1,7 @@
 //! The `:` command line: an editable line, Tab completion of command and folder names, and
 //! running what was typed through the command registry.
 
-use super::registry::{self, Op, COMMANDS};
+use super::registry::{self, Op, Scope, COMMANDS};
 use super::{App, Command, Mode};
 use crate::input::{Code, Key};
 
@@ -34,40 +34,186 @@ impl LineInput {
             .map_or(self.cursor, |c| self.cursor + c.len_utf8())
     }
 
-    /// Apply an editing key; returns false for keys it does not use.
-    pub fn edit(&mut self, key: Key) -> bool {
-        match (key.code, key.ctrl) {
-            (Code::Char('a'), true) | (Code::Home, _) => self.cursor = 0,
-            (Code::Char('e'), true) | (Code::End, _) => self.cursor = self.text.len(),
-            (Code::Char('u'), true) => {
+    /// Insert a character at the cursor (control characters are refused).
+    pub fn insert(&mut self, c: char) {
+        if !c.is_control() {
+            self.text.insert(self.cursor, c);
+            self.cursor += c.len_utf8();
+        }
+    }
+
+    /// Apply a line-editing command of the `input` layer; false for other commands.
+    pub fn apply(&mut self, op: Op) -> bool {
+        match op {
+            Op::LineStart => self.cursor = 0,
+            Op::LineEnd => self.cursor = self.text.len(),
+            Op::DeleteToStart => {
                 self.text.drain(..self.cursor);
                 self.cursor = 0;
             }
-            (Code::Char('w'), true) => {
+            Op::DeleteWord => {
                 let before = &self.text[..self.cursor];
                 let trimmed = before.trim_end();
                 let start = trimmed.rfind(' ').map_or(0, |i| i + 1);
                 self.text.drain(start..self.cursor);
                 self.cursor = start;
             }
-            (Code::Char(c), false) if !c.is_control() => {
-                self.text.insert(self.cursor, c);
-                self.cursor += c.len_utf8();
+            Op::DeleteBack => {
+                if self.cursor > 0 {
+                    let p = self.prev_boundary();
+                    self.text.drain(p..self.cursor);
+                    self.cursor = p;
+                }
             }
-            (Code::Backspace, _) if self.cursor > 0 => {
-                let p = self.prev_boundary();
-                self.text.drain(p..self.cursor);
-                self.cursor = p;
+            Op::DeleteForward => {
+                if self.cursor < self.text.len() {
+                    let n = self.next_boundary();
+                    self.text.drain(self.cursor..n);
+                }
             }
-            (Code::Delete, _) if self.cursor < self.text.len() => {
-                let n = self.next_boundary();
-                self.text.drain(self.cursor..n);
-            }
-            (Code::Left, _) => self.cursor = self.prev_boundary(),
-            (Code::Right, _) => self.cursor = self.next_boundary(),
+            Op::CursorLeft => self.cursor = self.prev_boundary(),
+            Op::CursorRight => self.cursor = self.next_boundary(),
             _ => return false,
         }
         true
+    }
+
+    /// Apply a key as the shipped `input` layer would (a typed character, or an editing key):
+    /// for tests and for text typed outside the keymap.
+    pub fn edit(&mut self, key: Key) -> bool {
+        let op = match (key.code, key.ctrl) {
+            (Code::Char('a'), true) | (Code::Home, _) => Op::LineStart,
+            (Code::Char('e'), true) | (Code::End, _) => Op::LineEnd,
+            (Code::Char('u'), true) => Op::DeleteToStart,
+            (Code::Char('w'), true) => Op::DeleteWord,
+            (Code::Backspace, _) => Op::DeleteBack,
+            (Code::Delete, _) => Op::DeleteForward,
+            (Code::Left, _) => Op::CursorLeft,
+            (Code::Right, _) => Op::CursorRight,
+            (Code::Char(c), false) if !c.is_control() && !key.alt => {
+                self.insert(c);
+                return true;
+            }
+            _ => return false,
+        };
+        self.apply(op)
+    }
+}
+
+/// Tab completion on the `:` line: the candidates for the word being completed and which one
+/// is in the line now (`None`: the common prefix, before the first Tab cycles). The wildmenu
+/// draws `candidates` with `index` highlighted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Completion {
+    /// The line before the word being completed (`move `).
+    pub prefix: String,
+    /// The word as typed.
+    pub typed: String,
+    pub candidates: Vec<String>,
+    pub index: Option<usize>,
+    /// Whether a single candidate ends the word (a space follows a command name).
+    pub space_after: bool,
+}
+
+/// The lines typed on the `:` line and the `/` line, newest last, kept across runs in a file
+/// (one per line: `:` or `/` then the text) and browsed with Up/Down.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub entries: Vec<(char, String)>,
+    /// Where the history lives (None: this run only, as in tests).
+    pub file: Option<std::path::PathBuf>,
+    /// While browsing: the entry shown, and what was typed before browsing started.
+    pub browsing: Option<(usize, String)>,
+}
+
+/// How many lines of each kind the history keeps.
+const HISTORY_MAX: usize = 500;
+
+impl History {
+    /// Read the history file (a missing or unreadable file is an empty history).
+    pub fn load(file: Option<std::path::PathBuf>) -> History {
+        let entries = file
+            .as_ref()
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .map(|text| {
+                text.lines()
+                    .filter_map(|l| {
+                        let mut cs = l.chars();
+                        let kind = cs.next().filter(|k| *k == ':' || *k == '/')?;
+                        Some((kind, cs.as_str().to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        History {
+            entries,
+            file,
+            browsing: None,
+        }
+    }
+
+    /// Remember a line of `kind` (`:` or `/`): once, as the newest; saved at once.
+    pub fn push(&mut self, kind: char, text: &str) -> std::io::Result<()> {
+        self.browsing = None;
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.entries.retain(|(k, t)| !(*k == kind && t == text));
+        self.entries.push((kind, text.to_string()));
+        let of_kind = self.entries.iter().filter(|(k, _)| *k == kind).count();
+        if of_kind > HISTORY_MAX {
+            if let Some(i) = self.entries.iter().position(|(k, _)| *k == kind) {
+                self.entries.remove(i);
+            }
+        }
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut out = String::new();
+        for (k, t) in &self.entries {
+            out.push(*k);
+            out.push_str(t);
+            out.push('\n');
+        }
+        let tmp = file.with_extension("tmp");
+        std::fs::write(&tmp, out)?;
+        std::fs::rename(tmp, file)
+    }
+
+    /// Step through the lines of `kind` that start with what was typed before browsing
+    /// began: `back` to older ones. Returns the text to show, or None when there is no other.
+    pub fn step(&mut self, kind: char, typed: &str, back: bool) -> Option<String> {
+        let (pos, prefix) = match &self.browsing {
+            Some((i, p)) => (Some(*i), p.clone()),
+            None => (None, typed.to_string()),
+        };
+        let matching = |i: &usize| {
+            let (k, t) = &self.entries[*i];
+            *k == kind && t.starts_with(&prefix)
+        };
+        let found = if back {
+            let end = pos.unwrap_or(self.entries.len());
+            (0..end).rev().find(matching)
+        } else {
+            let start = pos.map_or(self.entries.len(), |p| p + 1);
+            (start..self.entries.len()).find(matching)
+        };
+        match found {
+            Some(i) => {
+                self.browsing = Some((i, prefix));
+                Some(self.entries[i].1.clone())
+            }
+            None if !back && pos.is_some() => {
+                // past the newest: back to what was typed
+                self.browsing = None;
+                Some(prefix)
+            }
+            None => None,
+        }
     }
 }
 
@@ -88,7 +234,7 @@ pub(super) fn execute(app: &mut App, text: &str, out: &mut Vec<Command>) {
         Some((n, a)) => (n, Some(a.trim().to_string()).filter(|a| !a.is_empty())),
         None => (text, None),
     };
-    let Some(spec) = registry::lookup(name) else {
+    let Some(spec) = registry::lookup(name).filter(|c| c.scope == Scope::Anywhere) else {
         app.status.error = Some(format!("unknown command \"{name}\" (? lists them)"));
         return;
     };
@@ -103,33 +249,19 @@ pub(super) fn execute(app: &mut App, text: &str, out: &mut Vec<Command>) {
     }
 }
 
-fn common_prefix(words: &[String]) -> String {
-    let Some(first) = words.first() else {
-        return String::new();
-    };
-    let mut end = first.len();
-    for w in &words[1..] {
-        end = first
-            .char_indices()
-            .zip(w.chars())
-            .take_while(|((_, a), b)| a.eq_ignore_ascii_case(b))
-            .last()
-            .map_or(0, |((i, a), _)| (i + a.len_utf8()).min(end));
-    }
-    first[..end].to_string()
-}
-
-/// Tab: complete the command name, or a folder / theme name after it.
-pub(super) fn complete(app: &mut App) {
-    let Mode::Command(input) = &app.mode else {
-        return;
-    };
-    let text = input.text.clone();
-    let (prefix, word, candidates): (String, String, Vec<String>) = match text.split_once(' ') {
+/// The candidates for the word at the end of a `:` line: command names, or after a command its
+/// argument (folders, themes).
+fn candidates(app: &App, text: &str) -> (String, String, Vec<String>, bool) {
+    match text.split_once(' ') {
         None => (
             String::new(),
-            text.clone(),
-            COMMANDS.iter().map(|c| c.name.to_string()).collect(),
+            text.to_string(),
+            COMMANDS
+                .iter()
+                .filter(|c| c.scope == Scope::Anywhere)
+                .map(|c| c.name.to_string())
+                .collect(),
+            true,
         ),
         Some((cmd, rest)) => {
             let options: Vec<String> = match registry::lookup(cmd).map(|c| c.op) {
@@ -140,41 +272,77 @@ pub(super) fn complete(app: &mut App) {
                     .filter(|f| f.selectable)
                     .map(|f| f.display_path())
                     .collect(),
-                Some(Op::Theme) => crate::ui::theme::BUILTIN
-                    .iter()
-                    .map(|(n, _)| n.to_string())
-                    .collect(),
+                Some(Op::Theme) => crate::ui::theme::names(app.theme_dir.as_deref()),
                 _ => Vec::new(),
             };
-            (format!("{cmd} "), rest.trim_start().to_string(), options)
+            (
+                format!("{cmd} "),
+                rest.trim_start().to_string(),
+                options,
+                false,
+            )
         }
+    }
+}
+
+/// Tab (`forward`) or Shift-Tab: complete the word at the end of the `:` line. The first press
+/// lists the candidates (the wildmenu) and puts the first in the line (or the only one, or
+/// their common prefix); each further press moves to the next (previous) candidate.
+pub(super) fn complete(app: &mut App, forward: bool) {
+    let Mode::Command(input) = &mut app.mode else {
+        return;
     };
+    if let Some(c) = &mut app.completion {
+        if c.candidates.len() > 1 {
+            let n = c.candidates.len();
+            let next = match (c.index, forward) {
+                (None, true) => 0,
+                (None, false) => n - 1,
+                (Some(i), true) => (i + 1) % n,
+                (Some(i), false) => (i + n - 1) % n,
+            };
+            c.index = Some(next);
+            *input = LineInput::with(&format!("{}{}", c.prefix, c.candidates[next]));
+            return;
+        }
+    }
+    let text = input.text.clone();
+    let (prefix, word, all, space_after) = candidates(app, &text);
     let lw = word.to_lowercase();
-    let mut hits: Vec<String> = candidates
+    let mut hits: Vec<String> = all
         .into_iter()
         .filter(|c| c.to_lowercase().starts_with(&lw))
         .collect();
+    hits.sort();
     hits.dedup();
-    let completed = match hits.len() {
-        0 => {
-            app.status.info = Some("no completion".into());
-            return;
-        }
-        1 => format!(
-            "{prefix}{}{}",
-            hits[0],
-            if prefix.is_empty() { " " } else { "" }
-        ),
-        _ => {
-            app.status.info = Some(hits.join("  "));
-            let cp = common_prefix(&hits);
-            if cp.len() <= word.len() {
-                return;
-            }
-            format!("{prefix}{cp}")
-        }
+    let Mode::Command(input) = &mut app.mode else {
+        return;
     };
-    app.mode = Mode::Command(LineInput::with(&completed));
+    match hits.len() {
+        0 => {
+            app.completion = None;
+            app.status.info = Some("no completion".into());
+        }
+        1 => {
+            *input = LineInput::with(&format!(
+                "{prefix}{}{}",
+                hits[0],
+                if space_after { " " } else { "" }
+            ));
+            app.completion = None;
+        }
+        n => {
+            let index = if forward { 0 } else { n - 1 };
+            *input = LineInput::with(&format!("{prefix}{}", hits[index]));
+            app.completion = Some(Completion {
+                prefix,
+                typed: word,
+                candidates: hits,
+                index: Some(index),
+                space_after,
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -217,14 +385,5 @@ mod tests {
             alt: false,
         });
         assert_eq!(l.text, "o ");
-    }
-
-    #[test]
-    fn prefix_of_candidates() {
-        assert_eq!(
-            common_prefix(&["INBOX/Lists".into(), "INBOX/Lists/rust".into()]),
-            "INBOX/Lists"
-        );
-        assert_eq!(common_prefix(&["abc".into(), "abd".into()]), "ab");
     }
 }

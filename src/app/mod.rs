@@ -5,7 +5,7 @@ pub mod action;
 mod cmdline;
 mod folderops;
 pub mod folders;
-mod keys;
+pub mod keys;
 pub mod list;
 mod mailops;
 mod navigation;
@@ -18,7 +18,7 @@ pub(crate) mod testing;
 pub mod undo;
 
 pub use action::{Action, Command, Event};
-pub use cmdline::LineInput;
+pub use cmdline::{Completion, History, LineInput};
 pub use folders::{FolderTree, TreeRow};
 pub use list::{Loaded, MessageList};
 pub use preview::Preview;
@@ -105,6 +105,10 @@ pub struct App {
     pub keymap: Keymap,
     /// Keys typed so far of a multi-key binding (`g` of `gg`).
     pub pending_keys: Vec<Key>,
+    /// Tab completion in progress on the `:` line (the wildmenu shows it).
+    pub completion: Option<Completion>,
+    /// What was typed on the `:` and `/` lines, for Up/Down; kept across runs.
+    pub history: History,
     /// A count typed before a command (`5j`).
     pub count: Option<u32>,
     /// Visual selection in the list: the row where `v` was pressed (the cursor is the other end).
@@ -158,6 +162,8 @@ pub struct AppSetup {
     /// What colours the terminal takes (themes are loaded for it).
     pub colors: crate::ui::theme::ColorSupport,
     pub size: (u16, u16),
+    /// Where the `:` and `/` history is kept (None: not kept, as in tests).
+    pub history_file: Option<PathBuf>,
     /// See `App::first_paint` (None: read whole folders at once, as tests do).
     pub first_paint: Option<usize>,
 }
@@ -186,6 +192,8 @@ impl App {
             keymap: setup.keymap,
             pending_keys: Vec::new(),
             count: None,
+            completion: None,
+            history: History::load(setup.history_file.clone()),
             visual: None,
             undo: Vec::new(),
             target_count: None,
@@ -508,5 +516,7 @@ impl App {
 mod tests;
 #[cfg(test)]
 mod tests_actions;
+#[cfg(test)]
+mod tests_input;
 #[cfg(test)]
 mod tests_manners;

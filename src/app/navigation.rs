@@ -195,6 +195,23 @@ impl App {
                 }
                 self.status.info = Some("checking for new mail…".into());
             }
+            Op::Submit
+            | Op::Complete
+            | Op::CompletePrev
+            | Op::HistoryPrev
+            | Op::HistoryNext
+            | Op::CursorLeft
+            | Op::CursorRight
+            | Op::LineStart
+            | Op::LineEnd
+            | Op::DeleteBack
+            | Op::DeleteForward
+            | Op::DeleteWord
+            | Op::DeleteToStart
+            | Op::Yes
+            | Op::No => {
+                self.status.info = Some("that key works in a prompt or the picker".into());
+            }
             Op::Redraw => self.full_redraw = true,
             Op::Suspend => self.suspend = true,
         }

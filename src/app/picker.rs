@@ -2,8 +2,10 @@
 //! first (fuzzy matching as in fzf, simplified), Enter picks.
 
 use super::cmdline::LineInput;
+use super::registry::Op;
 use super::{mailops, App, Command, Mode};
-use crate::input::{Code, Key};
+#[cfg(test)]
+use crate::input::Key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -121,30 +123,22 @@ pub(super) fn open(app: &mut App, purpose: Purpose) {
     app.mode = Mode::Picker(picker);
 }
 
-/// A key while the picker is open.
-pub(super) fn on_key(app: &mut App, key: Key, out: &mut Vec<Command>) {
+/// A command of the picker's layer: move the highlight, or take the highlighted folder.
+pub(super) fn on_op(app: &mut App, op: Op, out: &mut Vec<Command>) {
     let Mode::Picker(p) = &mut app.mode else {
         return;
     };
-    match (key.code, key.ctrl) {
-        (Code::Esc, _) | (Code::Char('c'), true) => app.mode = Mode::Normal,
-        (Code::Down, _) | (Code::Tab, _) | (Code::Char('n'), true) | (Code::Char('j'), true) => {
-            if !p.matches.is_empty() {
-                p.selected = (p.selected + 1) % p.matches.len();
-            }
-        }
-        (Code::Up, _) | (Code::BackTab, _) | (Code::Char('p'), true) | (Code::Char('k'), true) => {
-            if !p.matches.is_empty() {
-                p.selected = (p.selected + p.matches.len() - 1) % p.matches.len();
-            }
-        }
-        (Code::Enter, _) => {
+    let n = p.matches.len();
+    match op {
+        Op::Next if n > 0 => p.selected = (p.selected + 1) % n,
+        Op::Prev if n > 0 => p.selected = (p.selected + n - 1) % n,
+        Op::Submit => {
             let purpose = p.purpose;
-            let uids = std::mem::take(&mut p.uids);
             let Some(choice) = p.choice().map(str::to_string) else {
                 app.status.error = Some("no folder matches".into());
                 return;
             };
+            let uids = std::mem::take(&mut p.uids);
             app.mode = Mode::Normal;
             match purpose {
                 Purpose::Move => mailops::transfer_to(app, uids, &choice, false, out),
@@ -155,11 +149,7 @@ pub(super) fn on_key(app: &mut App, key: Key, out: &mut Vec<Command>) {
                 }
             }
         }
-        _ => {
-            if p.input.edit(key) {
-                p.refilter();
-            }
-        }
+        _ => {}
     }
 }
 

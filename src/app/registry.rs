@@ -60,6 +60,32 @@ pub enum Op {
     Rmdir,
     FolderPicker,
     ServerSearchPrompt,
+    // Keys of the modes' own layers (the `:` line and prompts, the picker, confirmations).
+    Submit,
+    Complete,
+    CompletePrev,
+    HistoryPrev,
+    HistoryNext,
+    CursorLeft,
+    CursorRight,
+    LineStart,
+    LineEnd,
+    DeleteBack,
+    DeleteForward,
+    DeleteWord,
+    DeleteToStart,
+    Yes,
+    No,
+}
+
+/// Where a command makes sense.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Anywhere: bound to keys in any context and typed on the `:` line.
+    Anywhere,
+    /// Only as a key in a mode's layer (`input`, `picker`, `confirm`, `composer`...): editing
+    /// a line, answering a question. Not typed on the `:` line.
+    Mode,
 }
 
 /// One registered command.
@@ -70,6 +96,7 @@ pub struct CommandSpec {
     pub op: Op,
     /// `Some(hint)` when the command takes an argument on the `:` line.
     pub arg: Option<&'static str>,
+    pub scope: Scope,
 }
 
 const fn cmd(name: &'static str, op: Op, description: &'static str) -> CommandSpec {
@@ -78,6 +105,17 @@ const fn cmd(name: &'static str, op: Op, description: &'static str) -> CommandSp
         description,
         op,
         arg: None,
+        scope: Scope::Anywhere,
+    }
+}
+
+const fn key_cmd(name: &'static str, op: Op, description: &'static str) -> CommandSpec {
+    CommandSpec {
+        name,
+        description,
+        op,
+        arg: None,
+        scope: Scope::Mode,
     }
 }
 
@@ -92,6 +130,7 @@ const fn cmd_arg(
         description,
         op,
         arg: Some(arg),
+        scope: Scope::Anywhere,
     }
 }
 
@@ -234,6 +273,21 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("rmdir", Op::Rmdir, "Delete the open folder (asks first)"),
     cmd("folder-picker", Op::FolderPicker, "Open a folder chosen with fuzzy filtering"),
     cmd("server-search", Op::ServerSearchPrompt, "Search the open folder on the server (asks the query)"),
+    key_cmd("submit", Op::Submit, "Run the line; pick the highlighted choice"),
+    key_cmd("complete", Op::Complete, "Complete the word (again: the next candidate)"),
+    key_cmd("complete-prev", Op::CompletePrev, "The previous completion candidate"),
+    key_cmd("history-prev", Op::HistoryPrev, "The previous line typed (starting with what is typed)"),
+    key_cmd("history-next", Op::HistoryNext, "The next line typed"),
+    key_cmd("cursor-left", Op::CursorLeft, "Move the text cursor left"),
+    key_cmd("cursor-right", Op::CursorRight, "Move the text cursor right"),
+    key_cmd("line-start", Op::LineStart, "Move the text cursor to the start"),
+    key_cmd("line-end", Op::LineEnd, "Move the text cursor to the end"),
+    key_cmd("delete-back", Op::DeleteBack, "Delete the character before the cursor"),
+    key_cmd("delete-forward", Op::DeleteForward, "Delete the character under the cursor"),
+    key_cmd("delete-word", Op::DeleteWord, "Delete the word before the cursor"),
+    key_cmd("delete-to-start", Op::DeleteToStart, "Delete everything before the cursor"),
+    key_cmd("yes", Op::Yes, "Answer yes"),
+    key_cmd("no", Op::No, "Answer no"),
 ];
 
 /// Look a command up by name (also accepts a few vim-style aliases on the `:` line).

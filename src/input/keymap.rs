@@ -10,23 +10,41 @@ use crate::app::registry::{self, CommandSpec};
 /// The shipped defaults, compiled into the binary.
 pub const DEFAULT_KEYBINDINGS: &str = include_str!("../../keybindings.toml");
 
-/// Where a binding applies. `Global` bindings apply in every pane unless the pane overrides them.
+/// Where a binding applies: the panes in normal mode, and each mode's own layer. The panes fall
+/// back to `global`; a mode never does: in the `:` line, a prompt or the composer's insert mode
+/// `j`, `q` and `:` are text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     Global,
     Folders,
     List,
     Preview,
+    /// The composer in normal mode (vim-like: moving, deleting, commands).
     Composer,
+    /// The composer while typing text.
+    ComposerInsert,
+    /// The `:` command line, the `/` search line and every other one-line prompt.
+    Input,
+    /// The fuzzy folder picker.
+    Picker,
+    /// A yes/no question.
+    Confirm,
+    /// The `?` help overlay.
+    Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Folders,
         Context::List,
         Context::Preview,
         Context::Composer,
+        Context::ComposerInsert,
+        Context::Input,
+        Context::Picker,
+        Context::Confirm,
+        Context::Help,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -35,10 +53,48 @@ impl Context {
             Context::List => "list",
             Context::Preview => "preview",
             Context::Composer => "composer",
+            Context::ComposerInsert => "composer-insert",
+            Context::Input => "input",
+            Context::Picker => "picker",
+            Context::Confirm => "confirm",
+            Context::Help => "help",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {
         Context::ALL.into_iter().find(|c| c.name() == s)
+    }
+    /// The context a binding is looked up in next when this one does not bind the keys: the
+    /// panes fall back to `global`; modes are layers of their own.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::Folders | Context::List | Context::Preview => Some(Context::Global),
+            _ => None,
+        }
+    }
+    /// Text is typed in this context: keys it does not bind are inserted, not refused.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Context::Input | Context::Picker | Context::ComposerInsert
+        )
+    }
+}
+
+/// What a key sequence is bound to: a registry command and, optionally, its argument
+/// (`"gi" = "folder INBOX"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub command: &'static CommandSpec,
+    pub arg: Option<String>,
+}
+
+impl Binding {
+    /// As written in a keybinding file: `move Archive`.
+    pub fn describe(&self) -> String {
+        match &self.arg {
+            Some(a) => format!("{} {a}", self.command.name),
+            None => self.command.name.to_string(),
+        }
     }
 }
 
@@ -52,16 +108,16 @@ pub struct KeymapError {
 }
 
 /// The outcome of feeding the keys typed so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
-    Command(&'static CommandSpec),
+    Command(Binding),
     /// The keys are the start of a longer binding: wait for more.
     Pending,
     Unbound,
 }
 
 /// `None` marks a binding the user removed with "unbind" (it also hides a global one).
-type Bindings = BTreeMap<Vec<Key>, Option<&'static CommandSpec>>;
+type Bindings = BTreeMap<Vec<Key>, Option<Binding>>;
 
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
@@ -119,27 +175,43 @@ impl Keymap {
                 err(
                     line_of(text, ctx_name.span().start),
                     format!(
-                        "unknown context [{}]; expected one of global, folders, list, preview, composer",
-                        ctx_name.get_ref()
+                        "unknown context [{}]; expected one of {}",
+                        ctx_name.get_ref(),
+                        Context::ALL.map(Context::name).join(", ")
                     ),
                 )
             })?;
             for (keys, command) in entries {
                 let line = line_of(text, keys.span().start);
                 let seq = parse_keys(keys.get_ref()).map_err(|e| err(line, e))?;
-                let target = if command.get_ref() == "unbind" {
+                let value = command.get_ref().trim();
+                let target = if value == "unbind" {
                     None
                 } else {
-                    Some(registry::lookup(command.get_ref()).ok_or_else(|| {
+                    let (name, arg) = match value.split_once(char::is_whitespace) {
+                        Some((n, a)) => (n, Some(a.trim().to_string()).filter(|a| !a.is_empty())),
+                        None => (value, None),
+                    };
+                    let spec = registry::lookup(name).ok_or_else(|| {
                         err(
                             line,
                             format!(
-                                "unknown command \"{}\" for key \"{}\" (see `tmail --print-keybindings` or the README for the list)",
-                                command.get_ref(),
+                                "unknown command \"{name}\" for key \"{}\" (see `tmail --print-keybindings` or the README for the list)",
                                 keys.get_ref()
                             ),
                         )
-                    })?)
+                    })?;
+                    if spec.arg.is_none() && arg.is_some() {
+                        return Err(err(
+                            line,
+                            format!(
+                                "command \"{name}\" takes no argument (key \"{}\" gives it \"{}\")",
+                                keys.get_ref(),
+                                arg.unwrap_or_default()
+                            ),
+                        ));
+                    }
+                    Some(Binding { command: spec, arg })
                 };
                 self.maps.entry(ctx).or_default().insert(seq, target);
             }
@@ -147,8 +219,8 @@ impl Keymap {
         Ok(())
     }
 
-    fn get(&self, ctx: Context, keys: &[Key]) -> Option<Option<&'static CommandSpec>> {
-        self.maps.get(&ctx).and_then(|m| m.get(keys)).copied()
+    fn get(&self, ctx: Context, keys: &[Key]) -> Option<&Option<Binding>> {
+        self.maps.get(&ctx).and_then(|m| m.get(keys))
     }
 
     fn has_prefix(&self, ctx: Context, keys: &[Key]) -> bool {
@@ -159,30 +231,33 @@ impl Keymap {
         })
     }
 
-    /// Resolve the keys typed so far in a pane's context (falling back to `global`).
+    /// The contexts a lookup in `ctx` goes through, in order.
+    fn chain(ctx: Context) -> impl Iterator<Item = Context> {
+        std::iter::successors(Some(ctx), |c| c.parent())
+    }
+
+    /// Resolve the keys typed so far in a context (a pane falls back to `global`; a mode does
+    /// not).
     pub fn resolve(&self, ctx: Context, keys: &[Key]) -> Resolved {
-        match self.get(ctx, keys) {
-            Some(Some(c)) => return Resolved::Command(c),
-            Some(None) => return Resolved::Unbound,
-            None => {}
+        for c in Self::chain(ctx) {
+            match self.get(c, keys) {
+                Some(Some(b)) => return Resolved::Command(b.clone()),
+                Some(None) => return Resolved::Unbound,
+                None => {}
+            }
         }
-        if let Some(Some(c)) = self.get(Context::Global, keys) {
-            return Resolved::Command(c);
-        }
-        if self.has_prefix(ctx, keys) || self.has_prefix(Context::Global, keys) {
+        if Self::chain(ctx).any(|c| self.has_prefix(c, keys)) {
             return Resolved::Pending;
         }
         Resolved::Unbound
     }
 
     /// Everything that can follow `prefix` in this context: the which-key popup.
-    pub fn continuations(
-        &self,
-        ctx: Context,
-        prefix: &[Key],
-    ) -> Vec<(String, &'static CommandSpec)> {
-        let mut out: BTreeMap<Vec<Key>, &'static CommandSpec> = BTreeMap::new();
-        for c in [Context::Global, ctx] {
+    pub fn continuations(&self, ctx: Context, prefix: &[Key]) -> Vec<(String, Binding)> {
+        let mut out: BTreeMap<Vec<Key>, Binding> = BTreeMap::new();
+        let mut chain: Vec<Context> = Self::chain(ctx).collect();
+        chain.reverse();
+        for c in chain {
             if let Some(m) = self.maps.get(&c) {
                 for (k, v) in m
                     .range(prefix.to_vec()..)
@@ -190,7 +265,7 @@ impl Keymap {
                 {
                     if k.len() > prefix.len() {
                         match v {
-                            Some(cmd) => out.insert(k.clone(), cmd),
+                            Some(b) => out.insert(k.clone(), b.clone()),
                             None => out.remove(k),
                         };
                     }
@@ -202,13 +277,25 @@ impl Keymap {
             .collect()
     }
 
+    /// Every binding of a context (its own, not inherited), in key order: for the help screen.
+    pub fn bindings(&self, ctx: Context) -> Vec<(String, Binding)> {
+        self.maps
+            .get(&ctx)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.clone().map(|b| (format_keys(k), b)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Key sequences bound to a command, per context, for the help screen.
     pub fn keys_for(&self, command: &str) -> Vec<(Context, String)> {
         let mut out = Vec::new();
         for ctx in Context::ALL {
             if let Some(m) = self.maps.get(&ctx) {
                 for (k, v) in m {
-                    if v.is_some_and(|c| c.name == command) {
+                    if v.as_ref().is_some_and(|b| b.command.name == command) {
                         out.push((ctx, format_keys(k)));
                     }
                 }
@@ -233,7 +320,7 @@ mod tests {
         km.apply(DEFAULT_KEYBINDINGS, "default")
             .expect("shipped keybindings parse");
         let name = |ctx, k: &str| match km.resolve(ctx, &keys(k)) {
-            Resolved::Command(c) => c.name,
+            Resolved::Command(b) => b.command.name,
             other => panic!("{k}: {other:?}"),
         };
         assert_eq!(name(Context::List, "j"), "next");
@@ -250,12 +337,12 @@ mod tests {
         km.apply("[list]\n\"J\" = \"next\"\n\"j\" = \"unbind\"\n", "user")
             .unwrap();
         assert!(
-            matches!(km.resolve(Context::List, &keys("J")), Resolved::Command(c) if c.name == "next")
+            matches!(km.resolve(Context::List, &keys("J")), Resolved::Command(b) if b.command.name == "next")
         );
         assert_eq!(km.resolve(Context::List, &keys("j")), Resolved::Unbound);
         // other contexts keep the global binding
         assert!(
-            matches!(km.resolve(Context::Folders, &keys("j")), Resolved::Command(c) if c.name == "next")
+            matches!(km.resolve(Context::Folders, &keys("j")), Resolved::Command(b) if b.command.name == "next")
         );
     }
 
@@ -285,7 +372,7 @@ mod tests {
         let km = Keymap::defaults();
         let c = km.continuations(Context::List, &keys("g"));
         assert!(
-            c.iter().any(|(k, cmd)| k == "g" && cmd.name == "first"),
+            c.iter().any(|(k, b)| k == "g" && b.command.name == "first"),
             "{c:?}"
         );
     }

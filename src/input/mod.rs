@@ -3,7 +3,7 @@
 
 pub mod keymap;
 
-pub use keymap::{Context, Keymap, KeymapError, Resolved};
+pub use keymap::{Binding, Context, Keymap, KeymapError, Resolved};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 

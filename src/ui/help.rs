@@ -1,4 +1,5 @@
-//! The `?` help overlay, generated from the live keymap and the command registry, and the
+//! The `?` help overlay, generated from the live keymap and the command registry (one section
+//! per context, every binding with its command and description, descriptions wrapped), and the
 //! which-key popup that shows what can follow a pending prefix.
 
 use ratatui::layout::Rect;
@@ -6,35 +7,93 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::registry::COMMANDS;
+use crate::app::registry::{Scope, COMMANDS};
 use crate::app::App;
 use crate::input::Context;
-use crate::mail::sanitize::fit;
+use crate::mail::sanitize::{fit, wrap};
 
-/// The help text: one line per command with its keys per context.
-pub fn help_lines(app: &App) -> Vec<(String, String, String)> {
-    COMMANDS
-        .iter()
-        .map(|c| {
-            let keys = app.keymap.keys_for(c.name);
-            let mut shown: Vec<String> = Vec::new();
-            for (ctx, k) in keys {
-                let s = if ctx == Context::Global {
-                    k
-                } else {
-                    format!("{k} ({})", ctx.name())
-                };
-                if !shown.contains(&s) {
-                    shown.push(s);
-                }
+/// One row of the help: a section title, or a binding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpRow {
+    Section(String),
+    /// Keys (or empty for a command with no key), the command as typed, what it does.
+    Entry {
+        keys: String,
+        command: String,
+        description: String,
+    },
+}
+
+fn section_title(ctx: Context) -> &'static str {
+    match ctx {
+        Context::Global => "Everywhere (global; a pane's own keys win)",
+        Context::Folders => "Folder pane (folders)",
+        Context::List => "Message list (list)",
+        Context::Preview => "Message (preview)",
+        Context::Composer => "Composer (composer)",
+        Context::ComposerInsert => "Composer, typing (composer-insert)",
+        Context::Input => "The : line, / and prompts (input)",
+        Context::Picker => "Folder picker (picker)",
+        Context::Confirm => "Questions (confirm)",
+        Context::Help => "This help (help)",
+    }
+}
+
+/// The help: per context its bindings (grouping the keys of one command), then the commands
+/// that no key is bound to (typed on the `:` line).
+pub fn help_rows(app: &App) -> Vec<HelpRow> {
+    let mut rows = Vec::new();
+    let mut bound = std::collections::HashSet::new();
+    for ctx in Context::ALL {
+        let mut entries: Vec<(String, String, String)> = Vec::new();
+        for (keys, b) in app.keymap.bindings(ctx) {
+            bound.insert(b.command.name);
+            let command = match &b.arg {
+                Some(a) => format!(":{} {a}", b.command.name),
+                None => match (b.command.arg, b.command.scope) {
+                    (Some(hint), _) => format!(":{} {hint}", b.command.name),
+                    (None, Scope::Anywhere) => format!(":{}", b.command.name),
+                    (None, Scope::Mode) => b.command.name.to_string(),
+                },
+            };
+            match entries.iter_mut().find(|(_, c, _)| *c == command) {
+                Some(e) => e.0 = format!("{}, {keys}", e.0),
+                None => entries.push((keys, command, b.command.description.to_string())),
             }
-            let name = match c.arg {
+        }
+        if entries.is_empty() {
+            continue;
+        }
+        rows.push(HelpRow::Section(section_title(ctx).to_string()));
+        rows.extend(
+            entries
+                .into_iter()
+                .map(|(keys, command, description)| HelpRow::Entry {
+                    keys,
+                    command,
+                    description,
+                }),
+        );
+    }
+    let unbound: Vec<HelpRow> = COMMANDS
+        .iter()
+        .filter(|c| !bound.contains(c.name) && c.scope == Scope::Anywhere)
+        .map(|c| HelpRow::Entry {
+            keys: String::new(),
+            command: match c.arg {
                 Some(a) => format!(":{} {a}", c.name),
                 None => format!(":{}", c.name),
-            };
-            (shown.join(", "), name, c.description.to_string())
+            },
+            description: c.description.to_string(),
         })
-        .collect()
+        .collect();
+    if !unbound.is_empty() {
+        rows.push(HelpRow::Section(
+            "Commands without a key (type them after :)".into(),
+        ));
+        rows.extend(unbound);
+    }
+    rows
 }
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
@@ -48,10 +107,52 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// The help laid out for a popup `width` cells wide: descriptions wrapped under their column.
+pub fn help_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let key_w = (width / 4).clamp(10, 24);
+    let name_w = (width / 4).clamp(12, 26);
+    let desc_w = width.saturating_sub(key_w + name_w + 2).max(10);
+    let key_st = app.theme.style("popup.key");
+    let name_st = app.theme.style("help.section");
+    let st = app.theme.style("popup");
+    let mut out = Vec::new();
+    for row in help_rows(app) {
+        match row {
+            HelpRow::Section(title) => {
+                if !out.is_empty() {
+                    out.push(Line::from(""));
+                }
+                out.push(Line::from(Span::styled(fit(&title, width), name_st)));
+            }
+            HelpRow::Entry {
+                keys,
+                command,
+                description,
+            } => {
+                let keys = wrap(&keys, key_w);
+                let desc = wrap(&description, desc_w);
+                for i in 0..keys.len().max(desc.len()) {
+                    let k = keys.get(i).map_or("", String::as_str);
+                    let c = if i == 0 { command.as_str() } else { "" };
+                    let d = desc.get(i).map_or("", String::as_str);
+                    out.push(Line::from(vec![
+                        Span::styled(fit(k, key_w), key_st),
+                        Span::styled(" ", st),
+                        Span::styled(fit(c, name_w), st),
+                        Span::styled(" ", st),
+                        Span::styled(fit(d, desc_w), st),
+                    ]));
+                }
+            }
+        }
+    }
+    out
+}
+
 pub fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
     let r = centered(
         area,
-        area.width.saturating_sub(4).min(110),
+        area.width.saturating_sub(4).min(120),
         area.height.saturating_sub(2),
     );
     let inner = super::popup(
@@ -60,35 +161,15 @@ pub fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
         app,
         " Help — j/k scroll, q or Esc closes ".to_string(),
     );
-    let rows = help_lines(app);
+    let lines = help_lines(app, inner.width as usize);
     let h = inner.height as usize;
-    let scroll = scroll.min(rows.len().saturating_sub(h));
-    let key_w = (inner.width as usize / 3).clamp(10, 28);
-    let name_w = 22.min(inner.width as usize / 3);
-    let desc_w = (inner.width as usize).saturating_sub(key_w + name_w + 2);
-    let lines: Vec<Line> = rows
-        .iter()
-        .skip(scroll)
-        .take(h)
-        .map(|(keys, name, desc)| {
-            Line::from(vec![
-                Span::styled(fit(keys, key_w), app.theme.style("popup.key")),
-                Span::styled(" ", app.theme.style("popup")),
-                Span::styled(fit(name, name_w), app.theme.style("help.section")),
-                Span::styled(" ", app.theme.style("popup")),
-                Span::styled(fit(desc, desc_w), app.theme.style("popup")),
-            ])
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    let scroll = scroll.min(lines.len().saturating_sub(h));
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(h).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
 }
 
 pub fn draw_which_key(frame: &mut Frame, area: Rect, app: &App) {
-    let ctx = match app.focus {
-        crate::app::Pane::Folders => Context::Folders,
-        crate::app::Pane::List => Context::List,
-        crate::app::Pane::Preview => Context::Preview,
-    };
+    let ctx = crate::app::keys::context_of(app);
     let next = app.keymap.continuations(ctx, &app.pending_keys);
     if next.is_empty() {
         return;
@@ -109,7 +190,13 @@ pub fn draw_which_key(frame: &mut Frame, area: Rect, app: &App) {
             Line::from(vec![
                 Span::styled(fit(k, 8), app.theme.style("popup.key")),
                 Span::styled(
-                    fit(c.description, inner.width.saturating_sub(8) as usize),
+                    fit(
+                        &match &c.arg {
+                            Some(a) => format!("{} {a}", c.command.description),
+                            None => c.command.description.to_string(),
+                        },
+                        inner.width.saturating_sub(8) as usize,
+                    ),
                     app.theme.style("popup"),
                 ),
             ])

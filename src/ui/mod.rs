@@ -2,7 +2,7 @@
 //! disk, and renders only the rows that are visible.
 
 mod folders;
-mod help;
+pub mod help;
 pub mod layout;
 mod list;
 pub use list::format_date as list_date;

@@ -26,6 +26,53 @@ fn mode_name(app: &App) -> &'static str {
     }
 }
 
+/// The wildmenu: the completion candidates over the status bar, the one in the line
+/// highlighted, scrolled so that it is visible.
+fn draw_wildmenu(frame: &mut Frame, bar: Rect, app: &App, c: &crate::app::Completion) {
+    let base = app.theme.style("status");
+    let sel = app.theme.style("list.selected");
+    let w = bar.width as usize;
+    let items: Vec<String> = c.candidates.iter().map(|s| sanitize(s)).collect();
+    // Start from the first item such that the selected one fits (with "< " and " >").
+    let chosen = c.index.unwrap_or(0);
+    let mut start = 0;
+    loop {
+        let used: usize = items[start..=chosen]
+            .iter()
+            .map(|s| width(s) + 2)
+            .sum::<usize>()
+            + 2;
+        if used <= w || start == chosen {
+            break;
+        }
+        start += 1;
+    }
+    let mut spans = Vec::new();
+    let mut used = 0;
+    if start > 0 {
+        spans.push(Span::styled("< ", base));
+        used += 2;
+    }
+    let mut i = start;
+    while i < items.len() {
+        let item_w = width(&items[i]) + 2;
+        if used + item_w + 2 > w && i > chosen {
+            spans.push(Span::styled(">", base));
+            used += 1;
+            break;
+        }
+        let st = if Some(i) == c.index { sel } else { base };
+        spans.push(Span::styled(
+            format!(" {} ", truncate(&items[i], w.saturating_sub(4))),
+            st,
+        ));
+        used += item_w;
+        i += 1;
+    }
+    spans.push(Span::styled(" ".repeat(w.saturating_sub(used)), base));
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), bar);
+}
+
 pub fn draw(frame: &mut Frame, bar: Rect, msg: Rect, app: &App) {
     let base = app.theme.style("status");
     let mut left = vec![Span::styled(
@@ -78,7 +125,10 @@ pub fn draw(frame: &mut Frame, bar: Rect, msg: Rect, app: &App) {
             base
         },
     ));
-    frame.render_widget(Paragraph::new(Line::from(left)).style(base), bar);
+    match (&app.completion, &app.mode) {
+        (Some(c), Mode::Command(_)) if c.candidates.len() > 1 => draw_wildmenu(frame, bar, app, c),
+        _ => frame.render_widget(Paragraph::new(Line::from(left)).style(base), bar),
+    }
 
     let w = msg.width as usize;
     match &app.mode {

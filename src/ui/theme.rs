@@ -14,6 +14,25 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("ansi16", include_str!("../../themes/ansi16.toml")),
 ];
 
+/// The names of the themes there are: the built-in ones and the user's (`NAME.toml` in
+/// `user_dir`), sorted, each once.
+pub fn names(user_dir: Option<&Path>) -> Vec<String> {
+    let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+    if let Some(entries) = user_dir.and_then(|d| std::fs::read_dir(d).ok()) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                if let Some(stem) = p.file_stem().and_then(|s| s.to_str()) {
+                    names.push(stem.to_string());
+                }
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Every key a theme may set; anything else in a theme file is a typo and an error.
 pub const KEYS: &[&str] = &[
     "base",

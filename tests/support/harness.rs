@@ -111,6 +111,7 @@ impl Harness {
             store: store.clone(),
             accounts: vec![account.clone()],
             own_addresses: Default::default(),
+            history_file: None,
             default_account: None,
             ui: Default::default(),
             keymap: tmail::input::Keymap::defaults(),
