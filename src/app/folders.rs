@@ -125,6 +125,19 @@ impl FolderTree {
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
     }
 
+    /// The unread messages of every folder below `f` (its sub-folders, at any depth).
+    pub fn unread_below(&self, f: &Folder) -> u32 {
+        let Some(d) = f.delimiter else {
+            return 0;
+        };
+        let prefix = format!("{}{d}", f.path);
+        self.folders
+            .iter()
+            .filter(|g| g.account == f.account && g.path.starts_with(&prefix))
+            .map(|g| g.unread)
+            .sum()
+    }
+
     /// The folder under the cursor (none on an account row).
     pub fn selected_folder(&self) -> Option<&Folder> {
         match self.rows.get(self.cursor)? {

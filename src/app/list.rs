@@ -39,6 +39,36 @@ impl Loaded {
 pub struct Row {
     pub index: usize,
     pub depth: u16,
+    /// Bit `k` (1..=15): the thread goes on below at depth `k` — the row's ancestor at that
+    /// depth (or the row itself, at its own depth) has a later sibling. Drawn as `│`/`├`.
+    pub lines: u16,
+}
+
+impl Row {
+    /// Whether a later sibling follows at `depth` (1..=15) of this row's branch.
+    pub fn continues(&self, depth: u16) -> bool {
+        depth < 16 && self.lines & (1 << depth) != 0
+    }
+}
+
+/// Set every row's `lines` from the depths in display order: one pass from the end, keeping
+/// for each depth whether a row of that depth follows before the branch closes.
+fn thread_lines(rows: &mut [Row]) {
+    let mut next_at = [false; 16];
+    for r in rows.iter_mut().rev() {
+        let d = usize::from(r.depth.min(15));
+        let mut bits = 0u16;
+        for (k, open) in next_at.iter().enumerate().take(d + 1).skip(1) {
+            if *open {
+                bits |= 1 << k;
+            }
+        }
+        r.lines = bits;
+        next_at[d] = true;
+        for deeper in next_at.iter_mut().skip(d + 1) {
+            *deeper = false;
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -89,8 +119,10 @@ impl MessageList {
                 .map(|r| Row {
                     index: r.index,
                     depth: r.depth,
+                    lines: 0,
                 })
                 .collect();
+            thread_lines(&mut self.rows);
         } else {
             let rows = &self.envelopes;
             let mut idx: Vec<usize> = (0..rows.len()).collect();
@@ -100,7 +132,11 @@ impl MessageList {
             });
             self.rows = idx
                 .into_iter()
-                .map(|index| Row { index, depth: 0 })
+                .map(|index| Row {
+                    index,
+                    depth: 0,
+                    lines: 0,
+                })
                 .collect();
         }
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
@@ -245,5 +281,31 @@ mod tests {
         l.cursor = 0;
         l.scroll_into_view(2);
         assert_eq!(l.offset, 0);
+    }
+}
+
+#[cfg(test)]
+mod thread_line_tests {
+    use super::*;
+
+    #[test]
+    fn branches_go_on_where_a_sibling_follows() {
+        // A, B(1), C(2), D(1), E(2), F(0)
+        let mut rows: Vec<Row> = [0u16, 1, 2, 1, 2, 0]
+            .iter()
+            .enumerate()
+            .map(|(index, &depth)| Row {
+                index,
+                depth,
+                lines: 0,
+            })
+            .collect();
+        thread_lines(&mut rows);
+        // B has a later sibling D: ├ ; C is the last child of B, under a branch that goes on: │└
+        assert!(rows[1].continues(1));
+        assert!(rows[2].continues(1) && !rows[2].continues(2));
+        // D is the last child of A: └ ; E is last under D, and nothing goes on at depth 1
+        assert!(!rows[3].continues(1));
+        assert!(!rows[4].continues(1) && !rows[4].continues(2));
     }
 }

@@ -52,12 +52,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     fold,
                     sanitize(&f.display_leaf())
                 );
-                let count = if f.unread > 0 {
-                    format!(" {}", f.unread)
+                // A collapsed folder counts what it hides too.
+                let unread = if *collapsed {
+                    f.unread + t.unread_below(f)
+                } else {
+                    f.unread
+                };
+                let count = if unread > 0 {
+                    format!(" {unread}")
                 } else {
                     String::new()
                 };
-                let st = if f.unread > 0 {
+                let st = if unread > 0 {
                     app.theme.style("folders.unread")
                 } else {
                     app.theme.style("folders")

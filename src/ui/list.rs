@@ -9,11 +9,49 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::app::{App, Pane};
-use crate::mail::render::human_size;
 use crate::mail::sanitize::{fit, sanitize, truncate};
 use crate::mail::Summary;
 
-const SIZE_W: usize = 7;
+const SIZE_W: usize = 5;
+
+/// A size in at most 5 cells, as `ls -h` writes it: `512`, `9.8K`, `13K`, `1.2M`, `340M`, `2.1G`.
+pub fn compact_size(n: usize) -> String {
+    let mut v = n as f64;
+    for unit in ["", "K", "M", "G", "T"] {
+        if unit.is_empty() && v < 1000.0 {
+            return format!("{n}");
+        }
+        if !unit.is_empty() {
+            if v < 9.95 {
+                return format!("{v:.1}{unit}");
+            }
+            if v < 999.5 {
+                return format!("{v:.0}{unit}");
+            }
+        }
+        v /= 1024.0;
+    }
+    format!("{v:.0}P")
+}
+
+/// The thread drawing before a reply's subject: `│ ` where an ancestor's thread goes on below,
+/// then `├ ` when a sibling follows, else `└ `.
+fn thread_indent(row: &crate::app::list::Row) -> String {
+    if row.depth == 0 {
+        return String::new();
+    }
+    let depth = row.depth.min(9);
+    let mut s = String::with_capacity(depth as usize * 4);
+    for level in 1..depth {
+        s.push_str(if row.continues(level) { "│ " } else { "  " });
+    }
+    s.push_str(if row.continues(row.depth) {
+        "├ "
+    } else {
+        "└ "
+    });
+    s
+}
 const SHORT_DATE: &str = "%b %d";
 
 /// Column widths for a list `w` cells wide: the subject keeps at least ~40% by dropping the
@@ -124,6 +162,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let h = inner.height as usize;
     let cols = Columns::fit(w, &app.date_format);
     let focused = app.focus == Pane::List;
+    // The text that matches the search, highlighted where it shows.
+    let needle = app.search.query.as_deref().unwrap_or("").to_lowercase();
+    let hit = app.theme.style("match");
     let mut lines = Vec::with_capacity(h);
     for row_i in l.offset..(l.offset + h).min(l.rows.len()) {
         let Some(row) = l.rows.get(row_i) else { break };
@@ -168,14 +209,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
         };
         let row_st = if selected { st.patch(sel) } else { st };
-        let indent = if row.depth > 0 {
-            format!(
-                "{}└ ",
-                "  ".repeat(row.depth.saturating_sub(1).min(8) as usize)
-            )
-        } else {
-            String::new()
-        };
+        let indent = thread_indent(row);
         let subject_w = cols.subject.saturating_sub(indent.chars().count());
         let mut spans = vec![
             Span::styled(flags_cell(e), row_st),
@@ -185,17 +219,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 cell("list.date"),
             ),
             Span::styled(" ", row_st),
-            Span::styled(fit(&sanitize(&e.who()), cols.sender), cell("list.sender")),
-            Span::styled(" ", row_st),
-            Span::styled(indent, cell("list.thread")),
-            Span::styled(fit(&sanitize(&e.subject), subject_w), row_st),
         ];
+        spans.extend(super::highlight(
+            &fit(&sanitize(&e.who()), cols.sender),
+            &needle,
+            cell("list.sender"),
+            hit,
+        ));
+        spans.push(Span::styled(" ", row_st));
+        spans.push(Span::styled(indent, cell("list.thread")));
+        spans.extend(super::highlight(
+            &fit(&sanitize(&e.subject), subject_w),
+            &needle,
+            row_st,
+            hit,
+        ));
         if cols.size > 0 {
             spans.push(Span::styled(" ", row_st));
             spans.push(Span::styled(
                 format!(
                     "{:>w$}",
-                    truncate(&human_size(e.size as usize), cols.size),
+                    truncate(&compact_size(e.size as usize), cols.size),
                     w = cols.size
                 ),
                 cell("list.size"),

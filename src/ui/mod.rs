@@ -4,7 +4,7 @@
 mod folders;
 pub mod help;
 pub mod layout;
-mod list;
+pub mod list;
 pub use list::format_date as list_date;
 mod picker;
 mod preview;
@@ -13,7 +13,7 @@ pub mod theme;
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 use ratatui::Frame;
 
@@ -71,6 +71,55 @@ pub(crate) fn popup(frame: &mut Frame, r: Rect, app: &App, title: String) -> Rec
     let inner = block.inner(r);
     frame.render_widget(block, r);
     inner
+}
+
+/// `text` as spans in `base`, with every case-insensitive occurrence of `needle` (already
+/// lowercased; empty: none) in `base` patched with `hit`.
+pub(crate) fn highlight<'a>(text: &str, needle: &str, base: Style, hit: Style) -> Vec<Span<'a>> {
+    if needle.is_empty() {
+        return vec![Span::styled(text.to_string(), base)];
+    }
+    // Lowercase char by char, remembering where each lowered byte came from in `text`.
+    let mut lowered = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        for l in c.to_lowercase() {
+            lowered.push(l);
+            origin.extend(std::iter::repeat_n(i, l.len_utf8()));
+        }
+    }
+    origin.push(text.len());
+    let mut spans = Vec::new();
+    let mut at = 0; // byte in `text` up to which spans are made
+    let mut from = 0; // byte in `lowered` to search from
+    while let Some(found) = lowered[from..].find(needle) {
+        let (ls, le) = (from + found, from + found + needle.len());
+        let (s, mut e) = (origin[ls], origin[le]);
+        if e <= s {
+            e = text[s..].chars().next().map_or(s, |c| s + c.len_utf8());
+        }
+        if s > at {
+            spans.push(Span::styled(text[at..s].to_string(), base));
+        }
+        if e > s.max(at) {
+            spans.push(Span::styled(
+                text[s.max(at)..e].to_string(),
+                base.patch(hit),
+            ));
+        }
+        at = at.max(e);
+        from = le.max(from + 1);
+        while from < lowered.len() && !lowered.is_char_boundary(from) {
+            from += 1;
+        }
+        if from >= lowered.len() {
+            break;
+        }
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_string(), base));
+    }
+    spans
 }
 
 /// Fill a row with a style (so selection bars span the pane).

@@ -35,6 +35,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let h = inner.height as usize;
+    // The words of the list's search, highlighted in the message too.
+    let needle = app.search.query.as_deref().unwrap_or("").to_lowercase();
+    let hit = app.theme.style("match");
+    let lit = |text: &str, key: &str| {
+        Line::from(super::highlight(text, &needle, app.theme.style(key), hit))
+    };
     let lines: Vec<Line> = p
         .rendered
         .lines
@@ -43,27 +49,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .take(h)
         .map(|l| match l.kind {
             LineKind::Header => match l.text.split_once(": ") {
-                Some((name, value)) => Line::from(vec![
-                    Span::styled(format!("{name}: "), app.theme.style("preview.header.name")),
-                    Span::styled(value.to_string(), app.theme.style("preview.header")),
-                ]),
-                None => Line::styled(l.text.clone(), app.theme.style("preview.header")),
+                Some((name, value)) => {
+                    let mut spans = vec![Span::styled(
+                        format!("{name}: "),
+                        app.theme.style("preview.header.name"),
+                    )];
+                    spans.extend(super::highlight(
+                        value,
+                        &needle,
+                        app.theme.style("preview.header"),
+                        hit,
+                    ));
+                    Line::from(spans)
+                }
+                None => lit(&l.text, "preview.header"),
             },
-            LineKind::Body => Line::styled(l.text.clone(), app.theme.style("preview")),
-            LineKind::Quote(d) => {
-                let key = if d >= 2 {
+            LineKind::Body => lit(&l.text, "preview"),
+            LineKind::Quote(d) => lit(
+                &l.text,
+                if d >= 2 {
                     "preview.quote.2"
                 } else {
                     "preview.quote"
-                };
-                Line::styled(l.text.clone(), app.theme.style(key))
-            }
-            LineKind::Signature => {
-                Line::styled(l.text.clone(), app.theme.style("preview.signature"))
-            }
-            LineKind::Attachment => {
-                Line::styled(l.text.clone(), app.theme.style("preview.attachment"))
-            }
+                },
+            ),
+            LineKind::Signature => lit(&l.text, "preview.signature"),
+            LineKind::Attachment => lit(&l.text, "preview.attachment"),
             LineKind::Notice => Line::styled(l.text.clone(), app.theme.style("preview.notice")),
         })
         .collect();

@@ -234,3 +234,109 @@ fn without_truecolor_themes_use_the_256_palette() {
         ColorSupport::None
     );
 }
+
+#[test]
+fn highlight_marks_every_match_without_case() {
+    use ratatui::style::{Modifier, Style};
+    let base = Style::default();
+    let hit = Style::default().add_modifier(Modifier::REVERSED);
+    let spans = super::highlight("Budget: the BUDGET review", "budget", base, hit);
+    let marked: Vec<&str> = spans
+        .iter()
+        .filter(|s| s.style == hit)
+        .map(|s| s.content.as_ref())
+        .collect();
+    assert_eq!(marked, vec!["Budget", "BUDGET"]);
+    let all: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    assert_eq!(all, "Budget: the BUDGET review");
+    // non-ASCII, and a char whose lowercase is longer than itself
+    let spans = super::highlight("Grüße aus MÜNCHEN, İstanbul", "ünchen", base, hit);
+    assert!(
+        spans
+            .iter()
+            .any(|s| s.style == hit && s.content == "ÜNCHEN"),
+        "{spans:?}"
+    );
+    let spans = super::highlight("İİx", "x", base, hit);
+    assert_eq!(spans.last().map(|s| s.content.as_ref()), Some("x"));
+    assert_eq!(super::highlight("abc", "", base, hit).len(), 1);
+}
+
+#[test]
+fn search_matches_are_highlighted_in_the_list_and_the_preview() {
+    let mut t = demo_app(160, 40);
+    t.keys("/quarterly<Enter>");
+    let (w, h) = t.app.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| super::draw(f, &t.app)).unwrap();
+    let hit_bg = t.app.theme.style("match").bg;
+    let marked = |buf: &ratatui::buffer::Buffer| -> String {
+        buf.content()
+            .iter()
+            .filter(|c| c.bg == hit_bg.unwrap_or_default())
+            .map(|c| c.symbol().to_string())
+            .collect()
+    };
+    let buf = term.backend().buffer().clone();
+    assert!(
+        marked(&buf).to_lowercase().contains("quarterly"),
+        "{:?} {hit_bg:?} {}",
+        t.app.search.query,
+        screen(&t)
+    );
+    t.keys("<Enter>");
+    term.draw(|f| super::draw(f, &t.app)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let n = marked(&buf).to_lowercase().matches("quarterly").count();
+    assert!(n >= 2, "list and preview: {}", marked(&buf));
+}
+
+#[test]
+fn threads_draw_branches_and_sizes_fit() {
+    let t = demo_app(200, 60);
+    let s = screen(&t);
+    assert!(s.contains("├ "), "{s}");
+    assert!(s.contains("└ "));
+    assert!(
+        !s.contains("K…") && !s.contains("M…"),
+        "a size was cut:\n{s}"
+    );
+    use super::list::compact_size;
+    for (n, want) in [
+        (0, "0"),
+        (999, "999"),
+        (1000, "1.0K"),
+        (13_721, "13K"),
+        (10_000, "9.8K"),
+        (1_258_291, "1.2M"),
+        (356_515_840, "340M"),
+        (2_254_857_830, "2.1G"),
+    ] {
+        assert_eq!(compact_size(n), want, "{n}");
+        assert!(compact_size(n).chars().count() <= 5);
+    }
+}
+
+#[test]
+fn a_collapsed_folder_counts_its_children() {
+    let mut t = demo_app(160, 40);
+    let parent = t
+        .app
+        .tree
+        .folders
+        .iter()
+        .find(|f| f.path == "Projects")
+        .cloned()
+        .unwrap();
+    let below = t.app.tree.unread_below(&parent);
+    assert!(below > 0, "the demo has unread mail under Projects");
+    t.keys("h");
+    t.app.tree.select("demo", "Projects");
+    t.keys("za");
+    let s = screen(&t);
+    let row = s.lines().find(|l| l.contains("Projects")).unwrap();
+    assert!(
+        row.contains(&format!(" {}", parent.unread + below)),
+        "{row}"
+    );
+}
