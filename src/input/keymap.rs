@@ -7,6 +7,9 @@ use std::path::Path;
 use super::{format_keys, parse_keys, Key};
 use crate::app::registry::{self, CommandSpec};
 
+mod shadow;
+pub use shadow::{Binding, Shadow, ShadowKind};
+
 /// The shipped defaults, compiled into the binary.
 pub const DEFAULT_KEYBINDINGS: &str = include_str!("../../keybindings.toml");
 
@@ -42,12 +45,13 @@ impl Context {
     }
 }
 
-/// A keybinding file that cannot be used: which file, which line, what is wrong.
+/// A keybinding file that cannot be used: which file, which line (when there is one: a file
+/// that cannot be read has none), what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
+#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
 pub struct KeymapError {
     pub file: String,
-    pub line: usize,
+    pub line: Option<usize>,
     pub message: String,
 }
 
@@ -63,9 +67,25 @@ pub enum Resolved {
 /// `None` marks a binding the user removed with "unbind" (it also hides a global one).
 type Bindings = BTreeMap<Vec<Key>, Option<&'static CommandSpec>>;
 
+/// The file name given to the shipped bindings.
+const BUILT_IN: &str = "keybindings.toml (built in)";
+
+/// Where a binding is written: its file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+/// Key sequences per context. What wins when bindings overlap (see `resolve`): the pane's own
+/// binding over `[global]` for the same keys, and a complete binding over a longer one that
+/// starts with it — so a binding on a prefix (`"g"`) hides every sequence that starts with it
+/// (`gg`, `g/`) where it applies. `shadowed` lists those, for `--check-config` and start-up.
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
     maps: HashMap<Context, Bindings>,
+    /// Where each binding was written (the shipped file is `BUILT_IN`).
+    origins: HashMap<(Context, Vec<Key>), Origin>,
 }
 
 type RawFile =
@@ -81,7 +101,7 @@ impl Keymap {
     pub fn defaults() -> Keymap {
         let mut km = Keymap::default();
         // The shipped file is tested to parse; if it ever did not, an empty map beats a panic.
-        if let Err(e) = km.apply(DEFAULT_KEYBINDINGS, "keybindings.toml (built in)") {
+        if let Err(e) = km.apply(DEFAULT_KEYBINDINGS, BUILT_IN) {
             tracing::error!("built-in keybindings: {e}");
         }
         km
@@ -94,7 +114,7 @@ impl Keymap {
             if path.exists() {
                 let text = std::fs::read_to_string(path).map_err(|e| KeymapError {
                     file: path.display().to_string(),
-                    line: 0,
+                    line: None,
                     message: format!("cannot read: {e}"),
                 })?;
                 km.apply(&text, &path.display().to_string())?;
@@ -107,12 +127,13 @@ impl Keymap {
     pub fn apply(&mut self, text: &str, file: &str) -> Result<(), KeymapError> {
         let err = |line: usize, message: String| KeymapError {
             file: file.to_string(),
-            line,
+            line: Some(line),
             message,
         };
-        let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |s| line_of(text, s.start));
-            err(line, e.message().to_string())
+        let raw: RawFile = toml::from_str(text).map_err(|e| KeymapError {
+            file: file.to_string(),
+            line: e.span().map(|s| line_of(text, s.start)),
+            message: e.message().to_string(),
         })?;
         for (ctx_name, entries) in raw {
             let ctx = Context::from_name(ctx_name.get_ref()).ok_or_else(|| {
@@ -141,6 +162,13 @@ impl Keymap {
                         )
                     })?)
                 };
+                self.origins.insert(
+                    (ctx, seq.clone()),
+                    Origin {
+                        file: file.to_string(),
+                        line,
+                    },
+                );
                 self.maps.entry(ctx).or_default().insert(seq, target);
             }
         }
@@ -151,25 +179,41 @@ impl Keymap {
         self.maps.get(&ctx).and_then(|m| m.get(keys)).copied()
     }
 
-    fn has_prefix(&self, ctx: Context, keys: &[Key]) -> bool {
-        self.maps.get(&ctx).is_some_and(|m| {
-            m.range(keys.to_vec()..)
-                .take_while(|(k, _)| k.starts_with(keys))
-                .any(|(k, v)| k.len() > keys.len() && v.is_some())
-        })
+    /// True when a longer sequence starting with `keys` is bound in `ctx`: in the pane's own
+    /// section, or in `[global]` and not unbound by the pane.
+    fn has_longer(&self, ctx: Context, keys: &[Key]) -> bool {
+        let longer = |c: Context| {
+            self.maps.get(&c).into_iter().flat_map(move |m| {
+                m.range(keys.to_vec()..)
+                    .take_while(|(k, _)| k.starts_with(keys))
+                    .filter(|(k, v)| k.len() > keys.len() && v.is_some())
+                    .map(|(k, _)| k)
+            })
+        };
+        longer(ctx).next().is_some()
+            || (ctx != Context::Global
+                && longer(Context::Global).any(|k| self.get(ctx, k).is_none()))
     }
 
-    /// Resolve the keys typed so far in a pane's context (falling back to `global`).
+    /// Resolve the keys typed so far in a pane's context. What wins:
+    /// 1. the pane's own binding of exactly these keys (an "unbind" there removes the
+    ///    `[global]` binding of the same keys in this pane, and nothing else);
+    /// 2. the `[global]` binding of exactly these keys;
+    /// 3. a longer binding that starts with these keys: wait for more (`Pending`).
+    ///
+    /// So a complete binding always beats a longer one: a binding on `g` hides `gg` wherever it
+    /// applies (`shadowed` reports such cases).
     pub fn resolve(&self, ctx: Context, keys: &[Key]) -> Resolved {
         match self.get(ctx, keys) {
             Some(Some(c)) => return Resolved::Command(c),
-            Some(None) => return Resolved::Unbound,
-            None => {}
+            Some(None) => {}
+            None => {
+                if let Some(Some(c)) = self.get(Context::Global, keys) {
+                    return Resolved::Command(c);
+                }
+            }
         }
-        if let Some(Some(c)) = self.get(Context::Global, keys) {
-            return Resolved::Command(c);
-        }
-        if self.has_prefix(ctx, keys) || self.has_prefix(Context::Global, keys) {
+        if self.has_longer(ctx, keys) {
             return Resolved::Pending;
         }
         Resolved::Unbound
@@ -265,19 +309,19 @@ mod tests {
         let e = km
             .apply("[list]\n\"j\" = \"next\"\n\"x\" = \"explode\"\n", "k.toml")
             .unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.line, Some(3));
         assert!(e.message.contains("explode"), "{e}");
         let e = km
             .apply("[list]\n\n\"<C-\" = \"next\"\n", "k.toml")
             .unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.line, Some(3));
         let e = km
             .apply("[nowhere]\n\"j\" = \"next\"\n", "k.toml")
             .unwrap_err();
-        assert_eq!(e.line, 1);
+        assert_eq!(e.line, Some(1));
         assert!(e.to_string().starts_with("k.toml:1:"));
         let e = km.apply("[list]\nj = \n", "k.toml").unwrap_err();
-        assert_eq!(e.line, 2);
+        assert_eq!(e.line, Some(2));
     }
 
     #[test]
