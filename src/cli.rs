@@ -1,22 +1,28 @@
 //! The command line: arguments, logging to a file, loading config/keymap/theme with clear
 //! errors, and starting the TUI on the demo mailbox or the configured accounts.
 
+mod check;
+mod man;
+
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::app::{App, AppSetup};
 use crate::backend::{self, Workers};
 use crate::config::{self, paths, ConfigError, Settings};
-use crate::input::{keymap::DEFAULT_KEYBINDINGS, Keymap};
+use crate::input::keymap::{Shadow, DEFAULT_KEYBINDINGS};
+use crate::input::Keymap;
 use crate::store::Store;
 use crate::ui::theme::{self, Theme};
 
+/// The command line of `tmail`.
 #[derive(Debug, Parser)]
 #[command(
     name = "tmail",
     version,
-    about = "A terminal mail client: instant, offline-first, keyboard-driven"
+    about = "A terminal mail client: instant, offline-first, keyboard-driven",
+    long_about = "A terminal mail client: instant, offline-first, keyboard-driven. Without a subcommand, tmail opens its three panes (folder tree, message list, preview) on the local store of the configured IMAP and POP3 accounts, which its workers keep up to date; every change is applied at once and replayed to the server from a journal. The subcommands work headless, for scripts and cron."
 )]
 pub struct Cli {
     /// Open the built-in demo mailbox (no account or network needed)
@@ -81,6 +87,14 @@ pub enum Sub {
         #[arg(long, value_name = "DIR")]
         maildir: Option<PathBuf>,
     },
+    /// Print a completion script for a shell: `tmail completions bash > ~/.local/share/bash-completion/completions/tmail`
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `tmail man > tmail.1 && man -l tmail.1`
+    Man,
 }
 
 /// Everything loaded before the TUI starts.
@@ -90,7 +104,30 @@ struct Loaded {
     theme: Theme,
 }
 
-fn load_all(cli: &Cli, config_path: &Path) -> (Option<Loaded>, Vec<String>) {
+/// What loading found: what can be used, the errors that stop tmail, and bindings of the user's
+/// keybindings that can never be typed (warnings: tmail starts anyway).
+struct Report {
+    loaded: Option<Loaded>,
+    errors: Vec<String>,
+    shadows: Vec<Shadow>,
+}
+
+/// A theme that does not exist, said as a mistake of the setting that names it.
+fn missing_theme(config_path: &Path, e: &theme::ThemeError) -> String {
+    if std::env::var_os("TMAIL_UI__THEME").is_some() {
+        return format!("environment override TMAIL_UI__THEME: {}", e.message);
+    }
+    let text = std::fs::read_to_string(config_path).unwrap_or_default();
+    ConfigError::Invalid {
+        file: config_path.display().to_string(),
+        line: config::locate::line_of_key(&text, "ui.theme").unwrap_or(0),
+        key: "ui.theme".into(),
+        message: e.message.clone(),
+    }
+    .to_string()
+}
+
+fn load_all(cli: &Cli, config_path: &Path) -> Report {
     let mut errors = Vec::new();
     let settings = match Settings::load(config_path) {
         Ok(s) => Some(s),
@@ -100,8 +137,12 @@ fn load_all(cli: &Cli, config_path: &Path) -> (Option<Loaded>, Vec<String>) {
             None
         }
     };
+    let mut shadows = Vec::new();
     let keymap = match Keymap::load(Some(&paths::user_keybindings_file())) {
-        Ok(k) => Some(k),
+        Ok(k) => {
+            shadows = k.shadowed();
+            Some(k)
+        }
         Err(e) => {
             errors.push(format!("keybindings: {e}"));
             None
@@ -116,22 +157,43 @@ fn load_all(cli: &Cli, config_path: &Path) -> (Option<Loaded>, Vec<String>) {
         theme::ColorSupport::detect(),
     ) {
         Ok(t) => Some(t),
+        // No such theme at all: the config's `ui.theme` is the mistake.
+        Err(e) if e.file.is_empty() => {
+            errors.push(missing_theme(config_path, &e));
+            None
+        }
         Err(e) => {
             errors.push(e.to_string());
             None
         }
     };
-    match (settings, keymap, theme) {
-        (Some(settings), Some(keymap), Some(theme)) => (
-            Some(Loaded {
-                settings,
-                keymap,
-                theme,
-            }),
-            errors,
-        ),
-        _ => (None, errors),
+    let loaded = match (settings, keymap, theme) {
+        (Some(settings), Some(keymap), Some(theme)) => Some(Loaded {
+            settings,
+            keymap,
+            theme,
+        }),
+        _ => None,
+    };
+    Report {
+        loaded,
+        errors,
+        shadows,
     }
+}
+
+/// The status line at start when the user's keybindings hide bindings: the first warning, and
+/// how many more `--check-config` lists.
+fn shadow_status(shadows: &[Shadow]) -> Option<String> {
+    let first = shadows.first()?;
+    Some(match shadows.len() {
+        1 => first.short(),
+        n => format!(
+            "({} more key warnings: tmail --check-config) {}",
+            n - 1,
+            first.short()
+        ),
+    })
 }
 
 fn missing_config_message(path: &Path) -> String {
@@ -159,6 +221,14 @@ fn init_logging(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuar
 
 /// Run tmail with these arguments; returns the process exit code.
 pub fn main_with(cli: Cli) -> i32 {
+    match &cli.command {
+        Some(Sub::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "tmail", &mut std::io::stdout());
+            return 0;
+        }
+        Some(Sub::Man) => return man::print(),
+        _ => {}
+    }
     if cli.print_keybindings {
         print!("{DEFAULT_KEYBINDINGS}");
         return 0;
@@ -167,30 +237,15 @@ pub fn main_with(cli: Cli) -> i32 {
         .config
         .clone()
         .unwrap_or_else(paths::default_config_file);
-    let (loaded, errors) = load_all(&cli, &config_path);
+    let report = load_all(&cli, &config_path);
     if cli.check_config {
-        if errors.is_empty() {
-            let n = loaded.as_ref().map_or(0, |l| l.settings.accounts.len());
-            println!(
-                "{}: OK ({n} account{})",
-                config_path.display(),
-                if n == 1 { "" } else { "s" }
-            );
-            println!(
-                "keybindings: OK ({})",
-                paths::user_keybindings_file().display()
-            );
-            println!(
-                "theme: OK ({})",
-                loaded.as_ref().map_or("default", |l| l.theme.name.as_str())
-            );
-            return 0;
-        }
-        for e in &errors {
-            eprintln!("{e}");
-        }
-        return 1;
+        return check::print(&config_path, &report);
     }
+    let Report {
+        loaded,
+        errors,
+        shadows,
+    } = report;
     let Some(loaded) = loaded else {
         for e in &errors {
             if e.starts_with("no config file") {
@@ -209,7 +264,13 @@ pub fn main_with(cli: Cli) -> i32 {
         return 1;
     }
     let data_dir = cli.data_dir.clone().unwrap_or_else(paths::data_dir);
-    let _log = init_logging(&data_dir);
+    // A read-only command creates nothing: no data directory (and so no log) where none is.
+    let read_only = matches!(cli.command, Some(Sub::List { .. } | Sub::Export { .. }));
+    let _log = if read_only && !data_dir.is_dir() {
+        None
+    } else {
+        init_logging(&data_dir)
+    };
     match &cli.command {
         Some(Sub::Sync { account, bodies }) => {
             return crate::headless::sync(
@@ -253,9 +314,12 @@ pub fn main_with(cli: Cli) -> i32 {
                 &target,
             );
         }
-        None => {}
+        Some(Sub::Completions { .. } | Sub::Man) | None => {}
     }
-    match start(cli.demo, loaded, &data_dir) {
+    for w in &shadows {
+        tracing::warn!("keybindings: {w}");
+    }
+    match start(cli.demo, loaded, &data_dir, shadow_status(&shadows)) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("tmail: {e:#}");
@@ -264,7 +328,12 @@ pub fn main_with(cli: Cli) -> i32 {
     }
 }
 
-fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
+fn start(
+    demo: bool,
+    loaded: Loaded,
+    data_dir: &Path,
+    warning: Option<String>,
+) -> anyhow::Result<()> {
     // The demo lives in a temporary store that disappears on exit.
     let demo_dir = if demo {
         Some(tempfile::Builder::new().prefix("tmail-demo-").tempdir()?)
@@ -329,7 +398,7 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
                 .map(|a| (a.name.clone(), vec![a.email.to_ascii_lowercase()]))
                 .collect()
         };
-        let (app, initial) = App::new(AppSetup {
+        let (mut app, initial) = App::new(AppSetup {
             store,
             accounts,
             own_addresses,
@@ -343,6 +412,9 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             colors: theme::ColorSupport::detect(),
             size,
         });
+        if let Some(w) = warning {
+            app.status.error = Some(w);
+        }
         tracing::info!(
             "app ready in {:?} ({} messages listed)",
             t1.elapsed(),

@@ -10,8 +10,69 @@ use chrono::TimeZone;
 
 use crate::backend::imap::{self, conn, folders, sync};
 use crate::config::{AccountSettings, Settings};
-use crate::mail::Flags;
+use crate::mail::{Flags, Folder};
 use crate::store::Store;
+
+/// What a read-only command says when there is no store yet.
+const NOTHING_SYNCED: &str = "no mail synced yet: run `tmail sync`";
+
+/// Open the store for a command that only reads (`list`, `export`): an existing store, never a
+/// new one. `Err(exit code)` once the reason is printed.
+fn open_for_reading(store_dir: &Path, command: &str) -> Result<Store, i32> {
+    match Store::open_existing(store_dir) {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => {
+            eprintln!("tmail {command}: {NOTHING_SYNCED}");
+            Err(1)
+        }
+        Err(e) => {
+            eprintln!("tmail {command}: {e}");
+            Err(1)
+        }
+    }
+}
+
+/// The folder `name` means: its path, its path as people read it, or INBOX in any case.
+pub(crate) fn find_folder<'a>(folders: &'a [Folder], name: &str) -> Option<&'a Folder> {
+    folders
+        .iter()
+        .find(|f| f.path == name || f.display_path() == name)
+        .or_else(|| {
+            folders.iter().find(|f| {
+                name.eq_ignore_ascii_case("INBOX") && f.path.eq_ignore_ascii_case("INBOX")
+            })
+        })
+}
+
+/// `INBOX, Archive, Sent`: the folders that hold mail (not those that hold only folders),
+/// INBOX first.
+pub(crate) fn folder_names(folders: &[Folder]) -> String {
+    let mut names: Vec<String> = folders
+        .iter()
+        .filter(|f| f.selectable)
+        .map(|f| f.display_path())
+        .collect();
+    names.sort_by_key(|n| (!n.eq_ignore_ascii_case("INBOX"), n.to_lowercase()));
+    names.join(", ")
+}
+
+/// The message for a folder that is not there: `no folder "Nope" (folders: INBOX, Archive)`.
+pub(crate) fn no_folder(name: &str, account: Option<&str>, folders: &[Folder]) -> String {
+    let found = find_folder(folders, name);
+    let what = match found {
+        Some(f) => format!("\"{}\" holds only folders", f.display_path()),
+        None => format!("no folder \"{name}\""),
+    };
+    let account = account
+        .map(|a| format!(" in account {a}"))
+        .unwrap_or_default();
+    format!("{what}{account} (folders: {})", folder_names(folders))
+}
+
+/// The message for an account with nothing in the store.
+pub(crate) fn nothing_synced_for(account: &str) -> String {
+    format!("no mail synced yet for account {account}: run `tmail sync --account {account}`")
+}
 
 pub(crate) fn pick<'a>(
     settings: &'a Settings,
@@ -259,7 +320,10 @@ fn flag_names(f: Flags) -> Vec<&'static str> {
     v
 }
 
-/// `tmail list`: returns the exit code.
+/// `tmail list`: returns the exit code. Reads only: with no store it says so and exits 1,
+/// creating nothing. Without `--account`, an account that lacks the folder is skipped (the
+/// folder may exist in only one account), but one with nothing synced is named and makes the
+/// exit code 1; a folder that is nowhere is an error naming the folders there are.
 pub fn list(
     settings: &Settings,
     store_dir: &Path,
@@ -275,17 +339,48 @@ pub fn list(
             return 2;
         }
     };
-    let store = match Store::open(store_dir) {
+    let store = match open_for_reading(store_dir, "list") {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("tmail list: {e}");
-            return 1;
-        }
+        Err(code) => return code,
     };
+    let mut targets: Vec<(&AccountSettings, Folder)> = Vec::new();
+    let mut unsynced: Vec<&str> = Vec::new();
+    let mut lacking: Vec<(&str, Vec<Folder>)> = Vec::new();
+    for a in &accounts {
+        let folders = match store.folders(Some(&a.name)) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("tmail list: {e}");
+                return 1;
+            }
+        };
+        match find_folder(&folders, folder) {
+            _ if folders.is_empty() => unsynced.push(&a.name),
+            Some(f) if f.selectable => targets.push((a, f.clone())),
+            _ => lacking.push((&a.name, folders)),
+        }
+    }
+    if targets.is_empty() {
+        let message = match (lacking.as_slice(), account) {
+            ([], Some(a)) => nothing_synced_for(a),
+            ([], None) => NOTHING_SYNCED.to_string(),
+            ([(_, folders)], _) => no_folder(folder, None, folders),
+            (several, _) => format!(
+                "no folder \"{folder}\" (folders: {})",
+                several
+                    .iter()
+                    .map(|(a, f)| format!("{a}: {}", folder_names(f)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        };
+        eprintln!("tmail list: {message}");
+        return 1;
+    }
     let out = std::io::stdout();
     let mut out = out.lock();
-    for a in accounts {
-        let mut envs = match store.envelopes(&a.name, folder) {
+    for (a, f) in targets {
+        let mut envs = match store.envelopes(&a.name, &f.path) {
             Ok(e) => e,
             Err(e) => {
                 eprintln!("tmail list: {e}");
@@ -302,7 +397,7 @@ pub fn list(
             let line = if json {
                 serde_json::json!({
                     "account": a.name,
-                    "folder": folder,
+                    "folder": f.path,
                     "uid": e.uid,
                     "date": date,
                     "from": e.from.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "),
@@ -329,7 +424,10 @@ pub fn list(
             }
         }
     }
-    0
+    for a in &unsynced {
+        eprintln!("tmail list: {}", nothing_synced_for(a));
+    }
+    i32::from(!unsynced.is_empty())
 }
 
 /// `tmail export`: returns the exit code (1 when a message could not be written, or has no
@@ -345,12 +443,9 @@ pub fn export(
         eprintln!("tmail export: {e}");
         return 2;
     }
-    let store = match Store::open(store_dir) {
+    let store = match open_for_reading(store_dir, "export") {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("tmail export: {e}");
-            return 1;
-        }
+        Err(code) => return code,
     };
     let (crate::export::Target::Mbox(path) | crate::export::Target::Maildir(path)) = target;
     match crate::export::export(&store, account, folder, target) {

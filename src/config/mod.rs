@@ -2,7 +2,8 @@
 //! `config` crate with `TMAIL_*` environment overrides, and validated with errors that name the
 //! file, the line and the key.
 
-mod locate;
+pub mod keys;
+pub(crate) mod locate;
 pub mod paths;
 
 use std::path::{Path, PathBuf};
