@@ -189,8 +189,9 @@ fn shadow_status(shadows: &[Shadow]) -> Option<String> {
     Some(match shadows.len() {
         1 => first.short(),
         n => format!(
-            "({} more key warnings: tmail --check-config) {}",
+            "({} more key warning{}: tmail --check-config) {}",
             n - 1,
+            if n == 2 { "" } else { "s" },
             first.short()
         ),
     })
@@ -424,4 +425,32 @@ fn start(
     })?;
     drop(demo_dir);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_start_up_status_names_the_first_warning_and_counts_the_rest() {
+        let mut km = Keymap::defaults();
+        km.apply(
+            "[global]\n\"g\" = \"delete\"\n[list]\n\"5x\" = \"delete\"\n",
+            "/h/.config/tmail/keybindings.toml",
+        )
+        .expect("parses");
+        let w = km.shadowed();
+        assert_eq!(w.len(), 2);
+        let s = shadow_status(&w).unwrap_or_default();
+        assert!(
+            s.starts_with("(1 more key warning: tmail --check-config) keybindings.toml:2: \"g\" (delete) hides gg (first)"),
+            "{s}"
+        );
+        assert_eq!(shadow_status(&[]), None);
+    }
 }
