@@ -2,7 +2,10 @@
 //! errors, and starting the TUI on the demo mailbox or the configured accounts.
 
 mod check;
+mod load;
 mod man;
+
+use load::{load_all, shadow_status, Loaded, Report};
 
 use std::path::{Path, PathBuf};
 
@@ -10,11 +13,10 @@ use clap::{CommandFactory, Parser};
 
 use crate::app::{App, AppSetup};
 use crate::backend::{self, Workers};
-use crate::config::{self, paths, ConfigError, Settings};
-use crate::input::keymap::{Shadow, DEFAULT_KEYBINDINGS};
-use crate::input::Keymap;
+use crate::config::{self, paths};
+use crate::input::keymap::DEFAULT_KEYBINDINGS;
 use crate::store::Store;
-use crate::ui::theme::{self, Theme};
+use crate::ui::theme;
 
 /// The command line of `tmail`.
 #[derive(Debug, Parser)]
@@ -95,106 +97,6 @@ pub enum Sub {
     },
     /// Print the manual page (roff): `tmail man > tmail.1 && man -l tmail.1`
     Man,
-}
-
-/// Everything loaded before the TUI starts.
-struct Loaded {
-    settings: Settings,
-    keymap: Keymap,
-    theme: Theme,
-}
-
-/// What loading found: what can be used, the errors that stop tmail, and bindings of the user's
-/// keybindings that can never be typed (warnings: tmail starts anyway).
-struct Report {
-    loaded: Option<Loaded>,
-    errors: Vec<String>,
-    shadows: Vec<Shadow>,
-}
-
-/// A theme that does not exist, said as a mistake of the setting that names it.
-fn missing_theme(config_path: &Path, e: &theme::ThemeError) -> String {
-    if std::env::var_os("TMAIL_UI__THEME").is_some() {
-        return format!("environment override TMAIL_UI__THEME: {}", e.message);
-    }
-    let text = std::fs::read_to_string(config_path).unwrap_or_default();
-    ConfigError::Invalid {
-        file: config_path.display().to_string(),
-        line: config::locate::line_of_key(&text, "ui.theme").unwrap_or(0),
-        key: "ui.theme".into(),
-        message: e.message.clone(),
-    }
-    .to_string()
-}
-
-fn load_all(cli: &Cli, config_path: &Path) -> Report {
-    let mut errors = Vec::new();
-    let settings = match Settings::load(config_path) {
-        Ok(s) => Some(s),
-        Err(ConfigError::Missing(_)) if cli.demo => Some(Settings::default()),
-        Err(e) => {
-            errors.push(e.to_string());
-            None
-        }
-    };
-    let mut shadows = Vec::new();
-    let keymap = match Keymap::load(Some(&paths::user_keybindings_file())) {
-        Ok(k) => {
-            shadows = k.shadowed();
-            Some(k)
-        }
-        Err(e) => {
-            errors.push(format!("keybindings: {e}"));
-            None
-        }
-    };
-    let theme_name = settings
-        .as_ref()
-        .map_or("default".to_string(), |s| s.ui.theme.clone());
-    let theme = match theme::load(
-        &theme_name,
-        Some(&paths::user_themes_dir()),
-        theme::ColorSupport::detect(),
-    ) {
-        Ok(t) => Some(t),
-        // No such theme at all: the config's `ui.theme` is the mistake.
-        Err(e) if e.file.is_empty() => {
-            errors.push(missing_theme(config_path, &e));
-            None
-        }
-        Err(e) => {
-            errors.push(e.to_string());
-            None
-        }
-    };
-    let loaded = match (settings, keymap, theme) {
-        (Some(settings), Some(keymap), Some(theme)) => Some(Loaded {
-            settings,
-            keymap,
-            theme,
-        }),
-        _ => None,
-    };
-    Report {
-        loaded,
-        errors,
-        shadows,
-    }
-}
-
-/// The status line at start when the user's keybindings hide bindings: the first warning, and
-/// how many more `--check-config` lists.
-fn shadow_status(shadows: &[Shadow]) -> Option<String> {
-    let first = shadows.first()?;
-    Some(match shadows.len() {
-        1 => first.short(),
-        n => format!(
-            "({} more key warning{}: tmail --check-config) {}",
-            n - 1,
-            if n == 2 { "" } else { "s" },
-            first.short()
-        ),
-    })
 }
 
 fn missing_config_message(path: &Path) -> String {
@@ -430,6 +332,7 @@ fn start(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::Keymap;
 
     #[test]
     fn the_command_line_is_consistent() {
