@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a Debian 12 machine (run as root; idempotent, quiet):
-# tmux for the end-to-end tests, Dovecot (IMAP, POP3, LMTP), openssl for the test CA, and Postfix.
+# tmux for the end-to-end tests, Dovecot (IMAP, POP3, LMTP), openssl for the test CA, Postfix, and
+# man-db (with groff) for the test that renders `tmail man` with `man -l`.
 # The tests start their own Dovecot/Postfix with their own config files in a temp dir, so any
 # system instance the packages would start is kept from starting, or stopped.
 set -euo pipefail
 
-packages=(tmux openssl dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix)
+packages=(tmux openssl dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix man-db)
 
 installed() {
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = "installed" ]
@@ -79,6 +80,6 @@ if ! id -u tmailtest >/dev/null 2>&1; then
     --user-group tmailtest >/dev/null 2>&1 || id -u tmailtest >/dev/null
 fi
 
-for bin in tmux openssl /usr/sbin/dovecot /usr/bin/doveadm /usr/sbin/postfix; do
+for bin in tmux openssl /usr/sbin/dovecot /usr/bin/doveadm /usr/sbin/postfix man groff; do
   command -v "$bin" >/dev/null 2>&1 || { echo "install-deps: $bin not found after install" >&2; exit 1; }
 done

@@ -1,22 +1,30 @@
 //! The command line: arguments, logging to a file, loading config/keymap/theme with clear
 //! errors, and starting the TUI on the demo mailbox or the configured accounts.
 
+mod check;
+mod load;
+mod man;
+
+use load::{load_all, shadow_status, Loaded, Report};
+
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::app::{App, AppSetup};
 use crate::backend::{self, Workers};
-use crate::config::{self, paths, ConfigError, Settings};
-use crate::input::{keymap::DEFAULT_KEYBINDINGS, Keymap};
+use crate::config::{self, paths};
+use crate::input::keymap::DEFAULT_KEYBINDINGS;
 use crate::store::Store;
-use crate::ui::theme::{self, Theme};
+use crate::ui::theme;
 
+/// The command line of `tmail`.
 #[derive(Debug, Parser)]
 #[command(
     name = "tmail",
     version,
-    about = "A terminal mail client: instant, offline-first, keyboard-driven"
+    about = "A terminal mail client: instant, offline-first, keyboard-driven",
+    long_about = "A terminal mail client: instant, offline-first, keyboard-driven. Without a subcommand, tmail opens its three panes (folder tree, message list, preview) on the local store of the configured IMAP and POP3 accounts, which its workers keep up to date; every change is applied at once and replayed to the server from a journal. The subcommands work headless, for scripts and cron."
 )]
 pub struct Cli {
     /// Open the built-in demo mailbox (no account or network needed)
@@ -81,57 +89,14 @@ pub enum Sub {
         #[arg(long, value_name = "DIR")]
         maildir: Option<PathBuf>,
     },
-}
-
-/// Everything loaded before the TUI starts.
-struct Loaded {
-    settings: Settings,
-    keymap: Keymap,
-    theme: Theme,
-}
-
-fn load_all(cli: &Cli, config_path: &Path) -> (Option<Loaded>, Vec<String>) {
-    let mut errors = Vec::new();
-    let settings = match Settings::load(config_path) {
-        Ok(s) => Some(s),
-        Err(ConfigError::Missing(_)) if cli.demo => Some(Settings::default()),
-        Err(e) => {
-            errors.push(e.to_string());
-            None
-        }
-    };
-    let keymap = match Keymap::load(Some(&paths::user_keybindings_file())) {
-        Ok(k) => Some(k),
-        Err(e) => {
-            errors.push(format!("keybindings: {e}"));
-            None
-        }
-    };
-    let theme_name = settings
-        .as_ref()
-        .map_or("default".to_string(), |s| s.ui.theme.clone());
-    let theme = match theme::load(
-        &theme_name,
-        Some(&paths::user_themes_dir()),
-        theme::ColorSupport::detect(),
-    ) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            errors.push(e.to_string());
-            None
-        }
-    };
-    match (settings, keymap, theme) {
-        (Some(settings), Some(keymap), Some(theme)) => (
-            Some(Loaded {
-                settings,
-                keymap,
-                theme,
-            }),
-            errors,
-        ),
-        _ => (None, errors),
-    }
+    /// Print a completion script for a shell: `tmail completions bash > ~/.local/share/bash-completion/completions/tmail`
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `tmail man > tmail.1 && man -l tmail.1`
+    Man,
 }
 
 fn missing_config_message(path: &Path) -> String {
@@ -149,6 +114,14 @@ fn init_logging(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuar
 
 /// Run tmail with these arguments; returns the process exit code.
 pub fn main_with(cli: Cli) -> i32 {
+    match &cli.command {
+        Some(Sub::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "tmail", &mut std::io::stdout());
+            return 0;
+        }
+        Some(Sub::Man) => return man::print(),
+        _ => {}
+    }
     if cli.print_keybindings {
         print!("{DEFAULT_KEYBINDINGS}");
         return 0;
@@ -157,30 +130,15 @@ pub fn main_with(cli: Cli) -> i32 {
         .config
         .clone()
         .unwrap_or_else(paths::default_config_file);
-    let (loaded, errors) = load_all(&cli, &config_path);
+    let report = load_all(&cli, &config_path);
     if cli.check_config {
-        if errors.is_empty() {
-            let n = loaded.as_ref().map_or(0, |l| l.settings.accounts.len());
-            println!(
-                "{}: OK ({n} account{})",
-                config_path.display(),
-                if n == 1 { "" } else { "s" }
-            );
-            println!(
-                "keybindings: OK ({})",
-                paths::user_keybindings_file().display()
-            );
-            println!(
-                "theme: OK ({})",
-                loaded.as_ref().map_or("default", |l| l.theme.name.as_str())
-            );
-            return 0;
-        }
-        for e in &errors {
-            eprintln!("{e}");
-        }
-        return 1;
+        return check::print(&config_path, &report);
     }
+    let Report {
+        loaded,
+        errors,
+        shadows,
+    } = report;
     let Some(loaded) = loaded else {
         for e in &errors {
             if e.starts_with("no config file") {
@@ -199,7 +157,13 @@ pub fn main_with(cli: Cli) -> i32 {
         return 1;
     }
     let data_dir = cli.data_dir.clone().unwrap_or_else(paths::data_dir);
-    let _log = init_logging(&data_dir);
+    // A read-only command creates nothing: no data directory (and so no log) where none is.
+    let read_only = matches!(cli.command, Some(Sub::List { .. } | Sub::Export { .. }));
+    let _log = if read_only && !data_dir.is_dir() {
+        None
+    } else {
+        init_logging(&data_dir)
+    };
     match &cli.command {
         Some(Sub::Sync { account, bodies }) => {
             return crate::headless::sync(
@@ -243,9 +207,12 @@ pub fn main_with(cli: Cli) -> i32 {
                 &target,
             );
         }
-        None => {}
+        Some(Sub::Completions { .. } | Sub::Man) | None => {}
     }
-    match start(cli.demo, loaded, &data_dir) {
+    for w in &shadows {
+        tracing::warn!("keybindings: {w}");
+    }
+    match start(cli.demo, loaded, &data_dir, shadow_status(&shadows)) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("tmail: {e:#}");
@@ -254,7 +221,12 @@ pub fn main_with(cli: Cli) -> i32 {
     }
 }
 
-fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
+fn start(
+    demo: bool,
+    loaded: Loaded,
+    data_dir: &Path,
+    warning: Option<String>,
+) -> anyhow::Result<()> {
     // The demo lives in a temporary store that disappears on exit.
     let demo_dir = if demo {
         Some(tempfile::Builder::new().prefix("tmail-demo-").tempdir()?)
@@ -319,7 +291,7 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
                 .map(|a| (a.name.clone(), vec![a.email.to_ascii_lowercase()]))
                 .collect()
         };
-        let (app, initial) = App::new(AppSetup {
+        let (mut app, initial) = App::new(AppSetup {
             store,
             accounts,
             own_addresses,
@@ -334,6 +306,9 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
             colors: theme::ColorSupport::detect(),
             size,
         });
+        if let Some(w) = warning {
+            app.status.error = Some(w);
+        }
         tracing::info!(
             "app ready in {:?} ({} messages listed)",
             t1.elapsed(),
@@ -343,4 +318,33 @@ fn start(demo: bool, loaded: Loaded, data_dir: &Path) -> anyhow::Result<()> {
     })?;
     drop(demo_dir);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Keymap;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_start_up_status_names_the_first_warning_and_counts_the_rest() {
+        let mut km = Keymap::defaults();
+        km.apply(
+            "[global]\n\"g\" = \"delete\"\n[list]\n\"5x\" = \"delete\"\n",
+            "/h/.config/tmail/keybindings.toml",
+        )
+        .expect("parses");
+        let w = km.shadowed();
+        assert_eq!(w.len(), 2);
+        let s = shadow_status(&w).unwrap_or_default();
+        assert!(
+            s.starts_with("(1 more key warning: tmail --check-config) keybindings.toml:2: \"g\" (delete) hides gg (first)"),
+            "{s}"
+        );
+        assert_eq!(shadow_status(&[]), None);
+    }
 }

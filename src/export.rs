@@ -139,26 +139,18 @@ pub fn export(
     target: &Target,
 ) -> Result<ExportReport, String> {
     let all = store.folders(Some(account)).map_err(|e| e.to_string())?;
+    if all.is_empty() {
+        return Err(crate::headless::nothing_synced_for(account));
+    }
     let folders: Vec<Folder> = match folder {
-        Some(name) => match all
-            .iter()
-            .find(|f| f.path == name || f.display_path() == name)
-        {
-            Some(f) => vec![f.clone()],
-            None => {
-                return Err(format!(
-                    "account {account} has no folder \"{name}\" (have: {})",
-                    all.iter()
-                        .map(|f| f.display_path())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            }
+        Some(name) => match crate::headless::find_folder(&all, name) {
+            Some(f) if f.selectable => vec![f.clone()],
+            _ => return Err(crate::headless::no_folder(name, Some(account), &all)),
         },
         None => all.into_iter().filter(|f| f.selectable).collect(),
     };
     if folders.is_empty() {
-        return Err(format!("account {account} has no folders in the store"));
+        return Err(format!("account {account} has no folders that hold mail"));
     }
     let single = folder.is_some();
     if let (Target::Mbox(dir), false) = (target, single) {

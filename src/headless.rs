@@ -1,17 +1,20 @@
 //! Headless commands for scripts and cron: `tmail sync` (one full sync, progress on stderr, a
 //! summary on stdout), `tmail list` (envelopes from the store, as text or JSON Lines) and
-//! `tmail export` (stored mail out to mbox or maildir, see `export.rs`).
+//! `tmail export` (stored mail out to mbox or maildir, see `export.rs`). `list.rs` has `list` and
+//! what the read-only commands share: they open only an existing store.
 
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::TimeZone;
+mod list;
+
+pub use list::list;
+pub(crate) use list::{find_folder, no_folder, nothing_synced_for, open_for_reading};
 
 use crate::backend::credentials::CredentialSource;
 use crate::backend::imap::{self, conn, folders, sync};
 use crate::config::{AccountSettings, Settings};
-use crate::mail::Flags;
 use crate::store::Store;
 
 pub(crate) fn pick<'a>(
@@ -307,116 +310,6 @@ async fn sync_account(a: &AccountSettings, store: &Store, bodies: bool) -> Resul
     Ok(sum)
 }
 
-/// The stored path of the folder the user named: a folder whose path or decoded path is
-/// `name` (ASCII case ignored for INBOX), else `name` encoded in modified UTF-7.
-fn folder_path(store: &Store, account: &str, name: &str) -> String {
-    let folders = store.folders(Some(account)).unwrap_or_default();
-    let found = folders
-        .iter()
-        .find(|f| f.path == name || f.display_path() == name)
-        .or_else(|| {
-            folders.iter().find(|f| {
-                name.eq_ignore_ascii_case("INBOX") && f.path.eq_ignore_ascii_case("INBOX")
-            })
-        });
-    match found {
-        Some(f) => f.path.clone(),
-        None => crate::mail::mutf7::encode(name),
-    }
-}
-
-fn flag_names(f: Flags) -> Vec<&'static str> {
-    let mut v = Vec::new();
-    for (bit, name) in [
-        (Flags::SEEN, "seen"),
-        (Flags::FLAGGED, "flagged"),
-        (Flags::ANSWERED, "answered"),
-        (Flags::DELETED, "deleted"),
-        (Flags::DRAFT, "draft"),
-    ] {
-        if f.has(bit) {
-            v.push(name);
-        }
-    }
-    v
-}
-
-/// `tmail list`: returns the exit code.
-pub fn list(
-    settings: &Settings,
-    store_dir: &Path,
-    account: Option<&str>,
-    folder: &str,
-    limit: Option<usize>,
-    json: bool,
-) -> i32 {
-    let accounts = match pick(settings, account) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("tmail list: {e}");
-            return 2;
-        }
-    };
-    let store = match Store::open(store_dir) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("tmail list: {e}");
-            return 1;
-        }
-    };
-    let out = std::io::stdout();
-    let mut out = out.lock();
-    for a in accounts {
-        // The folder as people write it (`Häät`) or as the server names it (`H&AOQA5A-t`).
-        let path = folder_path(&store, &a.name, folder);
-        let shown = crate::mail::mutf7::decode(&path);
-        let mut envs = match store.envelopes(&a.name, &path) {
-            Ok(e) => e,
-            Err(e) => {
-                eprintln!("tmail list: {e}");
-                return 1;
-            }
-        };
-        envs.sort_by(|x, y| y.date.cmp(&x.date).then(y.uid.cmp(&x.uid)));
-        for e in envs.iter().take(limit.unwrap_or(usize::MAX)) {
-            let date = chrono::Utc
-                .timestamp_opt(e.date, 0)
-                .single()
-                .map(|d| d.to_rfc3339())
-                .unwrap_or_default();
-            let line = if json {
-                serde_json::json!({
-                    "account": a.name,
-                    "folder": shown,
-                    "uid": e.uid,
-                    "date": date,
-                    "from": e.from.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "),
-                    "to": e.to.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "),
-                    "subject": e.subject,
-                    "flags": flag_names(e.flags),
-                    "size": e.size,
-                    "message_id": e.message_id,
-                })
-                .to_string()
-            } else {
-                let s = crate::mail::sanitize::sanitize;
-                format!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    e.uid,
-                    date,
-                    s(e.sender()),
-                    s(&e.subject),
-                    flag_names(e.flags).join(",")
-                )
-            };
-            if writeln!(out, "{line}").is_err() {
-                return 0; // a closed pipe (| head) is not an error
-            }
-        }
-    }
-    0
-}
-
 /// `tmail export`: returns the exit code (1 when a message could not be written, or has no
 /// stored body).
 pub fn export(
@@ -430,12 +323,9 @@ pub fn export(
         eprintln!("tmail export: {e}");
         return 2;
     }
-    let store = match Store::open(store_dir) {
+    let store = match open_for_reading(store_dir, "export") {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("tmail export: {e}");
-            return 1;
-        }
+        Err(code) => return code,
     };
     let (crate::export::Target::Mbox(path) | crate::export::Target::Maildir(path)) = target;
     match crate::export::export(&store, account, folder, target) {

@@ -81,7 +81,7 @@ fn a_binding_file_names_bad_arguments_and_contexts() {
     let e = km
         .apply("[list]\n\"x\" = \"next 5\"\n", "k.toml")
         .unwrap_err();
-    assert_eq!(e.line, 2);
+    assert_eq!(e.line, Some(2));
     assert!(e.message.contains("takes no argument"), "{e}");
     let e = km
         .apply("[inptu]\n\"x\" = \"submit\"\n", "k.toml")

@@ -2,7 +2,8 @@
 //! `config` crate with `TMAIL_*` environment overrides, and validated with errors that name the
 //! file, the line and the key.
 
-mod locate;
+pub mod keys;
+pub(crate) mod locate;
 pub mod paths;
 
 use std::path::{Path, PathBuf};
@@ -123,7 +124,11 @@ pub enum ConfigError {
     Missing(PathBuf),
     #[error("{file}: cannot read: {message}")]
     Unreadable { file: String, message: String },
-    #[error("{file}:{line}: key `{key}`: {message}")]
+    /// `line` is 0 when no line is at fault (a key set only from the environment); `key` is
+    /// empty when the error is not about one key.
+    #[error("{file}{}: {}{message}",
+        if *line == 0 { String::new() } else { format!(":{line}") },
+        if key.is_empty() { String::new() } else { format!("key `{key}`: ") })]
     Invalid {
         file: String,
         line: usize,

@@ -194,3 +194,23 @@ fn pop3_settings_are_validated_with_file_line_and_key() {
         "{e}"
     );
 }
+
+#[test]
+fn an_error_at_no_line_has_no_line_number() {
+    // A value that came from the environment (TMAIL_UI__DATE_FORMAT) is at no line of the file.
+    let mut s = Settings::default();
+    s.ui.date_format = "%Y %!".into();
+    let e = s.validate("/x/config.toml", "").unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.starts_with("/x/config.toml: key `ui.date_format`: "),
+        "{text}"
+    );
+    let e = ConfigError::Invalid {
+        file: "/x/config.toml".into(),
+        line: 4,
+        key: String::new(),
+        message: "bad".into(),
+    };
+    assert_eq!(e.to_string(), "/x/config.toml:4: bad");
+}

@@ -7,6 +7,9 @@ use std::path::Path;
 use super::{format_keys, parse_keys, Key};
 use crate::app::registry::{self, CommandSpec};
 
+mod shadow;
+pub use shadow::{Placed, Shadow, ShadowKind};
+
 /// The shipped defaults, compiled into the binary.
 pub const DEFAULT_KEYBINDINGS: &str = include_str!("../../keybindings.toml");
 
@@ -98,12 +101,13 @@ impl Binding {
     }
 }
 
-/// A keybinding file that cannot be used: which file, which line, what is wrong.
+/// A keybinding file that cannot be used: which file, which line (when there is one: a file
+/// that cannot be read has none), what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
+#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
 pub struct KeymapError {
     pub file: String,
-    pub line: usize,
+    pub line: Option<usize>,
     pub message: String,
 }
 
@@ -116,12 +120,30 @@ pub enum Resolved {
     Unbound,
 }
 
-/// `None` marks a binding the user removed with "unbind" (it also hides a global one).
+/// `None` marks a binding the user removed with "unbind" (in a pane it also hides the
+/// `[global]` binding of the same keys there).
 type Bindings = BTreeMap<Vec<Key>, Option<Binding>>;
 
+/// The file name given to the shipped bindings.
+const BUILT_IN: &str = "keybindings.toml (built in)";
+
+/// Where a binding is written: its file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+/// Key sequences per context. What wins when bindings overlap (see `resolve`): a context's own
+/// binding over its parent's (`[global]` for the panes) for the same keys, and a complete
+/// binding over a longer one that starts with it — so a binding on a prefix (`"g"`) hides every
+/// sequence that starts with it (`gg`, `g/`) where it applies. `shadowed` lists those, for
+/// `--check-config` and start-up.
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
     maps: HashMap<Context, Bindings>,
+    /// Where each binding was written (the shipped file is `BUILT_IN`).
+    origins: HashMap<(Context, Vec<Key>), Origin>,
 }
 
 type RawFile =
@@ -137,7 +159,7 @@ impl Keymap {
     pub fn defaults() -> Keymap {
         let mut km = Keymap::default();
         // The shipped file is tested to parse; if it ever did not, an empty map beats a panic.
-        if let Err(e) = km.apply(DEFAULT_KEYBINDINGS, "keybindings.toml (built in)") {
+        if let Err(e) = km.apply(DEFAULT_KEYBINDINGS, BUILT_IN) {
             tracing::error!("built-in keybindings: {e}");
         }
         km
@@ -150,7 +172,7 @@ impl Keymap {
             if path.exists() {
                 let text = std::fs::read_to_string(path).map_err(|e| KeymapError {
                     file: path.display().to_string(),
-                    line: 0,
+                    line: None,
                     message: format!("cannot read: {e}"),
                 })?;
                 km.apply(&text, &path.display().to_string())?;
@@ -163,12 +185,13 @@ impl Keymap {
     pub fn apply(&mut self, text: &str, file: &str) -> Result<(), KeymapError> {
         let err = |line: usize, message: String| KeymapError {
             file: file.to_string(),
-            line,
+            line: Some(line),
             message,
         };
-        let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |s| line_of(text, s.start));
-            err(line, e.message().to_string())
+        let raw: RawFile = toml::from_str(text).map_err(|e| KeymapError {
+            file: file.to_string(),
+            line: e.span().map(|s| line_of(text, s.start)),
+            message: e.message().to_string(),
         })?;
         for (ctx_name, entries) in raw {
             let ctx = Context::from_name(ctx_name.get_ref()).ok_or_else(|| {
@@ -213,6 +236,13 @@ impl Keymap {
                     }
                     Some(Binding { command: spec, arg })
                 };
+                self.origins.insert(
+                    (ctx, seq.clone()),
+                    Origin {
+                        file: file.to_string(),
+                        line,
+                    },
+                );
                 self.maps.entry(ctx).or_default().insert(seq, target);
             }
         }
@@ -223,30 +253,53 @@ impl Keymap {
         self.maps.get(&ctx).and_then(|m| m.get(keys))
     }
 
-    fn has_prefix(&self, ctx: Context, keys: &[Key]) -> bool {
-        self.maps.get(&ctx).is_some_and(|m| {
-            m.range(keys.to_vec()..)
-                .take_while(|(k, _)| k.starts_with(keys))
-                .any(|(k, v)| k.len() > keys.len() && v.is_some())
-        })
+    /// The command bound to exactly `keys` in `ctx` itself: `Some(None)` where it was unbound.
+    fn command_at(&self, ctx: Context, keys: &[Key]) -> Option<Option<&'static CommandSpec>> {
+        self.get(ctx, keys).map(|b| b.as_ref().map(|b| b.command))
+    }
+
+    /// True when a longer sequence starting with `keys` is bound in `ctx`: in its own section,
+    /// or in its parent's (`[global]` for a pane) and not unbound by it.
+    fn has_longer(&self, ctx: Context, keys: &[Key]) -> bool {
+        let longer = |c: Context| {
+            self.maps.get(&c).into_iter().flat_map(move |m| {
+                m.range(keys.to_vec()..)
+                    .take_while(|(k, _)| k.starts_with(keys))
+                    .filter(|(k, v)| k.len() > keys.len() && v.is_some())
+                    .map(|(k, _)| k)
+            })
+        };
+        longer(ctx).next().is_some()
+            || ctx
+                .parent()
+                .is_some_and(|p| longer(p).any(|k| self.get(ctx, k).is_none()))
     }
 
     /// The contexts a lookup in `ctx` goes through, in order.
-    fn chain(ctx: Context) -> impl Iterator<Item = Context> {
+    pub(crate) fn chain(ctx: Context) -> impl Iterator<Item = Context> {
         std::iter::successors(Some(ctx), |c| c.parent())
     }
 
-    /// Resolve the keys typed so far in a context (a pane falls back to `global`; a mode does
-    /// not).
+    /// Resolve the keys typed so far in a context. What wins:
+    /// 1. the context's own binding of exactly these keys (an "unbind" there removes the
+    ///    parent's binding of the same keys in this context, and nothing else);
+    /// 2. the parent's binding of exactly these keys (`[global]` for a pane; a mode's layer has
+    ///    no parent);
+    /// 3. a longer binding that starts with these keys: wait for more (`Pending`).
+    ///
+    /// So a complete binding always beats a longer one: a binding on `g` hides `gg` wherever it
+    /// applies (`shadowed` reports such cases).
     pub fn resolve(&self, ctx: Context, keys: &[Key]) -> Resolved {
-        for c in Self::chain(ctx) {
-            match self.get(c, keys) {
-                Some(Some(b)) => return Resolved::Command(b.clone()),
-                Some(None) => return Resolved::Unbound,
-                None => {}
+        match self.get(ctx, keys) {
+            Some(Some(b)) => return Resolved::Command(b.clone()),
+            Some(None) => {}
+            None => {
+                if let Some(Some(b)) = ctx.parent().and_then(|p| self.get(p, keys)) {
+                    return Resolved::Command(b.clone());
+                }
             }
         }
-        if Self::chain(ctx).any(|c| self.has_prefix(c, keys)) {
+        if self.has_longer(ctx, keys) {
             return Resolved::Pending;
         }
         Resolved::Unbound
@@ -352,19 +405,19 @@ mod tests {
         let e = km
             .apply("[list]\n\"j\" = \"next\"\n\"x\" = \"explode\"\n", "k.toml")
             .unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.line, Some(3));
         assert!(e.message.contains("explode"), "{e}");
         let e = km
             .apply("[list]\n\n\"<C-\" = \"next\"\n", "k.toml")
             .unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.line, Some(3));
         let e = km
             .apply("[nowhere]\n\"j\" = \"next\"\n", "k.toml")
             .unwrap_err();
-        assert_eq!(e.line, 1);
+        assert_eq!(e.line, Some(1));
         assert!(e.to_string().starts_with("k.toml:1:"));
         let e = km.apply("[list]\nj = \n", "k.toml").unwrap_err();
-        assert_eq!(e.line, 2);
+        assert_eq!(e.line, Some(2));
     }
 
     #[test]

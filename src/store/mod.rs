@@ -142,6 +142,26 @@ impl Store {
         })
     }
 
+    /// Open the store in `dir` only if there is one: `Ok(None)` when `dir` does not exist or is
+    /// empty, and then nothing is created. For commands that only read (`tmail list`, `tmail
+    /// export`). Errors as `open`.
+    pub fn open_existing(dir: &Path) -> Result<Option<Store>> {
+        let empty = match std::fs::read_dir(dir) {
+            Ok(mut entries) => entries.next().is_none(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(e) => {
+                return Err(StoreError::Unusable {
+                    path: dir.display().to_string(),
+                    message: e.to_string(),
+                })
+            }
+        };
+        if empty {
+            return Ok(None);
+        }
+        Self::open(dir).map(Some)
+    }
+
     fn open_inner(dir: &Path) -> Result<Store> {
         let db = sled::Config::new()
             .path(dir)

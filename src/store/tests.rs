@@ -154,3 +154,16 @@ fn upgrade_from_schema_1_keeps_cache_and_journal() {
     let s = Store::open(dir.path()).unwrap();
     assert_eq!(s.journal(None).unwrap().len(), 1);
 }
+
+#[test]
+fn open_existing_creates_nothing_where_there_is_no_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("store");
+    assert!(Store::open_existing(&missing).unwrap().is_none());
+    assert!(!missing.exists(), "a read-only open created the store");
+    std::fs::create_dir(&missing).unwrap();
+    assert!(Store::open_existing(&missing).unwrap().is_none());
+    assert_eq!(std::fs::read_dir(&missing).unwrap().count(), 0);
+    drop(Store::open(&missing).unwrap());
+    assert!(Store::open_existing(&missing).unwrap().is_some());
+}

@@ -100,11 +100,18 @@ struct ThemeFile {
     styles: BTreeMap<toml::Spanned<String>, toml::Spanned<StyleSpec>>,
 }
 
+/// A theme that cannot be used. Shown as `theme FILE:LINE: MESSAGE`, `theme FILE: MESSAGE` when
+/// no line is at fault (an unreadable file), or the message alone when there is no such theme.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("theme {file}:{line}: {message}")]
+#[error("{}", match (file.is_empty(), line) {
+    (true, _) => message.clone(),
+    (false, None) => format!("theme {file}: {message}"),
+    (false, Some(l)) => format!("theme {file}:{l}: {message}"),
+})]
 pub struct ThemeError {
+    /// The theme file; empty when the theme does not exist.
     pub file: String,
-    pub line: usize,
+    pub line: Option<usize>,
     pub message: String,
 }
 
@@ -337,7 +344,7 @@ fn load_specs(
         Some(p) => {
             let text = std::fs::read_to_string(&p).map_err(|e| ThemeError {
                 file: p.display().to_string(),
-                line: 0,
+                line: None,
                 message: e.to_string(),
             })?;
             (p.display().to_string(), text)
@@ -346,11 +353,18 @@ fn load_specs(
             Some((n, t)) => (format!("{n} (built in)"), t.to_string()),
             None => {
                 return Err(ThemeError {
-                    file: name.to_string(),
-                    line: 0,
+                    file: String::new(),
+                    line: None,
                     message: format!(
-                        "no theme \"{name}\": built-in themes are default, light, ansi16; user themes go in {}",
-                        user_dir.map(|d| d.display().to_string()).unwrap_or_default()
+                        "no theme \"{name}\": built-in themes are {}{}",
+                        BUILTIN
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        user_dir
+                            .map(|d| format!("; user themes go in {}", d.display()))
+                            .unwrap_or_default()
                     ),
                 })
             }
@@ -358,18 +372,33 @@ fn load_specs(
     };
     let err = |line, message| ThemeError {
         file: file.clone(),
-        line,
+        line: Some(line),
         message,
     };
-    let parsed: ThemeFile = toml::from_str(&text).map_err(|e| {
-        err(
-            e.span().map_or(0, |s| line_of(&text, s.start)),
-            e.message().trim().to_string(),
-        )
+    let parsed: ThemeFile = toml::from_str(&text).map_err(|e| ThemeError {
+        file: file.clone(),
+        line: e.span().map(|s| line_of(&text, s.start)),
+        message: e.message().trim().to_string(),
     })?;
+    let extends_line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("extends"))
+        .map_or(1, |i| i + 1);
     let mut out = match &parsed.extends {
-        Some(base) if depth < 8 => load_specs(base, user_dir, depth + 1)?,
-        Some(_) => return Err(err(1, "themes extend each other in a loop".into())),
+        // A missing base is this file's mistake: name its line.
+        Some(base) if depth < 8 => load_specs(base, user_dir, depth + 1).map_err(|e| {
+            if e.file.is_empty() {
+                err(extends_line, format!("extends {}", e.message))
+            } else {
+                e
+            }
+        })?,
+        Some(_) => {
+            return Err(err(
+                extends_line,
+                "themes extend each other in a loop".into(),
+            ))
+        }
         None => HashMap::new(),
     };
     for (k, v) in parsed.styles {
@@ -468,15 +497,67 @@ mod tests {
         )
         .unwrap();
         let e = load("bad", Some(dir.path()), ColorSupport::TrueColor).unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.line, Some(3));
         std::fs::write(
             dir.path().join("bad.toml"),
             "[styles]\n\"list\" = { fg = \"mauve\" }\n",
         )
         .unwrap();
         let e = load("bad", Some(dir.path()), ColorSupport::TrueColor).unwrap_err();
-        assert_eq!(e.line, 2);
+        assert_eq!(e.line, Some(2));
         assert!(load("nope", Some(dir.path()), ColorSupport::TrueColor).is_err());
+    }
+
+    #[test]
+    fn theme_command_says_a_missing_theme_plainly() {
+        let mut t = crate::app::testing::demo_app(120, 40);
+        t.keys(":theme nope<Enter>");
+        let e = t.app.status.error.clone().unwrap_or_default();
+        assert!(
+            e.starts_with("no theme \"nope\": built-in themes are default, light, ansi16"),
+            "{e}"
+        );
+        assert!(!e.contains(":0:"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_theme_is_said_plainly_and_file_errors_keep_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = load("nope", Some(dir.path()), ColorSupport::TrueColor).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "no theme \"nope\": built-in themes are default, light, ansi16; user themes go in {}",
+                dir.path().display()
+            )
+        );
+        let e = load("nope", None, ColorSupport::TrueColor).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "no theme \"nope\": built-in themes are default, light, ansi16"
+        );
+        let file = dir.path().join("mine.toml");
+        std::fs::write(
+            &file,
+            "[styles]\n\"list\" = { fg = \"red\" }\nextends = \"gone\"\n",
+        )
+        .unwrap();
+        let e = load("mine", Some(dir.path()), ColorSupport::TrueColor).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("theme {}:3: ", file.display())),
+            "{e}"
+        );
+        std::fs::write(&file, "extends = \"gone\"\n").unwrap();
+        let e = load("mine", Some(dir.path()), ColorSupport::TrueColor).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "theme {}:1: extends no theme \"gone\": built-in themes are default, light, ansi16; user themes go in {}",
+                file.display(),
+                dir.path().display()
+            )
+        );
     }
 
     #[test]
