@@ -3,8 +3,10 @@
 //! protocol, no terminal and no disk.
 
 pub mod compose;
+pub mod filename;
 pub mod mutf7;
 pub mod parse;
+pub mod parts;
 pub mod query;
 pub mod render;
 pub mod sanitize;
