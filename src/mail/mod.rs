@@ -4,6 +4,7 @@
 
 pub mod compose;
 pub mod filename;
+pub mod links;
 pub mod mutf7;
 pub mod parse;
 pub mod parts;
