@@ -4,6 +4,9 @@
 
 pub mod compose;
 pub mod filename;
+pub mod find;
+pub mod headers;
+pub mod html;
 pub mod links;
 pub mod mutf7;
 pub mod parse;
