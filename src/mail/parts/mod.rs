@@ -387,6 +387,26 @@ pub fn list(raw: &[u8]) -> Vec<PartInfo> {
     out
 }
 
+/// The parts `save-all` saves, in order: every leaf that is not shown as the body text — the
+/// attachments and inline images — with a forwarded message saved whole (as `.eml`), not
+/// part by part. `parts` is what [`list`] returned.
+pub fn saveable(parts: &[PartInfo]) -> Vec<&PartInfo> {
+    let messages: Vec<&PartId> = parts
+        .iter()
+        .filter(|p| p.kind == PartKind::Message)
+        .map(|p| &p.id)
+        .collect();
+    parts
+        .iter()
+        .filter(|p| p.kind != PartKind::Multipart && !p.is_body)
+        .filter(|p| {
+            !messages
+                .iter()
+                .any(|m| p.id.0.len() > m.0.len() && p.id.0.starts_with(&m.0))
+        })
+        .collect()
+}
+
 /// The exact content of part `id`: the bytes that were encoded, with base64 or
 /// quoted-printable undone (RFC 2045 §6.7–6.8) and 7bit/8bit/binary taken as they are — a
 /// saved attachment equals the file that was attached, byte for byte. Text keeps its own

@@ -95,6 +95,9 @@ fn forwarded_message_is_a_tree_with_its_own_parts() {
     assert_eq!(pdf_part.size, pdf.len());
     assert_eq!(pdf_part.encoding, TransferEncoding::Base64);
     assert_eq!(decoded_bytes(raw.as_bytes(), &pdf_part.id), Ok(pdf.clone()));
+    // save-all takes the forwarded message whole, not its inner parts
+    let saved: Vec<String> = saveable(&parts).iter().map(|p| p.id.to_string()).collect();
+    assert_eq!(saved, vec!["1.2"]);
     // only the outer text is the body the preview shows
     let body: Vec<String> = parts
         .iter()
@@ -289,6 +292,8 @@ fn inline_images_of_related_parts() {
         b"\x89PNG\r\n\x1a\n"
     );
     assert!(!parts[3].is_inline_image);
+    let saved: Vec<String> = saveable(&parts).iter().map(|p| p.id.to_string()).collect();
+    assert_eq!(saved, vec!["1.2", "1.3"]);
     assert_eq!(parts[1].kind, PartKind::Html);
 }
 
