@@ -5,6 +5,8 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod export;
+pub mod external;
+pub mod files;
 pub mod headless;
 pub mod input;
 pub mod logging;

@@ -17,6 +17,8 @@ pub struct ConfigKey {
 /// The tables of one server of an account.
 pub const SERVER_TABLES: &[&str] = &["accounts.imap", "accounts.pop3", "accounts.smtp"];
 
+/// Keys at the top of the file, before any table.
+const TOP: &[&str] = &[""];
 const UI: &[&str] = &["ui"];
 const ACCOUNTS: &[&str] = &["accounts"];
 const IMAP: &[&str] = &["accounts.imap"];
@@ -39,6 +41,10 @@ const fn key(
 
 /// Every key, in the order the man page shows them.
 pub const KEYS: &[ConfigKey] = &[
+    key(TOP, "attachment_dir", "PATH", "Where attachments are saved by default (~ expands). Default: ~/Downloads."),
+    key(TOP, "open_command", "COMMAND", "Opens a saved part or a link (split like a shell line, run without a shell; %s is the path). Default: xdg-open (open on macOS)."),
+    key(TOP, "copy_command", "COMMAND", "Copies text for yank (text on stdin), e.g. wl-copy; without it tmail copies with OSC 52, through SSH and tmux."),
+    key(TOP, "open", "{ \"TYPE\" = COMMAND }", "The [open] table: per MIME type (exact, then type/*, then */*) the command that opens a part, in the spirit of mailcap."),
     key(UI, "theme", "NAME", "The theme: a built-in one (default, light, ansi16) or $XDG_CONFIG_HOME/tmail/themes/NAME.toml. Default: default."),
     key(UI, "layout", "columns | rows", "columns: folders, list and preview side by side; rows: the preview under the list. Default: columns."),
     key(UI, "threading", "BOOL", "Show the list as threads. Default: true."),
@@ -72,7 +78,9 @@ pub const KEYS: &[ConfigKey] = &[
 
 /// How a table is written in `config.toml`: `[ui]`, `[[accounts]]`, `[accounts.imap]`.
 pub fn table_header(table: &str) -> String {
-    if table == "accounts" {
+    if table.is_empty() {
+        "(top of the file)".to_string()
+    } else if table == "accounts" {
         "[[accounts]]".to_string()
     } else {
         format!("[{table}]")

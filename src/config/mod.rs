@@ -6,14 +6,33 @@ pub mod keys;
 pub(crate) mod locate;
 pub mod paths;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-/// Everything in `config.toml`.
+/// Everything in `config.toml`. The top-level keys (`attachment_dir`, `open_command`,
+/// `copy_command`) come before the first `[section]`, as TOML requires.
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    /// Where saved parts go by default (`~` expanded, created when missing); unset:
+    /// `~/Downloads`.
+    #[serde(default)]
+    pub attachment_dir: Option<PathBuf>,
+    /// The command that opens a part or a link, split into words without a shell; `%s` is the
+    /// file's path (one argument), added last when absent. Unset: `xdg-open` (`open` on macOS).
+    #[serde(default)]
+    pub open_command: Option<String>,
+    /// A command that takes text on stdin and puts it on the clipboard (`wl-copy`, `pbcopy`,
+    /// `xclip -selection clipboard`), used instead of the terminal's OSC 52.
+    #[serde(default)]
+    pub copy_command: Option<String>,
+    /// Per-type open commands (`[open]` table): `"application/pdf" = "zathura %s"`,
+    /// `"image/*" = "feh %s"`, `"*/*" = …`; the exact type wins over `type/*` over `*/*` over
+    /// `open_command`.
+    #[serde(default)]
+    pub open: BTreeMap<String, String>,
     #[serde(default)]
     pub ui: UiSettings,
     #[serde(default)]
@@ -254,6 +273,7 @@ impl Settings {
                 format!("\"{}\" is not a valid strftime format", self.ui.date_format),
             ));
         }
+        self.validate_reading(&invalid)?;
         let mut defaults = 0;
         for (i, a) in self.accounts.iter().enumerate() {
             let key = |k: &str| format!("accounts[{i}].{k}");
@@ -370,6 +390,45 @@ impl Settings {
                 "accounts[1].default".into(),
                 "only one account can be the default".into(),
             ));
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    /// The keys for attachments, links and the clipboard: commands must split into words,
+    /// `[open]` keys must be MIME patterns, `attachment_dir` must not name a file.
+    fn validate_reading(
+        &self,
+        invalid: &dyn Fn(String, String) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        use crate::external::command::{check_pattern, CommandTemplate};
+        for (key, value) in [
+            ("open_command", &self.open_command),
+            ("copy_command", &self.copy_command),
+        ] {
+            if let Some(v) = value {
+                CommandTemplate::parse(v).map_err(|e| invalid(key.into(), e.to_string()))?;
+            }
+        }
+        for (pattern, command) in &self.open {
+            let key = format!("open.{pattern}");
+            check_pattern(&pattern.trim().to_ascii_lowercase())
+                .map_err(|e| invalid(key.clone(), e.to_string()))?;
+            CommandTemplate::parse(command).map_err(|e| invalid(key, e.to_string()))?;
+        }
+        if let Some(dir) = &self.attachment_dir {
+            let text = dir.to_string_lossy();
+            if text.trim().is_empty() {
+                return Err(invalid("attachment_dir".into(), "must not be empty".into()));
+            }
+            let path = paths::expand_tilde(&text);
+            if path.exists() && !path.is_dir() {
+                return Err(invalid(
+                    "attachment_dir".into(),
+                    format!("{} is not a directory", path.display()),
+                ));
+            }
         }
         Ok(())
     }

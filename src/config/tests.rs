@@ -214,3 +214,91 @@ fn an_error_at_no_line_has_no_line_number() {
     };
     assert_eq!(e.to_string(), "/x/config.toml:4: bad");
 }
+
+#[test]
+fn reading_keys_load_with_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Settings::load(&write(&dir, EXAMPLE)).unwrap();
+    assert_eq!(s.attachment_dir, None);
+    assert_eq!(s.open_command, None);
+    assert_eq!(s.copy_command, None);
+    assert!(s.open.is_empty());
+    let text = format!(
+        "attachment_dir = \"~/Mail attachments\"\nopen_command = \"xdg-open\"\n\
+         copy_command = \"wl-copy --type text/plain\"\n{EXAMPLE}\n[open]\n\
+         \"application/pdf\" = \"zathura %s\"\n\"image/*\" = \"feh --scale-down %s\"\n"
+    );
+    let s = Settings::load(&write(&dir, &text)).unwrap();
+    assert_eq!(
+        s.attachment_dir.as_deref(),
+        Some(Path::new("~/Mail attachments"))
+    );
+    assert_eq!(s.copy_command.as_deref(), Some("wl-copy --type text/plain"));
+    assert_eq!(s.open["image/*"], "feh --scale-down %s");
+    let rules = crate::external::OpenRules::new(s.open_command.as_deref(), &s.open).unwrap();
+    assert_eq!(rules.command_for("image/png").program(), "feh");
+    assert_eq!(rules.command_for("text/plain").program(), "xdg-open");
+}
+
+#[test]
+fn reading_keys_are_validated_with_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let cases = [
+        (
+            format!("open_command = \"zathura '%s\"\n{EXAMPLE}"),
+            "open_command",
+            1,
+            "unbalanced quotes",
+        ),
+        (
+            format!("\ncopy_command = \"  \"\n{EXAMPLE}"),
+            "copy_command",
+            2,
+            "empty command",
+        ),
+        (
+            format!("attachment_dir = \"{}\"\n{EXAMPLE}", file.display()),
+            "attachment_dir",
+            1,
+            "is not a directory",
+        ),
+        (
+            format!("{EXAMPLE}[open]\n\"application/pdf\" = \"zathura %s\"\n\"pdf\" = \"x\"\n"),
+            "open.pdf",
+            EXAMPLE.lines().count() + 3,
+            "not a MIME type pattern",
+        ),
+        (
+            format!("{EXAMPLE}[open]\n\"image/*\" = \"feh \\\"%s\"\n"),
+            "open.image/*",
+            EXAMPLE.lines().count() + 2,
+            "unbalanced quotes",
+        ),
+    ];
+    for (text, want_key, want_line, want_msg) in cases {
+        let path = write(&dir, &text);
+        match Settings::load(&path).unwrap_err() {
+            ConfigError::Invalid {
+                file,
+                line,
+                key,
+                message,
+            } => {
+                assert_eq!(file, path.display().to_string());
+                assert_eq!(key, want_key, "{text}");
+                assert_eq!(line, want_line, "{text}");
+                assert!(message.contains(want_msg), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // a table value of the wrong type is caught by the parser, with the line
+    let e = Settings::load(&write(&dir, &format!("{EXAMPLE}[open]\n\"a/b\" = 3\n"))).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains(&format!(":{}: key `open.a/b`", EXAMPLE.lines().count() + 2)),
+        "{e}"
+    );
+}

@@ -3,9 +3,15 @@
 //! protocol, no terminal and no disk.
 
 pub mod address;
+pub mod body;
 pub mod compose;
 pub mod date;
+pub mod filename;
+pub mod find;
 pub mod header;
+pub mod headers;
+pub mod html;
+pub mod links;
 pub mod mutf7;
 pub mod parse;
 pub mod parts;

@@ -3,7 +3,7 @@
 
 use mail_parser::{HeaderName, Message, MessageParser, MessagePart};
 
-use crate::mail::{address, date, header, parts, Address, Envelope, Flags};
+use crate::mail::{address, body, date, header, Address, Envelope, Flags};
 
 /// Parses a message with mail-parser, turning a panic inside the parser into `None`.
 pub(crate) fn parse_message(raw: &[u8]) -> Option<Message<'_>> {
@@ -199,7 +199,7 @@ pub fn envelope_and_date_source(
     env.message_id = ids(&msg, HeaderName::MessageId).into_iter().next();
     env.in_reply_to = ids(&msg, HeaderName::InReplyTo).into_iter().next();
     env.references = ids(&msg, HeaderName::References);
-    env.has_attachments = msg.parts.iter().any(parts::is_attachment);
+    env.has_attachments = msg.parts.iter().any(body::is_attachment);
     (env, date.source)
 }
 

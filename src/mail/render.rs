@@ -8,11 +8,9 @@ use mail_parser::{
     PartType,
 };
 
+use crate::mail::body::{all_text_blank, attachment_parts, body_part_ids, is_recovered, part_meta};
 use crate::mail::parse::{
     addresses, has_mail_headers, header_text, message_date, parse_message, raw_header, DateSource,
-};
-use crate::mail::parts::{
-    all_text_blank, attachment_parts, body_part_ids, is_recovered, part_meta,
 };
 use crate::mail::sanitize::{sanitize, sanitize_lines, truncate, width as cells, wrap};
 use crate::mail::Address;
@@ -350,13 +348,34 @@ fn render_body(out: &mut Out, msg: &Message<'_>) -> Vec<u32> {
                 "(malformed MIME part; shown as far as possible)",
             );
         }
-        let is_plain = matches!(part.body, PartType::Text(_));
-        let param = |name: &str, value: &str| {
-            is_plain && ct_param(part, name).is_some_and(|v| v.eq_ignore_ascii_case(value))
-        };
-        render_text(out, &text, param("format", "flowed"), param("delsp", "yes"));
+        render_part(out, part, &text);
     }
     shown
+}
+
+/// Renders the text of one part, honouring `format=flowed; delsp=yes` of text/plain.
+fn render_part(out: &mut Out, part: &MessagePart<'_>, text: &str) {
+    let is_plain = matches!(part.body, PartType::Text(_));
+    let param = |name: &str, value: &str| {
+        is_plain && ct_param(part, name).is_some_and(|v| v.eq_ignore_ascii_case(value))
+    };
+    render_text(out, text, param("format", "flowed"), param("delsp", "yes"));
+}
+
+/// One text or HTML part alone as preview lines `width` cells wide (at least 10), shown as a
+/// message body is: sanitized, wrapped, quotes and signature marked, HTML converted. Empty
+/// for a part with no text. For viewing a single part (`mail::parts::view`).
+pub(crate) fn render_part_text(part: &MessagePart<'_>, width: usize) -> Vec<Line> {
+    let dates = DateStyle::default();
+    let mut out = Out {
+        lines: Vec::new(),
+        width: width.max(10),
+        dates: &dates,
+    };
+    if let Some(text) = part_text(part, Some(out.width)) {
+        render_part(&mut out, part, &text);
+    }
+    out.lines
 }
 
 fn attachment_info(buf: &[u8], part: &MessagePart<'_>) -> AttachmentInfo {

@@ -182,7 +182,15 @@ fn schema_keys() -> BTreeSet<String> {
 
 fn listed_keys() -> BTreeSet<String> {
     KEYS.iter()
-        .flat_map(|k| k.tables.iter().map(move |t| format!("{t}.{}", k.key)))
+        .flat_map(|k| {
+            k.tables.iter().map(move |t| {
+                if t.is_empty() {
+                    k.key.to_string()
+                } else {
+                    format!("{t}.{}", k.key)
+                }
+            })
+        })
         .collect()
 }
 

@@ -6,8 +6,8 @@
 use mail_parser::{HeaderName, Message, PartType};
 
 use super::{single_line, AttachmentSource, Draft, DraftAttachment};
+use crate::mail::body::{attachment_parts, body_part_ids, part_meta};
 use crate::mail::parse::{addresses, header_text, ids, message_date, parse_message, DateSource};
-use crate::mail::parts::{attachment_parts, body_part_ids, part_meta};
 use crate::mail::render::part_text;
 use crate::mail::Address;
 
