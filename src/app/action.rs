@@ -68,7 +68,22 @@ pub enum Command {
         account: String,
         folder: String,
     },
+    /// Look at the account's outbox now (a message was sent, taken back, or is to be retried):
+    /// goes to the account's SMTP worker.
+    SendOutbox {
+        account: String,
+    },
     Shutdown,
+}
+
+/// Which of an account's workers a command is for: each service has its own task, so a send
+/// never waits behind a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// The mail store's server: IMAP or POP3 (or the demo).
+    Mail,
+    /// Sending: SMTP.
+    Smtp,
 }
 
 impl Command {
@@ -80,8 +95,17 @@ impl Command {
             | Command::SyncAll { account }
             | Command::FolderOpened { account, .. }
             | Command::ServerSearch { account, .. }
+            | Command::SendOutbox { account }
             | Command::Password { account, .. } => Some(account),
             Command::Shutdown => None,
+        }
+    }
+
+    /// The service whose worker takes this command.
+    pub fn service(&self) -> Service {
+        match self {
+            Command::SendOutbox { .. } => Service::Smtp,
+            _ => Service::Mail,
         }
     }
 }
@@ -151,5 +175,28 @@ pub enum Event {
     Error {
         account: String,
         text: String,
+    },
+    /// The account's outbox changed (a message queued, taken, sent, failed): the count in the
+    /// folder tree and the Outbox listing follow.
+    OutboxChanged {
+        account: String,
+    },
+    /// A message went out: the server took it. Its copy for Sent (and the flag on the message
+    /// it answers) are in the journal, so the app asks the mail worker to replay it.
+    Sent {
+        account: String,
+        /// Outbox record id.
+        id: u64,
+        subject: String,
+        /// The first recipient, for the status line.
+        to: String,
+    },
+    /// Sending failed: `permanent` when the server refused it for good (kept in the Outbox with
+    /// the reason), else it is retried later. `reason`: the server's words.
+    SendFailed {
+        account: String,
+        id: u64,
+        reason: String,
+        permanent: bool,
     },
 }

@@ -456,6 +456,9 @@ pub(super) fn revert(app: &mut App, entry: &JournalEntry) {
         JournalOp::Expunge { folder, .. } | JournalOp::ExpungeId { folder, .. } => {
             vec![folder.clone()]
         }
+        // A copy the server would not take (a sent message for Sent): the copy here is the only
+        // one, so it stays; the error says what happened.
+        JournalOp::Append { folder, .. } => vec![folder.clone()],
         op @ (JournalOp::CreateFolder { .. }
         | JournalOp::DeleteFolder { .. }
         | JournalOp::RenameFolder { .. }) => {

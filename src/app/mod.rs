@@ -378,6 +378,47 @@ impl App {
             Event::Error { account, text } => {
                 self.status.error = Some(format!("{account}: {text}"))
             }
+            Event::OutboxChanged { account } => self.outbox_changed(&account),
+            Event::Sent {
+                account,
+                subject,
+                to,
+                ..
+            } => {
+                self.status.info = Some(format!("{account}: sent “{subject}” to {to}"));
+                // Its copy for Sent and the flag on the message it answers are journaled.
+                self.status.pending = self.store.journal_len();
+                out.push(Command::ReplayJournal {
+                    account: account.clone(),
+                });
+                self.reload_folders(&account);
+                if self.list.account == account {
+                    self.reload_list();
+                }
+                self.outbox_changed(&account);
+            }
+            Event::SendFailed {
+                account,
+                reason,
+                permanent,
+                ..
+            } => {
+                self.status.error = Some(if permanent {
+                    format!("{account}: not sent: {reason} (kept in the Outbox)")
+                } else {
+                    format!("{account}: not sent yet: {reason} (tried again later)")
+                });
+                self.outbox_changed(&account);
+            }
+        }
+    }
+
+    /// The account's outbox changed: its count in the folder tree, and the Outbox listing if it
+    /// is open.
+    pub fn outbox_changed(&mut self, account: &str) {
+        self.reload_folders(account);
+        if self.list.account == account && self.list.folder == crate::mail::OUTBOX {
+            self.reload_list();
         }
     }
 

@@ -13,24 +13,32 @@ use std::collections::HashMap;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::app::action::Service;
 use crate::app::{Command, Event};
 
-/// The command channels of all running workers, by account.
+/// The command channels of all running workers, by account and service: each service of an
+/// account (its mail server, its SMTP server) is a task of its own, so a send never waits
+/// behind a sync.
 #[derive(Default, Clone)]
 pub struct Workers {
-    senders: HashMap<String, UnboundedSender<Command>>,
+    senders: HashMap<(String, Service), UnboundedSender<Command>>,
 }
 
 impl Workers {
+    /// The account's mail worker (IMAP, POP3 or the demo).
     pub fn add(&mut self, account: &str, tx: UnboundedSender<Command>) {
-        self.senders.insert(account.to_string(), tx);
+        self.add_service(account, Service::Mail, tx);
     }
 
-    /// Route a command to its account's worker (`Shutdown` goes to all).
+    pub fn add_service(&mut self, account: &str, service: Service, tx: UnboundedSender<Command>) {
+        self.senders.insert((account.to_string(), service), tx);
+    }
+
+    /// Route a command to its account's worker for its service (`Shutdown` goes to all).
     pub fn send(&self, cmd: Command) {
         match cmd.account() {
             Some(a) => {
-                if let Some(tx) = self.senders.get(a) {
+                if let Some(tx) = self.senders.get(&(a.to_string(), cmd.service())) {
                     let _ = tx.send(cmd);
                 }
             }

@@ -54,6 +54,10 @@ pub struct UiSettings {
     pub layout: Layout,
     pub threading: bool,
     pub date_format: String,
+    /// Where the composer opens: `pane` or `full`.
+    pub compose: ComposeIn,
+    /// `edit` ($EDITOR) opens the whole message, headers included, not only the body.
+    pub edit_headers: bool,
 }
 
 impl Default for UiSettings {
@@ -63,6 +67,8 @@ impl Default for UiSettings {
             layout: Layout::Columns,
             threading: true,
             date_format: "%Y-%m-%d %H:%M".into(),
+            compose: ComposeIn::Pane,
+            edit_headers: false,
         }
     }
 }
@@ -131,9 +137,74 @@ pub struct AccountSettings {
     pub new_mail_command: Option<String>,
     #[serde(default)]
     pub bell: bool,
+    /// More From addresses this account sends as (`"Name <addr>"`): chosen in the composer,
+    /// and left out of reply-all.
+    #[serde(default)]
+    pub identities: Vec<String>,
+    /// Appended under `-- ` to new messages, replies and forwards.
+    pub signature: Option<String>,
+    /// The signature read from a file (instead of `signature`).
+    pub signature_file: Option<PathBuf>,
+    /// The line above a quoted reply: `%DATE`, `%NAME` and `%EMAIL` are replaced.
+    pub attribution: Option<String>,
+    /// How `forward` includes the original.
+    pub forward_as: Option<ForwardAs>,
+    /// Seconds a sent message waits in the Outbox before it goes (undo-send takes it back).
+    pub send_delay: Option<u64>,
+    /// Save a copy of sent mail to the Sent folder (false for servers that do it themselves).
+    pub save_sent: Option<bool>,
     /// Not a key of the account: it belongs in `[accounts.pop3]`. Kept only to say so.
     #[serde(default)]
     pub leave_on_server: Option<bool>,
+}
+
+/// How a forward includes the original message.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ForwardAs {
+    /// Its text under a block of its headers, its attachments kept.
+    #[default]
+    Inline,
+    /// The whole message attached (`message/rfc822`).
+    Attachment,
+}
+
+/// Where the composer opens.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ComposeIn {
+    /// In place of the message list, the message being read staying beside it where it fits.
+    #[default]
+    Pane,
+    /// On the whole screen.
+    Full,
+}
+
+/// Seconds a sent message waits before it goes, when `send_delay` is not set.
+pub const DEFAULT_SEND_DELAY: u64 = 5;
+
+impl AccountSettings {
+    /// The seconds a sent message waits in the Outbox (`send_delay`, default 5).
+    pub fn send_delay(&self) -> u64 {
+        self.send_delay.unwrap_or(DEFAULT_SEND_DELAY)
+    }
+
+    /// Whether a copy of sent mail goes to Sent (`save_sent`, default true).
+    pub fn save_sent(&self) -> bool {
+        self.save_sent.unwrap_or(true)
+    }
+
+    /// The signature: `signature`, else the text of `signature_file` (an unreadable file gives
+    /// none; `--check-config` reports it).
+    pub fn signature_text(&self) -> Option<String> {
+        match (&self.signature, &self.signature_file) {
+            (Some(s), _) => Some(s.clone()),
+            (None, Some(f)) => {
+                std::fs::read_to_string(paths::expand_tilde(&f.to_string_lossy())).ok()
+            }
+            (None, None) => None,
+        }
+    }
 }
 
 /// A config that cannot be used, said precisely enough to fix it.

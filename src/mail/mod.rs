@@ -48,7 +48,11 @@ impl std::fmt::Display for Address {
     }
 }
 
-/// Message flags, as IMAP system flags (RFC 3501 §2.3.2).
+/// The name of the local Outbox folder each account shows while it has mail waiting to go out.
+pub const OUTBOX: &str = "Outbox";
+
+/// Message flags: the IMAP system flags (RFC 3501 §2.3.2) and the `$Forwarded` keyword
+/// (RFC 5788's registry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 pub struct Flags(pub u8);
 
@@ -58,6 +62,8 @@ impl Flags {
     pub const ANSWERED: u8 = 4;
     pub const DELETED: u8 = 8;
     pub const DRAFT: u8 = 16;
+    /// `$Forwarded`: the user forwarded the message.
+    pub const FORWARDED: u8 = 32;
 
     pub fn has(self, bit: u8) -> bool {
         self.0 & bit != 0

@@ -50,6 +50,16 @@ pub enum JournalOp {
         folder: String,
         message_id: String,
     },
+    /// Saves a message into `folder` (schema 3): the copy of a sent message for Sent, a
+    /// postponed draft for Drafts. It shows there at once as `local_uid`; on the server it is
+    /// APPENDed with `flags`, unless the folder already holds its Message-ID (an earlier run
+    /// did it), so it is never saved twice.
+    Append {
+        folder: String,
+        local_uid: u32,
+        flags: Flags,
+        message: Vec<u8>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +105,7 @@ impl JournalOp {
             JournalOp::ExpungeId { folder, message_id } => {
                 format!("delete message <{message_id}> in {folder}")
             }
+            JournalOp::Append { folder, .. } => format!("save a message to {folder}"),
         }
     }
 }

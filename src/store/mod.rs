@@ -2,10 +2,12 @@
 //! actions not yet on the server. It is the source of truth for what the UI shows.
 
 mod journal;
+pub mod outbox;
 pub mod pop3;
 mod schema;
 
 pub use journal::{JournalEntry, JournalOp};
+pub use outbox::{Answers, DraftRecord, OutboxRecord, OutboxState};
 pub use pop3::{Pop3Record, Pop3State, ServerCopy};
 
 use std::path::Path;
@@ -24,6 +26,8 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("store: damaged record: {0}")]
     Decode(#[from] bincode::Error),
+    #[error("store: {0}")]
+    Corrupt(String),
     #[error("store at {path} was written by a newer tmail (schema {found}, this tmail knows up to {known}); upgrade tmail")]
     TooNew {
         path: String,
@@ -74,6 +78,7 @@ pub struct Store {
     state: sled::Tree,
     journal: sled::Tree,
     pop3: pop3::Trees,
+    outbox_trees: outbox::Trees,
 }
 
 /// `account \0 folder \0` : the prefix of every key of one folder.
@@ -189,6 +194,7 @@ impl Store {
             state: db.open_tree("folder_state")?,
             journal: db.open_tree("journal")?,
             pop3: pop3::Trees::open(&db)?,
+            outbox_trees: outbox::Trees::open(&db)?,
             db,
         })
     }

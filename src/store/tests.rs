@@ -167,3 +167,98 @@ fn open_existing_creates_nothing_where_there_is_no_store() {
     drop(Store::open(&missing).unwrap());
     assert!(Store::open_existing(&missing).unwrap().is_some());
 }
+
+fn sample_draft(id: &str) -> crate::mail::compose::Draft {
+    crate::mail::compose::Draft {
+        id: id.into(),
+        from: crate::mail::Address {
+            name: Some("Alice".into()),
+            email: "alice@example.test".into(),
+        },
+        to: vec![crate::mail::Address {
+            name: None,
+            email: "bob@example.test".into(),
+        }],
+        cc: Vec::new(),
+        bcc: Vec::new(),
+        subject: "Hello".into(),
+        body: "Hi Bob\n".into(),
+        in_reply_to: None,
+        references: Vec::new(),
+        attachments: Vec::new(),
+    }
+}
+
+#[test]
+fn drafts_and_the_outbox_are_kept_and_raced_safely() {
+    use super::{DraftRecord, OutboxRecord, OutboxState};
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    let d = DraftRecord {
+        account: "acc".into(),
+        draft: sample_draft("d1"),
+        answers: None,
+        updated: 1,
+        open: true,
+        postponed: None,
+    };
+    s.put_draft(&d).unwrap();
+    assert_eq!(s.draft("d1").unwrap(), Some(d.clone()));
+    let rec = OutboxRecord {
+        id: 0,
+        account: "acc".into(),
+        draft: sample_draft("d1"),
+        built: None,
+        state: OutboxState::Waiting {
+            not_before: 10,
+            reason: None,
+        },
+        answers: None,
+        queued: 5,
+        attempts: 0,
+    };
+    let id = s.outbox_push(rec.clone()).unwrap();
+    let stored = s.outbox_get(id).unwrap().unwrap();
+    assert_eq!(stored.draft, rec.draft);
+    // the worker claims it; the app's undo-send with the old state then loses the race
+    let sending = OutboxRecord {
+        state: OutboxState::Sending { since: 11 },
+        ..stored.clone()
+    };
+    assert!(s.outbox_transition(&stored, Some(&sending)).unwrap());
+    assert!(!s.outbox_transition(&stored, None).unwrap());
+    assert_eq!(s.outbox(Some("acc")).unwrap(), vec![sending.clone()]);
+    assert!(s.outbox(Some("other")).unwrap().is_empty());
+    // reopened, everything is there (data, not cache)
+    drop(s);
+    let s = Store::open(dir.path()).unwrap();
+    assert_eq!(s.draft("d1").unwrap(), Some(d));
+    assert_eq!(s.outbox(None).unwrap(), vec![sending]);
+    s.outbox_remove(id).unwrap();
+    s.remove_draft("d1").unwrap();
+    assert!(s.outbox(None).unwrap().is_empty() && s.drafts().unwrap().is_empty());
+}
+
+#[test]
+fn a_schema_2_store_migrates_to_3_keeping_its_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let s = Store::open(dir.path()).unwrap();
+        s.journal_append(
+            "acc",
+            JournalOp::Expunge {
+                folder: "INBOX".into(),
+                uid: 7,
+            },
+        )
+        .unwrap();
+        s.flush().unwrap();
+        s.db.insert(b"schema_version", &2u32.to_be_bytes()).unwrap();
+        s.db.flush().unwrap();
+    }
+    let s = Store::open(dir.path()).unwrap();
+    let v = s.db.get(b"schema_version").unwrap().unwrap();
+    assert_eq!(v.as_ref(), &3u32.to_be_bytes());
+    assert_eq!(s.journal(Some("acc")).unwrap().len(), 1);
+    assert!(s.outbox(None).unwrap().is_empty());
+}

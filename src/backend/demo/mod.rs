@@ -116,7 +116,9 @@ pub fn spawn(store: Store, events: UnboundedSender<Event>) -> UnboundedSender<Co
                         text: "demo mailbox: no server to check (all mail is local)".into(),
                     });
                 }
-                Command::FolderOpened { .. } | Command::Password { .. } => {}
+                Command::FolderOpened { .. }
+                | Command::Password { .. }
+                | Command::SendOutbox { .. } => {}
                 Command::ServerSearch {
                     account,
                     folder,

@@ -25,6 +25,7 @@ pub fn flags_of<'a>(flags: impl Iterator<Item = Flag<'a>>) -> Flags {
             Flag::Answered => Flags::ANSWERED,
             Flag::Deleted => Flags::DELETED,
             Flag::Draft => Flags::DRAFT,
+            Flag::Custom(k) if k.eq_ignore_ascii_case("$Forwarded") => Flags::FORWARDED,
             _ => 0,
         };
         f = f.with(bit, true);
@@ -41,6 +42,7 @@ pub fn flag_list(f: Flags) -> String {
         (Flags::ANSWERED, "\\Answered"),
         (Flags::DELETED, "\\Deleted"),
         (Flags::DRAFT, "\\Draft"),
+        (Flags::FORWARDED, "$Forwarded"),
     ] {
         if f.has(bit) {
             v.push(name);

@@ -215,6 +215,24 @@ impl Worker {
                 // The placeholder stays until the sync of `to` brings the server's copy.
                 Ok(vec![to.clone(), from.clone()])
             }
+            JournalOp::Append {
+                folder,
+                flags,
+                message,
+                ..
+            } => {
+                // Saved once: a folder that already holds the Message-ID got it from an earlier
+                // run (killed after the server's OK, before the entry's removal).
+                if let Some(id) = &entry.message_id {
+                    if self.has_message_id(folder, id).await? {
+                        tracing::info!("{}: {} was already done", self.name, entry.op.describe());
+                        return Ok(vec![folder.clone()]);
+                    }
+                }
+                let flags = (flags.0 != 0).then(|| flag_list(*flags));
+                super::folders::append(self.session()?, folder, flags.as_deref(), message).await?;
+                Ok(vec![folder.clone()])
+            }
             JournalOp::ExpungeId { folder, message_id } => {
                 self.select(folder).await?;
                 let q = format!("HEADER Message-ID {}", quoted(&format!("<{message_id}>")));

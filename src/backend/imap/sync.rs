@@ -41,9 +41,13 @@ fn protected_uids(store: &Store, account: &str, folder: &str) -> HashSet<u32> {
             JournalOp::SetFlags { folder: f, uid, .. } if f == folder => {
                 out.insert(uid);
             }
-            JournalOp::Move { to, local_uid, .. } | JournalOp::Copy { to, local_uid, .. }
-                if to == folder =>
-            {
+            JournalOp::Move { to, local_uid, .. }
+            | JournalOp::Copy { to, local_uid, .. }
+            | JournalOp::Append {
+                folder: to,
+                local_uid,
+                ..
+            } if to == folder => {
                 out.insert(local_uid);
             }
             _ => {}

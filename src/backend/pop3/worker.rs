@@ -376,7 +376,8 @@ impl Worker {
                     self.next_check = Some(Instant::now());
                 }
             }
-            Command::FolderOpened { .. } => {}
+            // Sending has its own worker (`Service::Smtp`).
+            Command::FolderOpened { .. } | Command::SendOutbox { .. } => {}
             Command::ServerSearch {
                 account,
                 folder,

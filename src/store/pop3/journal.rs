@@ -95,7 +95,10 @@ impl Store {
     /// applied again after a crash changes nothing more.
     fn pop3_apply(&self, account: &str, op: &JournalOp) -> Result<()> {
         match op {
-            JournalOp::SetFlags { .. } | JournalOp::CreateFolder { .. } => {}
+            // A saved message (a sent copy, a postponed draft) is a local message like any other.
+            JournalOp::SetFlags { .. }
+            | JournalOp::CreateFolder { .. }
+            | JournalOp::Append { .. } => {}
             JournalOp::Move {
                 from,
                 uid,
