@@ -282,19 +282,25 @@ fn start(
         }
         let size = crossterm::terminal::size().unwrap_or((80, 24));
         let t1 = std::time::Instant::now();
-        let own_addresses = if demo {
-            backend::demo::own_addresses()
-        } else {
-            settings
-                .accounts
-                .iter()
-                .map(|a| (a.name.clone(), vec![a.email.to_ascii_lowercase()]))
-                .collect()
-        };
+        let compose: std::collections::HashMap<String, crate::app::compose::ComposeSettings> =
+            if demo {
+                backend::demo::compose_settings()
+            } else {
+                settings
+                    .accounts
+                    .iter()
+                    .map(|a| (a.name.clone(), crate::app::compose::ComposeSettings::of(a)))
+                    .collect()
+            };
+        let own_addresses = compose
+            .iter()
+            .map(|(a, s)| (a.clone(), s.own_addresses()))
+            .collect();
         let (mut app, initial) = App::new(AppSetup {
             store,
             accounts,
             own_addresses,
+            compose,
             history_file: Some(data_dir.join("history")),
             default_account,
             ui: settings.ui.clone(),

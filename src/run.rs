@@ -32,6 +32,8 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut term = terminal::enter()?;
     let result = event_loop(&mut app, initial, &workers, &mut events, &mut term).await;
+    // A message being written is kept (it comes back at the next start), however tmail ends.
+    app.save_composer();
     workers.send(Command::Shutdown);
     let _ = app.store.flush();
     terminal::restore()?;
@@ -78,7 +80,14 @@ async fn event_loop(
             let _ = std::io::stdout().write_all(b"\x07");
             let _ = std::io::stdout().flush();
         }
+        // Wake for the app's own deadlines (an autosave), never on a fixed tick.
+        let wake = app.next_wakeup();
+        let sleep =
+            tokio::time::sleep_until(tokio::time::Instant::from_std(wake.unwrap_or_else(|| {
+                std::time::Instant::now() + std::time::Duration::from_secs(3600)
+            })));
         tokio::select! {
+            _ = sleep, if wake.is_some() => actions.push(Action::Timer),
             ev = input.next() => match ev {
                 Some(Ok(ev)) => actions.extend(to_action(ev)),
                 Some(Err(e)) => return Err(e.into()),
@@ -118,6 +127,19 @@ async fn event_loop(
         if app.suspend {
             app.suspend = false;
             terminal::suspend(term)?;
+            app.dirty = true;
+        }
+        if let Some(req) = app.editor.take() {
+            // The editor owns the terminal: crossterm's reader thread must let go of the input
+            // first (dropping the stream stops it), and a new one starts after.
+            drop(input);
+            let (ok, message) = terminal::run_editor(&req.path, term)?;
+            input = crossterm::event::EventStream::new();
+            app.update(Action::EditorDone {
+                path: req.path,
+                ok,
+                message,
+            });
             app.dirty = true;
         }
         if app.full_redraw {

@@ -48,6 +48,27 @@ pub fn restore() -> io::Result<()> {
     r
 }
 
+/// Run the user's editor (`$VISUAL`, else `$EDITOR`, else `vi`; a value may carry arguments,
+/// as `code --wait`) on `path` with the terminal given back to it, then take the terminal
+/// again and repaint. The path is passed as an argument, never spliced into a shell line.
+/// Returns whether the editor exited 0, and why not.
+pub fn run_editor(path: &std::path::Path, term: &mut Tui) -> io::Result<(bool, Option<String>)> {
+    restore()?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec ${VISUAL:-${EDITOR:-vi}} \"$1\"")
+        .arg("sh")
+        .arg(path)
+        .status();
+    setup()?;
+    term.clear()?;
+    Ok(match status {
+        Ok(s) if s.success() => (true, None),
+        Ok(s) => (false, Some(format!("it exited with {s}"))),
+        Err(e) => (false, Some(format!("it could not start: {e}"))),
+    })
+}
+
 /// Ctrl-Z: give the terminal back, stop until `fg`, then take it again.
 pub fn suspend(term: &mut Tui) -> io::Result<()> {
     restore()?;

@@ -42,6 +42,7 @@ impl Pop3Harness {
             store: store.clone(),
             accounts: vec![name],
             own_addresses: Default::default(),
+            compose: Default::default(),
             history_file: None,
             default_account: None,
             ui: Default::default(),

@@ -25,6 +25,14 @@ pub enum Action {
     },
     /// Something a worker reports.
     Worker(Event),
+    /// A deadline the app asked for (`App::next_wakeup`) passed: an autosave.
+    Timer,
+    /// $EDITOR ended (`ok`: it exited 0); `path` holds the text it was given.
+    EditorDone {
+        path: std::path::PathBuf,
+        ok: bool,
+        message: Option<String>,
+    },
     /// Sent once after the first screen is drawn: finish what start-up left for later (the
     /// rest of a big folder whose newest rows were read first).
     Deferred,

@@ -273,6 +273,15 @@ fn candidates(app: &App, text: &str) -> (String, String, Vec<String>, bool) {
                     .map(|f| f.display_path())
                     .collect(),
                 Some(Op::Theme) => crate::ui::theme::names(app.theme_dir.as_deref()),
+                Some(Op::Attach) => {
+                    let base = std::env::current_dir().unwrap_or_default();
+                    crate::files::complete(rest.trim_start(), &base)
+                }
+                Some(Op::Detach) => app
+                    .composer
+                    .as_ref()
+                    .map(|c| (1..=c.attachments.len()).map(|n| n.to_string()).collect())
+                    .unwrap_or_default(),
                 _ => Vec::new(),
             };
             (

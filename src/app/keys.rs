@@ -20,7 +20,11 @@ pub(super) fn context(focus: Pane) -> Context {
 /// The keymap context the keyboard is in now.
 pub fn context_of(app: &App) -> Context {
     match &app.mode {
-        Mode::Normal => context(app.focus),
+        Mode::Normal => match &app.composer {
+            Some(c) if c.insert => Context::ComposerInsert,
+            Some(_) => Context::Composer,
+            None => context(app.focus),
+        },
         Mode::Command(_) | Mode::Search(_) | Mode::Password { .. } => Context::Input,
         Mode::Picker(_) => Context::Picker,
         Mode::Confirm { .. } => Context::Confirm,
@@ -36,6 +40,7 @@ pub(super) fn on_key(app: &mut App, ev: KeyEvent, out: &mut Vec<Command>) {
         Context::Folders | Context::List | Context::Preview | Context::Global => {
             normal_key(app, key, out)
         }
+        ctx @ (Context::Composer | Context::ComposerInsert) => app.composer_key(ctx, key, out),
         ctx => mode_key(app, ctx, key, out),
     }
 }
@@ -256,6 +261,10 @@ fn help_op(app: &mut App, op: Op, out: &mut Vec<Command>, arg: Option<String>) {
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) {
+    if app.composer.is_some() && app.mode == Mode::Normal {
+        app.composer_paste(text);
+        return;
+    }
     for c in text.chars().filter(|c| !c.is_control()) {
         if line_mut(app).is_none() {
             return;

@@ -414,6 +414,11 @@ pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) 
         Confirmed::DeleteFolder { account, path } => {
             super::folderops::delete_confirmed(app, &account, &path, out)
         }
+        Confirmed::DiscardMessage => app.discard(),
+        Confirmed::QuitWhileWriting => {
+            app.save_composer();
+            app.quit = true;
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod action;
 mod cmdline;
+pub mod compose;
+pub mod composer_ops;
 mod folderops;
 pub mod folders;
 pub mod keys;
@@ -79,6 +81,10 @@ pub enum Confirmed {
         account: String,
         path: String,
     },
+    /// Throw away the message being written.
+    DiscardMessage,
+    /// Quit although a message is being written (it is kept and comes back).
+    QuitWhileWriting,
 }
 
 /// The status line's messages.
@@ -126,6 +132,24 @@ pub struct App {
     pub show_preview: bool,
     /// Each account's own addresses, lowercased: mail from them is shown by its recipient.
     pub own_addresses: std::collections::HashMap<String, Vec<String>>,
+    /// What each account brings to writing mail (identities, signature, send delay, server).
+    pub compose_settings: std::collections::HashMap<String, compose::ComposeSettings>,
+    /// The message being written, if any: it has the keyboard while open.
+    pub composer: Option<compose::Composer>,
+    /// Where the composer opens (`[ui] compose`).
+    pub compose_in: crate::config::ComposeIn,
+    /// `edit` opens the whole message with its headers (`[ui] edit_headers`).
+    pub edit_headers: bool,
+    /// A reply or forward waiting for the body of the message it answers.
+    pub pending_answer: Option<(composer_ops::Opening, String, String, u32)>,
+    /// Addresses for completion in the composer, built when first needed.
+    pub address_book: Option<Vec<String>>,
+    /// The Outbox records listed when the Outbox is open: list uid `n` is `outbox_ids[n-1]`.
+    pub outbox_ids: Vec<u64>,
+    /// $EDITOR to run (the event loop does it, with the screen suspended).
+    pub editor: Option<composer_ops::EditRequest>,
+    /// A private directory for files handed to other programs ($EDITOR).
+    pub scratch: Option<crate::files::Scratch>,
     /// The user's choice for the folder pane (`B`); `None`: shown when the terminal is wide.
     pub show_folders: Option<bool>,
     pub date_format: String,
@@ -154,6 +178,8 @@ pub struct AppSetup {
     /// Each account's own addresses (its address and identities): mail from them shows its
     /// recipient in the list.
     pub own_addresses: std::collections::HashMap<String, Vec<String>>,
+    /// What each account brings to writing mail.
+    pub compose: std::collections::HashMap<String, compose::ComposeSettings>,
     pub default_account: Option<String>,
     pub ui: UiSettings,
     pub keymap: Keymap,
@@ -204,6 +230,15 @@ impl App {
             show_preview: true,
             show_folders: None,
             own_addresses: setup.own_addresses.clone(),
+            compose_settings: setup.compose.clone(),
+            composer: None,
+            compose_in: setup.ui.compose,
+            edit_headers: setup.ui.edit_headers,
+            pending_answer: None,
+            address_book: None,
+            outbox_ids: Vec::new(),
+            editor: None,
+            scratch: None,
             date_format: setup.ui.date_format,
             size: setup.size,
             dirty: true,
@@ -249,7 +284,14 @@ impl App {
                     account: account.clone(),
                 });
             }
+            // Mail waiting in the Outbox goes on (or, interrupted mid-send, waits for the user).
+            if app.store.outbox(Some(account)).is_ok_and(|o| !o.is_empty()) {
+                cmds.push(Command::SendOutbox {
+                    account: account.clone(),
+                });
+            }
         }
+        app.recover_composer();
         (app, cmds)
     }
 
@@ -263,6 +305,8 @@ impl App {
                 keys::on_key(self, ev, &mut out);
             }
             Action::Paste(text) => keys::on_paste(self, &text),
+            Action::Timer => self.on_timer(),
+            Action::EditorDone { path, ok, message } => self.edited(&path, ok, message),
             Action::Run { op, count, arg } => self.run(op, count, arg, &mut out),
             Action::Resize { width, height } => {
                 self.size = (width, height);
@@ -309,6 +353,7 @@ impl App {
                 if self.preview.is_showing(&account, &folder, uid) {
                     self.load_preview_body();
                 }
+                self.answer_ready(&account, &folder, uid);
             }
             Event::BodyFailed {
                 account,
@@ -417,7 +462,7 @@ impl App {
     /// is open.
     pub fn outbox_changed(&mut self, account: &str) {
         self.reload_folders(account);
-        if self.list.account == account && self.list.folder == crate::mail::OUTBOX {
+        if self.list.account == account && self.is_outbox(account, &self.list.folder.clone()) {
             self.reload_list();
         }
     }
@@ -425,13 +470,86 @@ impl App {
     /// Re-read an account's folders from the store.
     pub fn reload_folders(&mut self, account: &str) {
         match self.store.folders(Some(account)) {
-            Ok(f) => self.tree.set_folders(account, f),
+            Ok(mut f) => {
+                // The Outbox shows while it holds mail: a local folder of tmail's own.
+                let waiting = self.store.outbox(Some(account)).map_or(0, |o| o.len());
+                if waiting > 0 {
+                    let path = if f.iter().any(|x| x.path == crate::mail::OUTBOX) {
+                        format!("{} (tmail)", crate::mail::OUTBOX)
+                    } else {
+                        crate::mail::OUTBOX.to_string()
+                    };
+                    f.push(crate::mail::Folder {
+                        account: account.to_string(),
+                        path,
+                        delimiter: None,
+                        role: Some(Role::Outbox),
+                        selectable: true,
+                        unread: waiting as u32,
+                        total: waiting as u32,
+                    });
+                }
+                self.tree.set_folders(account, f);
+            }
             Err(e) => self.status.error = Some(e.to_string()),
         }
     }
 
+    /// `folder` is the account's Outbox (tmail's local folder of mail waiting to go).
+    pub fn is_outbox(&self, account: &str, folder: &str) -> bool {
+        self.tree
+            .get(account, folder)
+            .is_some_and(|f| f.role == Some(Role::Outbox))
+    }
+
+    /// The Outbox listed as messages: to whom, the subject, and where each one stands.
+    fn read_outbox(&mut self, account: &str) -> crate::store::Result<Loaded> {
+        let records = self.store.outbox(Some(account))?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let mut loaded = Loaded::with_capacity(records.len());
+        self.outbox_ids.clear();
+        for r in records {
+            self.outbox_ids.push(r.id);
+            let state = match &r.state {
+                crate::store::OutboxState::Waiting {
+                    not_before,
+                    reason: None,
+                } => format!("goes in {} s", (not_before - now).max(0)),
+                crate::store::OutboxState::Waiting {
+                    reason: Some(why), ..
+                } => format!("will retry: {why}"),
+                crate::store::OutboxState::Sending { .. } => "sending…".to_string(),
+                crate::store::OutboxState::Failed { reason } => format!("failed: {reason}"),
+                crate::store::OutboxState::InDoubt { reason } => {
+                    format!("interrupted, may have gone (:resend): {reason}")
+                }
+            };
+            let env = crate::mail::Envelope {
+                uid: self.outbox_ids.len() as u32,
+                date: r.queued,
+                from: vec![r.draft.from.clone()],
+                to: r.draft.to.clone(),
+                cc: r.draft.cc.clone(),
+                subject: format!("{} [{state}]", r.draft.subject),
+                flags: crate::mail::Flags::default().with(crate::mail::Flags::SEEN, true),
+                has_attachments: !r.draft.attachments.is_empty(),
+                ..Default::default()
+            };
+            let mut s = crate::mail::Summary::of(&env);
+            s.outgoing = true;
+            s.from = env.to.first().or(env.cc.first()).cloned();
+            loaded.push(s, crate::mail::thread::ThreadKey::of(&env));
+        }
+        Ok(loaded)
+    }
+
     /// Read a folder for the list, streaming from the store.
-    pub fn read_folder(&self, account: &str, folder: &str) -> crate::store::Result<Loaded> {
+    pub fn read_folder(&mut self, account: &str, folder: &str) -> crate::store::Result<Loaded> {
+        if self.is_outbox(account, folder) {
+            return self.read_outbox(account);
+        }
         let mut loaded = Loaded::with_capacity(
             self.tree
                 .get(account, folder)
@@ -557,6 +675,8 @@ impl App {
 mod tests;
 #[cfg(test)]
 mod tests_actions;
+#[cfg(test)]
+mod tests_compose;
 #[cfg(test)]
 mod tests_input;
 #[cfg(test)]

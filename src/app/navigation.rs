@@ -58,11 +58,59 @@ impl App {
                         self.tree.toggle_fold();
                     }
                 }
-                Pane::List | Pane::Preview => self.open_message(out),
+                Pane::List | Pane::Preview => {
+                    // In the Outbox a message is taken back to be edited; in Drafts it resumes.
+                    if let Some(id) = self.outbox_selected() {
+                        self.take_back(id);
+                    } else if self.is_drafts_open() {
+                        let uid = self.list.selected().map(|e| e.uid);
+                        let (a, f) = (self.list.account.clone(), self.list.folder.clone());
+                        match uid {
+                            Some(uid) if self.resume_draft(&a, &f, uid) => {}
+                            _ => self.open_message(out),
+                        }
+                    } else {
+                        self.open_message(out)
+                    }
+                }
             },
             Op::Back => self.back(),
             Op::Cancel => self.cancel(),
-            Op::Quit => self.quit = true,
+            Op::Quit => self.request_quit(),
+            Op::Compose => self.start_composing(super::composer_ops::Opening::New, out),
+            Op::Reply => self.start_composing(super::composer_ops::Opening::Reply, out),
+            Op::ReplyAll => self.start_composing(super::composer_ops::Opening::ReplyAll, out),
+            Op::Forward => self.start_composing(super::composer_ops::Opening::Forward, out),
+            Op::Send => self.send(out),
+            Op::Postpone => self.postpone(out),
+            Op::Attach => match arg {
+                Some(path) => self.attach(&path),
+                None => self.mode = Mode::Command(LineInput::with("attach ")),
+            },
+            Op::Detach => self.detach(arg),
+            Op::Edit => self.edit(),
+            Op::Abort => self.abort(),
+            Op::UndoSend => self.undo_send(),
+            Op::Resend => self.resend(out),
+            Op::InsertMode
+            | Op::AppendMode
+            | Op::InsertLineStart
+            | Op::AppendLineEnd
+            | Op::OpenBelow
+            | Op::OpenAbove
+            | Op::NormalMode
+            | Op::CursorUp
+            | Op::CursorDown
+            | Op::WordForward
+            | Op::WordBack
+            | Op::DeleteChar
+            | Op::DeleteLine
+            | Op::DeleteToEnd
+            | Op::Redo
+            | Op::NextField
+            | Op::PrevField => {
+                self.status.info = Some("that key works in the composer".into());
+            }
             Op::Help => self.mode = Mode::Help { scroll: 0 },
             Op::CommandLine => self.mode = Mode::Command(LineInput::default()),
             Op::Search => match arg {
@@ -343,6 +391,13 @@ impl App {
             }
             Pane::List | Pane::Folders => self.quit = true,
         }
+    }
+
+    /// The open folder is the account's Drafts.
+    fn is_drafts_open(&self) -> bool {
+        self.tree
+            .get(&self.list.account, &self.list.folder)
+            .is_some_and(|f| f.role == Some(crate::mail::Role::Drafts))
     }
 
     /// Show the message under the list cursor in the preview; mark it read.

@@ -28,6 +28,8 @@ pub enum UndoRecord {
     },
     /// The last action cannot be undone (`what` says which, for the status line).
     Barrier { what: String },
+    /// A message was sent: while it waits in the Outbox, `u` takes it back into the composer.
+    Sent { account: String, id: u64 },
 }
 
 impl App {
@@ -64,6 +66,14 @@ impl App {
         };
         match record {
             UndoRecord::Barrier { .. } => {}
+            UndoRecord::Sent { id, .. } => {
+                if !self.take_back(id) {
+                    // Gone out already: nothing to take back, and nothing older is undone.
+                    self.remember(UndoRecord::Barrier {
+                        what: "sending a message".into(),
+                    });
+                }
+            }
             UndoRecord::Flags {
                 account,
                 folder,

@@ -48,7 +48,8 @@ impl std::fmt::Display for Address {
     }
 }
 
-/// The name of the local Outbox folder each account shows while it has mail waiting to go out.
+/// The name of the local Outbox folder each account shows while it has mail waiting to go out
+/// (`Outbox (tmail)` in an account whose server has a folder called Outbox).
 pub const OUTBOX: &str = "Outbox";
 
 /// Message flags: the IMAP system flags (RFC 3501 §2.3.2) and the `$Forwarded` keyword
@@ -101,6 +102,8 @@ pub enum Role {
     Trash,
     Junk,
     Archive,
+    /// tmail's own local Outbox (never a server folder).
+    Outbox,
 }
 
 impl Role {
@@ -112,6 +115,7 @@ impl Role {
             Role::Trash => "trash",
             Role::Junk => "junk",
             Role::Archive => "archive",
+            Role::Outbox => "outbox",
         }
     }
     /// A one-cell marker drawn before the folder name.
@@ -123,6 +127,7 @@ impl Role {
             Role::Trash => "✗",
             Role::Junk => "⚠",
             Role::Archive => "▣",
+            Role::Outbox => "⇡",
         }
     }
     pub fn from_name(s: &str) -> Option<Role> {

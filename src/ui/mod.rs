@@ -1,6 +1,7 @@
 //! Drawing: a pure function of `&App` that paints the panes. It never touches a socket or the
 //! disk, and renders only the rows that are visible.
 
+pub mod composer;
 mod folders;
 pub mod help;
 pub mod layout;
@@ -24,14 +25,33 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     frame.render_widget(Block::default().style(app.theme.style("base")), area);
     let p = layout::panes((area.width, area.height), &app.view());
-    if let Some(r) = p.folders {
-        folders::draw(frame, r, app);
-    }
-    if p.list_visible {
-        list::draw(frame, p.list, app);
-    }
-    if let Some(r) = p.preview {
-        preview::draw(frame, r, app);
+    if let Some(c) = &app.composer {
+        // In place of the list, the message being read staying beside it where the layout
+        // has room; else (or with `[ui] compose = "full"`) on the whole screen.
+        let body = Rect::new(0, 0, area.width, area.height.saturating_sub(2));
+        let beside = app.compose_in == crate::config::ComposeIn::Pane
+            && p.arrangement == layout::Arrangement::Columns;
+        if beside {
+            if let Some(r) = p.folders {
+                folders::draw(frame, r, app);
+            }
+            composer::draw(frame, p.list, app, c);
+            if let Some(r) = p.preview {
+                preview::draw(frame, r, app);
+            }
+        } else {
+            composer::draw(frame, body, app, c);
+        }
+    } else {
+        if let Some(r) = p.folders {
+            folders::draw(frame, r, app);
+        }
+        if p.list_visible {
+            list::draw(frame, p.list, app);
+        }
+        if let Some(r) = p.preview {
+            preview::draw(frame, r, app);
+        }
     }
     status::draw(frame, p.status, p.message, app);
     match &app.mode {

@@ -17,6 +17,8 @@ fn mode_name(app: &App) -> &'static str {
         Mode::Confirm { .. } => "CONFIRM",
         Mode::Picker(_) => "PICK",
         Mode::Password { .. } => "PASSWORD",
+        Mode::Normal if app.composer.as_ref().is_some_and(|c| c.insert) => "INSERT",
+        Mode::Normal if app.composer.is_some() => "COMPOSE",
         Mode::Normal if app.visual.is_some() => "VISUAL",
         Mode::Normal => match app.focus {
             Pane::Folders => "FOLDERS",

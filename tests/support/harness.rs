@@ -103,6 +103,8 @@ impl Harness {
         let store = Store::open(path).expect("store");
         let account = settings.name.clone();
         let (tx, events) = tokio::sync::mpsc::unbounded_channel();
+        let compose = tmail::app::compose::ComposeSettings::of(&settings);
+        let own = compose.own_addresses();
         let worker = {
             let _guard = rt.enter();
             tmail::backend::imap::spawn(settings, store.clone(), tx).expect("imap account")
@@ -110,7 +112,8 @@ impl Harness {
         let (app, cmds) = App::new(AppSetup {
             store: store.clone(),
             accounts: vec![account.clone()],
-            own_addresses: Default::default(),
+            own_addresses: [(account.clone(), own)].into(),
+            compose: [(account.clone(), compose)].into(),
             history_file: None,
             default_account: None,
             ui: Default::default(),

@@ -16,6 +16,24 @@ pub fn own_addresses() -> std::collections::HashMap<String, Vec<String>> {
     [(ACCOUNT.to_string(), vec![corpus::USER_ADDRESS.to_string()])].into()
 }
 
+/// The demo user's writing settings: Sam Rivera, a signature, and a "server" that is the
+/// demo itself (nothing leaves this machine; sent mail lands in the demo's Sent folder).
+pub fn compose_settings() -> std::collections::HashMap<String, crate::app::compose::ComposeSettings>
+{
+    let s = crate::app::compose::ComposeSettings {
+        identities: vec![crate::mail::Address {
+            name: Some("Sam Rivera".into()),
+            email: corpus::USER_ADDRESS.into(),
+        }],
+        signature: Some("Sam Rivera · tmail demo".into()),
+        attribution: String::new(),
+        forward_attached: false,
+        send_delay: crate::config::DEFAULT_SEND_DELAY,
+        via: Some("the demo (nothing leaves this machine)".into()),
+    };
+    [(ACCOUNT.to_string(), s)].into()
+}
+
 /// Fill an empty store with the demo mailbox.
 pub fn seed(store: &Store) -> crate::store::Result<()> {
     let folders = corpus::folders();

@@ -212,6 +212,16 @@ fn base36(mut n: u128) -> String {
 /// Errors: an address that does not parse, no recipient at all, or an attachment that cannot
 /// be read ([`ComposeError::Attachment`] names its path).
 pub fn build(draft: &Draft, now: SystemTime) -> Result<Built, ComposeError> {
+    build_message(draft, now, false)
+}
+
+/// [`build`] for a draft kept in the Drafts folder: the same message, but it may have no
+/// recipient yet (its SMTP envelope is then From alone; it is never sent as it is).
+pub fn build_draft(draft: &Draft, now: SystemTime) -> Result<Built, ComposeError> {
+    build_message(draft, now, true)
+}
+
+fn build_message(draft: &Draft, now: SystemTime, unsent: bool) -> Result<Built, ComposeError> {
     let from = mailbox("From", &draft.from)?;
     let mut builder = lettre::Message::builder()
         .from(from.clone())
@@ -240,7 +250,10 @@ pub fn build(draft: &Draft, now: SystemTime) -> Result<Built, ComposeError> {
         add(&mailbox("Bcc", a)?.email);
     }
     if recipients.is_empty() {
-        return Err(ComposeError::NoRecipients);
+        if !unsent {
+            return Err(ComposeError::NoRecipients);
+        }
+        recipients.push(from.email.clone());
     }
     let message_id = new_message_id(from.email.domain(), now);
     builder = builder.message_id(Some(format!("<{message_id}>")));

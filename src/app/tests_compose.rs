@@ -1,0 +1,374 @@
+//! App::update tests of writing mail: the composer's layers (text in insert mode, vim keys in
+//! normal mode), fields and address completion, attachments, reply and forward, sending
+//! through the Outbox and taking a message back, postponing to Drafts and resuming, $EDITOR,
+//! autosave and recovery, and quitting with a message being written.
+
+use super::compose::Field;
+use super::testing::{demo_app, TestApp};
+use super::*;
+use crate::store::OutboxState;
+
+fn composer(t: &TestApp) -> &compose::Composer {
+    t.app.composer.as_ref().expect("a composer is open")
+}
+
+fn info(t: &TestApp) -> String {
+    format!(
+        "{} {}",
+        t.app.status.info.clone().unwrap_or_default(),
+        t.app.status.error.clone().unwrap_or_default()
+    )
+}
+
+#[test]
+fn keys_are_text_in_insert_mode_and_commands_in_normal_mode() {
+    let mut t = demo_app(160, 45);
+    let cursor = t.app.list.cursor;
+    t.keys("C");
+    assert_eq!(composer(&t).field, Field::To);
+    assert!(!composer(&t).insert);
+    // In insert mode j, q, : and <C-d> are text.
+    t.keys("ibob@example.test<Tab>");
+    t.keys("<Tab><Tab>Plans for jq: q<Tab><Tab>");
+    assert_eq!(composer(&t).field, Field::Body);
+    t.keys("Hi j, q: this is :the text<C-d>");
+    assert!(!t.app.quit);
+    assert_eq!(t.app.list.cursor, cursor, "j did not move the list");
+    assert_eq!(composer(&t).to.text, "bob@example.test");
+    assert_eq!(composer(&t).subject.text, "Plans for jq: q");
+    assert!(composer(&t)
+        .body_text()
+        .starts_with("Hi j, q: this is :the text"));
+    // Esc: normal mode, where keys are vim-like commands
+    t.keys("<Esc>0dd");
+    assert!(
+        !composer(&t).body_text().contains("Hi j"),
+        "{}",
+        composer(&t).body_text()
+    );
+    t.keys("u");
+    assert!(composer(&t).body_text().contains("Hi j"));
+    t.keys("ggk");
+    assert_eq!(composer(&t).field, Field::Attachments);
+    t.keys("kk");
+    assert_eq!(composer(&t).field, Field::Bcc);
+    // `:` opens the command line from the composer, and back
+    t.keys(":");
+    assert!(matches!(t.app.mode, Mode::Command(_)));
+    t.keys("<Esc>");
+    assert_eq!(t.app.mode, Mode::Normal);
+    assert!(t.app.composer.is_some());
+}
+
+#[test]
+fn addresses_complete_from_the_mail_there_is() {
+    let mut t = demo_app(160, 45);
+    t.keys("Cialic");
+    let s = composer(&t).suggestions.clone();
+    assert!(
+        s.iter().any(|a| a.contains("alice@demo.tmail.test")),
+        "{s:?}"
+    );
+    assert!(
+        !s.iter().any(|a| a.contains("sam@")),
+        "the user's own address is left out"
+    );
+    t.keys("<Tab>");
+    assert!(composer(&t)
+        .to
+        .text
+        .starts_with("Alice Chen <alice@demo.tmail.test>, "));
+    assert_eq!(
+        composer(&t).field,
+        Field::To,
+        "Tab completed, it did not leave the field"
+    );
+    t.keys("<Tab>");
+    assert_eq!(composer(&t).field, Field::Cc);
+}
+
+#[test]
+fn reply_quotes_threads_and_answers_as_the_right_identity() {
+    let mut t = demo_app(160, 45);
+    t.keys("/Release plan<Enter>");
+    let uid = t.app.list.selected().unwrap().uid;
+    t.keys("r");
+    let c = composer(&t);
+    assert!(
+        c.subject.text.starts_with("Re: Release plan"),
+        "{}",
+        c.subject.text
+    );
+    assert!(c.to.text.contains("alice@demo.tmail.test"), "{}", c.to.text);
+    assert!(c.from.text.contains("sam@demo.tmail.test"));
+    assert!(c.in_reply_to.is_some());
+    let body = c.body_text();
+    assert!(body.contains(" wrote:"), "{body}");
+    assert!(body.lines().any(|l| l.starts_with("> ")));
+    assert!(body.contains("-- \nSam Rivera"), "the signature: {body}");
+    assert_eq!(c.answers.as_ref().map(|a| a.uid), Some(uid));
+    // the cursor is under the quote, where the answer goes
+    let (row, _) = c.body.cursor();
+    assert!(
+        row > 0 && c.body.lines()[row - 1].starts_with('>'),
+        "{row} {:?}",
+        c.body.lines()
+    );
+    // the original stays visible beside it
+    assert!(t.app.preview.is_showing("demo", "INBOX", uid));
+    t.keys("q");
+    assert!(matches!(t.app.mode, Mode::Confirm { .. }));
+    t.keys("y");
+    assert!(t.app.composer.is_none());
+    // reply-all keeps the others and never the user
+    t.keys("R");
+    let c = composer(&t);
+    assert!(!c.to.text.contains("sam@") && !c.cc.text.contains("sam@"));
+    assert!(c.to.text.contains("bob@demo.tmail.test"), "{}", c.to.text);
+    t.keys("qy");
+    // forward
+    t.keys("F");
+    let c = composer(&t);
+    assert!(c.subject.text.starts_with("Fwd: Release plan"));
+    assert!(c.to.text.is_empty());
+    assert_eq!(c.field, Field::To);
+}
+
+#[test]
+fn attachments_are_checked_listed_and_removed() {
+    let mut t = demo_app(160, 45);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.pdf");
+    std::fs::write(&file, b"%PDF-1.4 test").unwrap();
+    t.keys("C");
+    t.keys(&format!(":attach {}<Enter>", file.display()));
+    assert_eq!(composer(&t).attachments.len(), 1, "{}", info(&t));
+    t.keys(":attach /no/such/file<Enter>");
+    assert!(info(&t).contains("/no/such/file"), "{}", info(&t));
+    assert_eq!(composer(&t).attachments.len(), 1);
+    t.keys(&format!(":attach {}<Enter>", dir.path().display()));
+    assert!(info(&t).contains("is a directory"));
+    t.keys(&format!(":attach {}<Enter>", file.display()));
+    assert_eq!(composer(&t).attachments.len(), 2);
+    t.keys(":detach 2<Enter>");
+    assert_eq!(composer(&t).attachments.len(), 1);
+    // the attachments field: x removes the one under the cursor
+    t.app.composer.as_mut().unwrap().field = Field::Attachments;
+    t.keys("x");
+    assert!(composer(&t).attachments.is_empty());
+    // Tab completes paths on the : line
+    let dir_s = dir.path().display().to_string();
+    t.keys(&format!(":attach {dir_s}/pl<Tab>"));
+    match &t.app.mode {
+        Mode::Command(i) => assert_eq!(i.text, format!("attach {dir_s}/plan.pdf")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn send_goes_through_the_outbox_and_can_be_taken_back() {
+    let mut t = demo_app(160, 45);
+    t.keys("Cibob@example.test<Tab><Tab><Tab>Lunch<Tab><Tab>Tomorrow?<Esc>");
+    let draft_id = composer(&t).draft_id.clone();
+    t.sent.clear();
+    t.keys("<C-s>");
+    assert!(t.app.composer.is_none(), "{}", info(&t));
+    let out = t.app.store.outbox(Some("demo")).unwrap();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].draft.subject, "Lunch");
+    assert!(matches!(out[0].state, OutboxState::Waiting { .. }));
+    assert!(t.sent.contains(&Command::SendOutbox {
+        account: "demo".into()
+    }));
+    // the Outbox shows in the folder tree with its count
+    let outbox = t
+        .app
+        .tree
+        .folders
+        .iter()
+        .find(|f| f.role == Some(crate::mail::Role::Outbox));
+    assert_eq!(outbox.map(|f| f.unread), Some(1));
+    // u takes it back into the composer while it waits
+    t.keys("u");
+    assert_eq!(composer(&t).subject.text, "Lunch", "{}", info(&t));
+    assert!(t.app.store.outbox(None).unwrap().is_empty());
+    assert_eq!(composer(&t).draft_id, draft_id);
+    // sending needs a recipient and a From of the user's
+    t.app.composer.as_mut().unwrap().to = LineInput::default();
+    t.keys("<C-s>");
+    assert!(info(&t).contains("no recipient"), "{}", info(&t));
+    assert!(t.app.composer.is_some(), "a failed check keeps the message");
+    t.app.composer.as_mut().unwrap().to = LineInput::with("not an address");
+    t.keys("<C-s>");
+    assert!(info(&t).contains("not an email address"), "{}", info(&t));
+    t.app.composer.as_mut().unwrap().to = LineInput::with("bob@example.test");
+    t.app.composer.as_mut().unwrap().from = LineInput::with("Mallory <mallory@evil.test>");
+    t.keys("<C-s>");
+    assert!(info(&t).contains("none of your addresses"), "{}", info(&t));
+    assert!(t.app.store.outbox(None).unwrap().is_empty());
+}
+
+#[test]
+fn the_outbox_lists_messages_and_opens_them_back() {
+    let mut t = demo_app(160, 45);
+    t.keys("Cibob@example.test<Tab><Tab><Tab>Queued<Esc><C-s>");
+    let outbox = t
+        .app
+        .tree
+        .folders
+        .iter()
+        .find(|f| f.role == Some(crate::mail::Role::Outbox))
+        .unwrap()
+        .path
+        .clone();
+    t.keys(&format!(":folder {outbox}<Enter>"));
+    assert_eq!(t.app.list.rows.len(), 1);
+    let row = t.app.list.selected().unwrap();
+    assert!(row.subject.starts_with("Queued ["), "{}", row.subject);
+    assert!(row.who().contains("To: bob@example.test"));
+    t.keys("<Enter>");
+    assert_eq!(composer(&t).subject.text, "Queued");
+    assert!(t.app.store.outbox(None).unwrap().is_empty());
+}
+
+#[test]
+fn postpone_saves_to_drafts_and_a_draft_resumes() {
+    let mut t = demo_app(160, 45);
+    let before = t.app.store.envelopes("demo", "Drafts").unwrap().len();
+    t.keys("Cicarol@example.test<Tab><Tab><Tab>Half done<Tab><Tab>first words<Esc>");
+    t.keys(":postpone<Enter>");
+    assert!(t.app.composer.is_none(), "{}", info(&t));
+    let drafts = t.app.store.envelopes("demo", "Drafts").unwrap();
+    assert_eq!(drafts.len(), before + 1);
+    let copy = drafts.iter().find(|e| e.subject == "Half done").unwrap();
+    assert!(copy.flags.draft() && copy.flags.seen());
+    let journal = t.app.store.journal(Some("demo")).unwrap();
+    assert!(journal.iter().any(
+        |e| matches!(&e.op, crate::store::JournalOp::Append { folder, .. } if folder == "Drafts")
+    ));
+    // open it from Drafts: it resumes, and postponing again replaces the copy
+    t.keys(":folder Drafts<Enter>");
+    assert!(t.app.list.select_uid(copy.uid));
+    t.keys("<Enter>");
+    assert_eq!(composer(&t).subject.text, "Half done");
+    assert!(composer(&t).body_text().contains("first words"));
+    t.keys("Go<Esc>:postpone<Enter>");
+    let drafts = t.app.store.envelopes("demo", "Drafts").unwrap();
+    assert_eq!(
+        drafts.iter().filter(|e| e.subject == "Half done").count(),
+        1,
+        "replaced, not added"
+    );
+}
+
+#[test]
+fn the_editor_round_trip_reads_the_text_back() {
+    let mut t = demo_app(160, 45);
+    t.keys("Cibob@example.test<Esc><C-e>");
+    let req = t.app.editor.take().expect("an editor request");
+    let text = std::fs::read_to_string(&req.path).unwrap();
+    assert!(
+        text.contains("Sam Rivera · tmail demo"),
+        "the body with the signature: {text}"
+    );
+    std::fs::write(&req.path, "Written in vi\n\n-- \nSam\n").unwrap();
+    t.app.update(Action::EditorDone {
+        path: req.path.clone(),
+        ok: true,
+        message: None,
+    });
+    assert_eq!(composer(&t).body_text(), "Written in vi\n\n-- \nSam");
+    // an editor that fails keeps the text as it was
+    t.keys("<C-e>");
+    let req = t.app.editor.take().unwrap();
+    std::fs::write(&req.path, "garbage").unwrap();
+    t.app.update(Action::EditorDone {
+        path: req.path,
+        ok: false,
+        message: Some("it exited with exit status: 1".into()),
+    });
+    assert_eq!(composer(&t).body_text(), "Written in vi\n\n-- \nSam");
+    assert!(info(&t).contains("as it was"));
+    // with edit_headers, the headers come back too
+    t.app.edit_headers = true;
+    t.keys("<C-e>");
+    let req = t.app.editor.take().unwrap();
+    std::fs::write(
+        &req.path,
+        "From: Sam Rivera <sam@demo.tmail.test>\nTo: carol@example.test\nSubject: From vi\n\nBody\n",
+    )
+    .unwrap();
+    t.app.update(Action::EditorDone {
+        path: req.path,
+        ok: true,
+        message: None,
+    });
+    assert_eq!(composer(&t).to.text, "carol@example.test");
+    assert_eq!(composer(&t).subject.text, "From vi");
+    assert_eq!(composer(&t).body_text(), "Body");
+}
+
+#[test]
+fn a_message_being_written_survives_a_quit_and_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::store::Store::open(dir.path()).unwrap();
+    crate::backend::demo::seed(&store).unwrap();
+    let setup = |store: crate::store::Store| AppSetup {
+        store,
+        accounts: vec!["demo".into()],
+        own_addresses: crate::backend::demo::own_addresses(),
+        compose: crate::backend::demo::compose_settings(),
+        history_file: None,
+        default_account: None,
+        ui: crate::config::UiSettings::default(),
+        keymap: crate::input::Keymap::defaults(),
+        theme: crate::ui::theme::load("default", None, crate::ui::theme::ColorSupport::TrueColor)
+            .unwrap(),
+        theme_dir: None,
+        colors: crate::ui::theme::ColorSupport::TrueColor,
+        size: (160, 45),
+        first_paint: None,
+    };
+    let (mut app, _) = App::new(setup(store.clone()));
+    for k in crate::input::parse_keys("Cidana@example.test<Tab><Tab><Tab>Unsent<Tab><Tab>keep me")
+        .unwrap()
+    {
+        app.update(Action::Key(k.to_event()));
+    }
+    // the autosave is due within a second: the event loop's timer
+    let due = app.next_wakeup().expect("an autosave is due");
+    assert!(due <= std::time::Instant::now() + std::time::Duration::from_secs(1));
+    // Q asks first
+    for k in crate::input::parse_keys("<Esc>Q").unwrap() {
+        app.update(Action::Key(k.to_event()));
+    }
+    assert!(matches!(app.mode, Mode::Confirm { .. }));
+    assert!(!app.quit);
+    app.update(Action::Key(crate::input::Key::char('y').to_event()));
+    assert!(app.quit);
+    drop(app);
+    // the next start offers it back
+    let (app, _) = App::new(setup(store));
+    let c = app.composer.as_ref().expect("the message came back");
+    assert_eq!(c.subject.text, "Unsent");
+    assert!(c.body_text().contains("keep me"));
+    assert_eq!(c.to.text, "dana@example.test");
+}
+
+#[test]
+fn abort_discards_only_after_asking() {
+    let mut t = demo_app(160, 45);
+    t.keys("Cisomething<Esc>q");
+    assert!(matches!(t.app.mode, Mode::Confirm { .. }));
+    t.keys("n");
+    assert!(t.app.composer.is_some());
+    let id = composer(&t).draft_id.clone();
+    t.app.save_composer();
+    assert!(t.app.store.draft(&id).unwrap().is_some());
+    t.keys("qy");
+    assert!(t.app.composer.is_none());
+    assert!(
+        t.app.store.draft(&id).unwrap().is_none(),
+        "a discarded message is not kept"
+    );
+}
