@@ -280,6 +280,7 @@ fn start(
                 workers.add(&a.name, tx);
             }
         }
+        workers.add_local(backend::local::spawn(ev_tx.clone()));
         let size = crossterm::terminal::size().unwrap_or((80, 24));
         let t1 = std::time::Instant::now();
         let compose: std::collections::HashMap<String, crate::app::compose::ComposeSettings> =
@@ -301,6 +302,7 @@ fn start(
             accounts,
             own_addresses,
             compose,
+            reading: crate::app::reading::ReadingSettings::of(&settings),
             history_file: Some(data_dir.join("history")),
             default_account,
             ui: settings.ui.clone(),

@@ -65,6 +65,15 @@ async fn event_loop(
         if app.dirty {
             term.draw(|f| crate::ui::draw(f, app))?;
             app.dirty = false;
+            // What is meant for the terminal itself (an OSC 52 clipboard write).
+            if !app.terminal_out.is_empty() {
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                for seq in app.terminal_out.drain(..) {
+                    let _ = out.write_all(seq.as_bytes());
+                }
+                let _ = out.flush();
+            }
             if first_draw {
                 // The first screen is out: now finish loading what start-up deferred.
                 first_draw = false;

@@ -425,6 +425,7 @@ fn worker_pushes_new_mail_into_the_app_by_idle() {
             accounts: vec![u.name.clone()],
             own_addresses: Default::default(),
             compose: Default::default(),
+            reading: Default::default(),
             history_file: None,
             default_account: None,
             ui: Default::default(),

@@ -43,6 +43,7 @@ impl Pop3Harness {
             accounts: vec![name],
             own_addresses: Default::default(),
             compose: Default::default(),
+            reading: Default::default(),
             history_file: None,
             default_account: None,
             ui: Default::default(),

@@ -81,6 +81,25 @@ pub enum Command {
     SendOutbox {
         account: String,
     },
+    /// Start a program on a file (a part, a link's page, the HTML part) without a shell, not
+    /// waiting for it; `what` names it in the status line when it ends. Local service.
+    Open {
+        argv: Vec<std::ffi::OsString>,
+        what: String,
+    },
+    /// Run a command the user typed (through `sh -c`) with `input` on its stdin: a part's
+    /// bytes or a raw message. Its output, summed up, comes back. Local service.
+    Pipe {
+        command: String,
+        input: Vec<u8>,
+    },
+    /// Put `text` on the clipboard with the configured `copy_command` (its words, no shell).
+    /// Local service.
+    Copy {
+        command: crate::external::CommandTemplate,
+        text: String,
+        what: String,
+    },
     Shutdown,
 }
 
@@ -92,6 +111,8 @@ pub enum Service {
     Mail,
     /// Sending: SMTP.
     Smtp,
+    /// Programs run on this machine for the user (open, pipe, copy): never an account's.
+    Local,
 }
 
 impl Command {
@@ -105,7 +126,10 @@ impl Command {
             | Command::ServerSearch { account, .. }
             | Command::SendOutbox { account }
             | Command::Password { account, .. } => Some(account),
-            Command::Shutdown => None,
+            Command::Open { .. }
+            | Command::Pipe { .. }
+            | Command::Copy { .. }
+            | Command::Shutdown => None,
         }
     }
 
@@ -113,6 +137,7 @@ impl Command {
     pub fn service(&self) -> Service {
         match self {
             Command::SendOutbox { .. } => Service::Smtp,
+            Command::Open { .. } | Command::Pipe { .. } | Command::Copy { .. } => Service::Local,
             _ => Service::Mail,
         }
     }
@@ -198,6 +223,12 @@ pub enum Event {
         subject: String,
         /// The first recipient, for the status line.
         to: String,
+    },
+    /// A program tmail ran for the user (open, pipe, copy) ended: what it said, for the
+    /// status line (`error`: it failed).
+    External {
+        text: String,
+        error: bool,
     },
     /// Sending failed: `permanent` when the server refused it for good (kept in the Outbox with
     /// the reason), else it is retried later. `reason`: the server's words.

@@ -29,6 +29,7 @@ pub fn context_of(app: &App) -> Context {
         Mode::Picker(_) => Context::Picker,
         Mode::Confirm { .. } => Context::Confirm,
         Mode::Help { .. } => Context::Help,
+        Mode::Menu(_) => Context::Menu,
     }
 }
 
@@ -106,7 +107,7 @@ fn mode_key(app: &mut App, ctx: Context, key: Key, out: &mut Vec<Command>) {
                     }
                 }
                 Context::Confirm => answer(app, false, out),
-                Context::Help => app.mode = Mode::Normal,
+                Context::Help | Context::Menu => app.mode = Mode::Normal,
                 _ => {}
             }
         }
@@ -153,6 +154,7 @@ fn run_in_mode(app: &mut App, ctx: Context, b: Binding, out: &mut Vec<Command>) 
         (Context::Confirm, Op::Yes) => answer(app, true, out),
         (Context::Confirm, Op::No | Op::Cancel | Op::Back) => answer(app, false, out),
         (Context::Help, _) => help_op(app, op, out, b.arg),
+        (Context::Menu, _) => app.menu_op(op, b.arg, out),
         (Context::Input | Context::Picker, _) if b.command.scope == Scope::Mode => {
             app.completion = None;
             app.history.browsing = None;
@@ -183,7 +185,20 @@ fn submit(app: &mut App, out: &mut Vec<Command>) {
         }
         Mode::Search(input) => {
             remember(app, '/', &input.text);
-            search::start(app, &input.text);
+            if app.focus == super::Pane::Preview && app.preview.raw().is_some() {
+                // In the preview, `/` searches the message itself.
+                let h = app.preview_size().1;
+                let n = app.preview.find(input.text.trim(), h);
+                app.status.info = Some(match n {
+                    0 => format!("\"{}\" is not in this message", input.text.trim()),
+                    n => format!(
+                        "{n} match{} in this message (n/N: next/previous)",
+                        if n == 1 { "" } else { "es" }
+                    ),
+                });
+            } else {
+                search::start(app, &input.text);
+            }
         }
         Mode::Password { account, input, .. } => {
             let password = crate::backend::secret::Secret::new(input.text);
@@ -205,6 +220,7 @@ fn remember(app: &mut App, kind: char, text: &str) {
 
 fn cancel(app: &mut App) {
     app.completion = None;
+    app.parts_menu = None;
     app.history.browsing = None;
     if let Mode::Password { account, .. } = &app.mode {
         app.status.error = Some(format!("{account}: not logged in (`:sync` asks again)"));

@@ -415,6 +415,7 @@ pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) 
             super::folderops::delete_confirmed(app, &account, &path, out)
         }
         Confirmed::DiscardMessage => app.discard(),
+        Confirmed::Overwrite { path } => app.save_part(&path, true),
         Confirmed::QuitWhileWriting => {
             app.save_composer();
             app.quit = true;

@@ -13,6 +13,7 @@ mod mailops;
 mod navigation;
 pub mod picker;
 pub mod preview;
+pub mod reading;
 pub mod registry;
 mod search;
 #[cfg(test)]
@@ -61,6 +62,8 @@ pub enum Mode {
     },
     /// Choosing a folder with fuzzy filtering (for move, copy or opening).
     Picker(picker::Picker),
+    /// A list to pick from (the parts of a message, its links, what to copy).
+    Menu(reading::Menu),
     /// Asking an account's password (shown masked; it goes to the worker and nowhere else).
     Password {
         account: String,
@@ -85,6 +88,10 @@ pub enum Confirmed {
     DiscardMessage,
     /// Quit although a message is being written (it is kept and comes back).
     QuitWhileWriting,
+    /// Save the chosen part over the file at `path`.
+    Overwrite {
+        path: String,
+    },
 }
 
 /// The status line's messages.
@@ -148,8 +155,14 @@ pub struct App {
     pub outbox_ids: Vec<u64>,
     /// $EDITOR to run (the event loop does it, with the screen suspended).
     pub editor: Option<composer_ops::EditRequest>,
-    /// A private directory for files handed to other programs ($EDITOR).
+    /// A private directory for files handed to other programs ($EDITOR, viewers).
     pub scratch: Option<crate::files::Scratch>,
+    /// Where parts are saved, what opens them, what copies.
+    pub reading: reading::ReadingSettings,
+    /// The parts list a `:save` or `:pipe` prompt answers for (kept while the prompt is open).
+    pub parts_menu: Option<reading::Menu>,
+    /// Bytes for the terminal itself (an OSC 52 clipboard write), sent with the next frame.
+    pub terminal_out: Vec<String>,
     /// The user's choice for the folder pane (`B`); `None`: shown when the terminal is wide.
     pub show_folders: Option<bool>,
     pub date_format: String,
@@ -180,6 +193,8 @@ pub struct AppSetup {
     pub own_addresses: std::collections::HashMap<String, Vec<String>>,
     /// What each account brings to writing mail.
     pub compose: std::collections::HashMap<String, compose::ComposeSettings>,
+    /// Where parts are saved, what opens them, what copies.
+    pub reading: reading::ReadingSettings,
     pub default_account: Option<String>,
     pub ui: UiSettings,
     pub keymap: Keymap,
@@ -239,6 +254,9 @@ impl App {
             outbox_ids: Vec::new(),
             editor: None,
             scratch: None,
+            reading: setup.reading.clone(),
+            parts_menu: None,
+            terminal_out: Vec::new(),
             date_format: setup.ui.date_format,
             size: setup.size,
             dirty: true,
@@ -424,6 +442,13 @@ impl App {
                 self.status.error = Some(format!("{account}: {text}"))
             }
             Event::OutboxChanged { account } => self.outbox_changed(&account),
+            Event::External { text, error } => {
+                if error {
+                    self.status.error = Some(text);
+                } else {
+                    self.status.info = Some(text);
+                }
+            }
             Event::Sent {
                 account,
                 subject,
@@ -681,3 +706,5 @@ mod tests_compose;
 mod tests_input;
 #[cfg(test)]
 mod tests_manners;
+#[cfg(test)]
+mod tests_reading;

@@ -92,6 +92,28 @@ impl App {
             Op::Abort => self.abort(),
             Op::UndoSend => self.undo_send(),
             Op::Resend => self.resend(out),
+            Op::Attachments => self.show_parts(out),
+            Op::Save => match arg {
+                Some(path) => self.save_part(&path, false),
+                None => self.status.error = Some(":save needs a PATH".into()),
+            },
+            Op::SaveAll => self.save_all(),
+            Op::View => {
+                self.status.info = Some("view works on a part of the parts list (A)".into())
+            }
+            Op::Pipe => match arg {
+                Some(cmd) => self.pipe(&cmd, false, out),
+                None => self.mode = Mode::Command(LineInput::with("pipe ")),
+            },
+            Op::PipeMessage => match arg {
+                Some(cmd) => self.pipe(&cmd, true, out),
+                None => self.mode = Mode::Command(LineInput::with("pipe-message ")),
+            },
+            Op::Links => self.show_links(),
+            Op::Yank => self.yank(arg, out),
+            Op::ToggleHeaders => self.toggle_view(super::preview::View::Headers),
+            Op::Source => self.toggle_view(super::preview::View::Source),
+            Op::OpenHtml => self.open_html(out),
             Op::InsertMode
             | Op::AppendMode
             | Op::InsertLineStart
@@ -121,7 +143,10 @@ impl App {
                 None => self.mode = Mode::Search(LineInput::default()),
             },
             Op::SearchNext | Op::SearchPrev => {
-                if search::step(self, op == Op::SearchPrev) && self.focus == Pane::Preview {
+                let h = self.preview_size().1;
+                if self.focus == Pane::Preview && self.preview.find.is_some() {
+                    self.preview.find_step(op == Op::SearchNext, h);
+                } else if search::step(self, op == Op::SearchPrev) && self.focus == Pane::Preview {
                     self.open_message(out);
                 }
             }
@@ -370,6 +395,12 @@ impl App {
         self.count = None;
         if self.visual.take().is_some() {
             self.status.info = Some("selection cancelled".into());
+        } else if self.focus == Pane::Preview && self.preview.find.is_some() {
+            self.preview.find = None;
+        } else if self.focus == Pane::Preview && self.preview.view != super::preview::View::Message
+        {
+            let width = self.preview_size().0;
+            self.preview.set_view(super::preview::View::Message, width);
         } else if self.search.query.is_some() {
             self.search = Default::default();
             self.status.info = Some("search cleared".into());
@@ -384,6 +415,11 @@ impl App {
             return;
         }
         match self.focus {
+            // A part, the headers or the source: q goes back to the message first.
+            Pane::Preview if self.preview.view != super::preview::View::Message => {
+                let width = self.preview_size().0;
+                self.preview.set_view(super::preview::View::Message, width);
+            }
             Pane::Preview => self.focus = Pane::List,
             Pane::List if self.search.query.is_some() => {
                 self.search = Default::default();

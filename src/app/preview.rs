@@ -1,7 +1,33 @@
-//! The preview pane's state: which message it shows, its rendered lines for the pane's width,
-//! and the scroll position.
+//! The preview pane's state: which message it shows and how (the message, all its headers,
+//! its raw source, or one of its parts), its rendered lines for the pane's width, the links
+//! numbered in it, a search inside it, and the scroll position.
 
+use crate::mail::find::{self, Hit};
+use crate::mail::links::{self, Link, LinkMark};
+use crate::mail::parts::{self, PartId, PartView};
 use crate::mail::render::{self, DateStyle, Line, LineKind, Rendered};
+
+/// What the preview shows of the message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum View {
+    /// The message as read: headers, the body part with content, attachments.
+    #[default]
+    Message,
+    /// Every header field, decoded and sanitized (`H`).
+    Headers,
+    /// The raw message, nothing decoded (`:source`).
+    Source,
+    /// One part (`view` in the parts list): a text part, or a forwarded message.
+    Part(PartId),
+}
+
+/// A search inside the shown message (`/` in the preview): the hits, and the current one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Find {
+    pub query: String,
+    pub hits: Vec<Hit>,
+    pub current: Option<usize>,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Preview {
@@ -15,6 +41,12 @@ pub struct Preview {
     pub loading: bool,
     /// How the Date line shows times (the list's format and zone).
     pub dates: DateStyle,
+    pub view: View,
+    /// The message's links, numbered in order of appearance.
+    pub links: Vec<Link>,
+    /// Where the numbered links are in `rendered.lines` (the Message view).
+    pub marks: Vec<LinkMark>,
+    pub find: Option<Find>,
 }
 
 impl Preview {
@@ -24,12 +56,21 @@ impl Preview {
             .is_some_and(|(a, f, u)| a == account && f == folder && *u == uid)
     }
 
+    /// The raw bytes of the message shown, once loaded.
+    pub fn raw(&self) -> Option<&[u8]> {
+        self.raw.as_deref()
+    }
+
     /// Start showing a message whose body is not here yet.
     pub fn show_loading(&mut self, account: &str, folder: &str, uid: u32) {
         self.target = Some((account.to_string(), folder.to_string(), uid));
         self.raw = None;
         self.scroll = 0;
         self.loading = true;
+        self.view = View::Message;
+        self.links.clear();
+        self.marks.clear();
+        self.find = None;
         self.rendered = Rendered {
             lines: vec![Line {
                 kind: LineKind::Notice,
@@ -43,12 +84,86 @@ impl Preview {
     pub fn show(&mut self, account: &str, folder: &str, uid: u32, raw: Vec<u8>, width: usize) {
         let same = self.is_showing(account, folder, uid);
         self.target = Some((account.to_string(), folder.to_string(), uid));
-        self.rendered = render::render_with(&raw, width, &self.dates);
+        self.links = links::links(&raw);
         self.raw = Some(raw);
-        self.width = width;
         self.loading = false;
         if !same {
             self.scroll = 0;
+            self.view = View::Message;
+            self.find = None;
+        }
+        self.render(width);
+    }
+
+    /// Render the current view of the message for `width` cells.
+    fn render(&mut self, width: usize) {
+        let Some(raw) = &self.raw else {
+            return;
+        };
+        self.width = width;
+        let mut rendered = render::render_with(raw, width, &self.dates);
+        match &self.view {
+            View::Message => {
+                // Say that an HTML version exists when the text one is shown.
+                if crate::mail::html::has_html_alternative(raw) {
+                    let at = rendered
+                        .lines
+                        .iter()
+                        .position(|l| l.kind != LineKind::Header)
+                        .map_or(rendered.lines.len(), |i| i + 1);
+                    for (i, l) in crate::mail::html::html_notice(width)
+                        .into_iter()
+                        .enumerate()
+                    {
+                        rendered.lines.insert((at + i).min(rendered.lines.len()), l);
+                    }
+                }
+                self.marks = links::mark(&rendered.lines, &self.links);
+            }
+            View::Headers => {
+                rendered.lines = crate::mail::headers::header_lines(
+                    &crate::mail::headers::all_headers(raw),
+                    width,
+                );
+                self.marks.clear();
+            }
+            View::Source => {
+                rendered.lines = crate::mail::headers::source_lines(raw, width);
+                self.marks.clear();
+            }
+            View::Part(id) => {
+                rendered.lines = match parts::view(raw, id, width) {
+                    Ok(PartView::Text(lines)) => lines,
+                    Ok(PartView::Message(inner)) => {
+                        render::render_with(&inner, width, &self.dates).lines
+                    }
+                    Err(e) => vec![Line {
+                        kind: LineKind::Notice,
+                        text: crate::mail::sanitize::sanitize(&format!(
+                            "Cannot show part {id}: {e}"
+                        )),
+                    }],
+                };
+                self.marks = links::mark(&rendered.lines, &self.links);
+            }
+        }
+        self.rendered = rendered;
+        if let Some(f) = &mut self.find {
+            f.hits = find::find_all(
+                self.rendered.lines.iter().map(|l| l.text.as_str()),
+                &f.query,
+            );
+            f.current = f.current.filter(|c| *c < f.hits.len());
+        }
+        self.scroll = self.scroll.min(self.rendered.lines.len().saturating_sub(1));
+    }
+
+    /// Show another view of the same message (back to the top of it).
+    pub fn set_view(&mut self, view: View, width: usize) {
+        if self.view != view {
+            self.view = view;
+            self.scroll = 0;
+            self.render(width);
         }
     }
 
@@ -67,13 +182,8 @@ impl Preview {
 
     /// Re-render for a new width (after a resize).
     pub fn rewrap(&mut self, width: usize) {
-        if width == self.width {
-            return;
-        }
-        if let Some(raw) = &self.raw {
-            self.rendered = render::render_with(raw, width, &self.dates);
-            self.width = width;
-            self.scroll = self.scroll.min(self.rendered.lines.len().saturating_sub(1));
+        if width != self.width && self.raw.is_some() {
+            self.render(width);
         }
     }
 
@@ -102,5 +212,58 @@ impl Preview {
 
     pub fn scroll_to_end(&mut self, height: usize) {
         self.scroll = self.rendered.lines.len().saturating_sub(height.max(1));
+    }
+
+    /// Search the shown lines for `query` (case-insensitive); scroll to the first hit at or
+    /// below the top of the pane. Returns how many hits.
+    pub fn find(&mut self, query: &str, height: usize) -> usize {
+        let hits = find::find_all(self.rendered.lines.iter().map(|l| l.text.as_str()), query);
+        let n = hits.len();
+        let first = hits
+            .iter()
+            .position(|h| h.line >= self.scroll)
+            .or(if n > 0 { Some(0) } else { None });
+        self.find = Some(Find {
+            query: query.to_string(),
+            hits,
+            current: first,
+        });
+        self.scroll_to_hit(height);
+        n
+    }
+
+    /// The next (or previous) hit of the search in the message, wrapping; false when none.
+    pub fn find_step(&mut self, forward: bool, height: usize) -> bool {
+        let Some(f) = &mut self.find else {
+            return false;
+        };
+        let (line, col) = f
+            .current
+            .and_then(|c| f.hits.get(c))
+            .map_or((self.scroll, 0), |h| (h.line, h.cols.start));
+        match find::step(&f.hits, line, col, forward) {
+            Some((i, _wrapped)) => {
+                f.current = Some(i);
+                self.scroll_to_hit(height);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn scroll_to_hit(&mut self, height: usize) {
+        let Some(line) = self
+            .find
+            .as_ref()
+            .and_then(|f| f.current.and_then(|c| f.hits.get(c)))
+            .map(|h| h.line)
+        else {
+            return;
+        };
+        let h = height.max(1);
+        if line < self.scroll || line >= self.scroll + h {
+            self.scroll = line.saturating_sub(h / 3);
+            self.scroll_by(0, h);
+        }
     }
 }

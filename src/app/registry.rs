@@ -107,6 +107,18 @@ pub enum Op {
     Redo,
     NextField,
     PrevField,
+    // Reading all the way.
+    Attachments,
+    Save,
+    SaveAll,
+    View,
+    Pipe,
+    PipeMessage,
+    Links,
+    Yank,
+    ToggleHeaders,
+    Source,
+    OpenHtml,
 }
 
 /// Where a command makes sense.
@@ -348,6 +360,17 @@ pub const COMMANDS: &[CommandSpec] = &[
     key_cmd("redo", Op::Redo, "Redo what undo took back"),
     key_cmd("next-field", Op::NextField, "The next field (in an address: complete it first)"),
     key_cmd("prev-field", Op::PrevField, "The previous field"),
+    cmd("attachments", Op::Attachments, "List every part of the message (save, open, pipe, view)"),
+    cmd_arg("save", Op::Save, "PATH", "Save the part under the cursor of the parts list (Tab completes paths)"),
+    cmd("save-all", Op::SaveAll, "Save every attachment of the message (to attachment_dir, never overwriting)"),
+    cmd("view", Op::View, "Show the part under the cursor in the preview (a forwarded message as a message)"),
+    cmd_arg("pipe", Op::Pipe, "COMMAND", "Pipe the part under the cursor to a shell command"),
+    cmd_arg("pipe-message", Op::PipeMessage, "COMMAND", "Pipe the whole raw message to a shell command (git am, a spam reporter)"),
+    cmd("links", Op::Links, "List the links of the message: open one, or copy it"),
+    cmd_arg("yank", Op::Yank, "WHAT", "Copy a link, an address, the subject or the Message-ID (to your clipboard, over SSH too)"),
+    cmd("toggle-headers", Op::ToggleHeaders, "Show every header of the message, or the usual few"),
+    cmd("source", Op::Source, "Show the raw message, nothing decoded (again: back to the message)"),
+    cmd("open-html", Op::OpenHtml, "Open the HTML part in a browser (remote content blocked)"),
 ];
 
 /// Look a command up by name (also accepts a few vim-style aliases on the `:` line).

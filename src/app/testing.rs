@@ -30,6 +30,7 @@ pub fn demo_app_full(w: u16, h: u16, keymap: Keymap, first_paint: Option<usize>)
         accounts: vec!["demo".into()],
         own_addresses: crate::backend::demo::own_addresses(),
         compose: crate::backend::demo::compose_settings(),
+        reading: Default::default(),
         history_file: None,
         default_account: None,
         ui: UiSettings::default(),

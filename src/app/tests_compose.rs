@@ -318,6 +318,7 @@ fn a_message_being_written_survives_a_quit_and_comes_back() {
         accounts: vec!["demo".into()],
         own_addresses: crate::backend::demo::own_addresses(),
         compose: crate::backend::demo::compose_settings(),
+        reading: Default::default(),
         history_file: None,
         default_account: None,
         ui: crate::config::UiSettings::default(),

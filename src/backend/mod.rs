@@ -4,6 +4,7 @@
 pub mod credentials;
 pub mod demo;
 pub mod imap;
+pub mod local;
 pub mod net;
 pub mod pop3;
 pub mod secret;
@@ -34,8 +35,19 @@ impl Workers {
         self.senders.insert((account.to_string(), service), tx);
     }
 
+    /// The local worker (programs run for the user: open, pipe, copy).
+    pub fn add_local(&mut self, tx: UnboundedSender<Command>) {
+        self.add_service("", Service::Local, tx);
+    }
+
     /// Route a command to its account's worker for its service (`Shutdown` goes to all).
     pub fn send(&self, cmd: Command) {
+        if cmd.service() == Service::Local {
+            if let Some(tx) = self.senders.get(&(String::new(), Service::Local)) {
+                let _ = tx.send(cmd);
+            }
+            return;
+        }
         match cmd.account() {
             Some(a) => {
                 if let Some(tx) = self.senders.get(&(a.to_string(), cmd.service())) {

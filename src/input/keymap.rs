@@ -34,10 +34,12 @@ pub enum Context {
     Confirm,
     /// The `?` help overlay.
     Help,
+    /// A list to pick from: a message's parts, its links, what to copy.
+    Menu,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::Folders,
         Context::List,
@@ -48,6 +50,7 @@ impl Context {
         Context::Picker,
         Context::Confirm,
         Context::Help,
+        Context::Menu,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -61,6 +64,7 @@ impl Context {
             Context::Picker => "picker",
             Context::Confirm => "confirm",
             Context::Help => "help",
+            Context::Menu => "menu",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {

@@ -36,6 +36,7 @@ fn section_title(ctx: Context) -> &'static str {
         Context::Picker => "Folder picker (picker)",
         Context::Confirm => "Questions (confirm)",
         Context::Help => "This help (help)",
+        Context::Menu => "Lists of parts, links, things to copy (menu)",
     }
 }
 

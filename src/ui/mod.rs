@@ -6,6 +6,7 @@ mod folders;
 pub mod help;
 pub mod layout;
 pub mod list;
+mod menu;
 pub use list::format_date as list_date;
 mod picker;
 mod preview;
@@ -57,6 +58,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Help { scroll } => help::draw_help(frame, area, app, *scroll),
         Mode::Picker(p) => picker::draw(frame, area, app, p),
+        Mode::Menu(m) => menu::draw(frame, area, app, m),
         _ if !app.pending_keys.is_empty() => help::draw_which_key(frame, area, app),
         _ => {}
     }
@@ -96,8 +98,67 @@ pub(crate) fn popup(frame: &mut Frame, r: Rect, app: &App, title: String) -> Rec
 /// `text` as spans in `base`, with every case-insensitive occurrence of `needle` (already
 /// lowercased; empty: none) in `base` patched with `hit`.
 pub(crate) fn highlight<'a>(text: &str, needle: &str, base: Style, hit: Style) -> Vec<Span<'a>> {
+    let ranges: Vec<(std::ops::Range<usize>, Style)> = match_ranges(text, needle)
+        .into_iter()
+        .map(|r| (r, hit))
+        .collect();
+    overlay(text, base, &ranges, &[])
+}
+
+/// `text` as spans: `base`, patched by each `(byte range, style)` in order, with each
+/// `(byte offset, text, style)` inserted there (a link's number after it).
+pub(crate) fn overlay<'a>(
+    text: &str,
+    base: Style,
+    ranges: &[(std::ops::Range<usize>, Style)],
+    inserts: &[(usize, String, Style)],
+) -> Vec<Span<'a>> {
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    for (r, _) in ranges {
+        cuts.push(r.start.min(text.len()));
+        cuts.push(r.end.min(text.len()));
+    }
+    for (at, _, _) in inserts {
+        cuts.push((*at).min(text.len()));
+    }
+    cuts.retain(|c| text.is_char_boundary(*c));
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut spans = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        for (at, t, st) in inserts {
+            if *at == a && a != 0 {
+                spans.push(Span::styled(t.clone(), *st));
+            }
+        }
+        let mut st = base;
+        for (r, s) in ranges {
+            if r.start <= a && b <= r.end {
+                st = st.patch(*s);
+            }
+        }
+        if b > a {
+            spans.push(Span::styled(text[a..b].to_string(), st));
+        }
+    }
+    for (at, t, st) in inserts {
+        if *at >= text.len() {
+            spans.push(Span::styled(t.clone(), *st));
+        }
+    }
+    if spans.is_empty() {
+        spans.push(Span::styled(String::new(), base));
+    }
+    spans
+}
+
+/// The byte ranges of every case-insensitive occurrence of `needle` (already lowercased;
+/// empty: none) in `text`.
+pub(crate) fn match_ranges(text: &str, needle: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
     if needle.is_empty() {
-        return vec![Span::styled(text.to_string(), base)];
+        return out;
     }
     // Lowercase char by char, remembering where each lowered byte came from in `text`.
     let mut lowered = String::with_capacity(text.len());
@@ -109,25 +170,19 @@ pub(crate) fn highlight<'a>(text: &str, needle: &str, base: Style, hit: Style) -
         }
     }
     origin.push(text.len());
-    let mut spans = Vec::new();
-    let mut at = 0; // byte in `text` up to which spans are made
-    let mut from = 0; // byte in `lowered` to search from
+    let mut from = 0;
     while let Some(found) = lowered[from..].find(needle) {
         let (ls, le) = (from + found, from + found + needle.len());
         let (s, mut e) = (origin[ls], origin[le]);
         if e <= s {
             e = text[s..].chars().next().map_or(s, |c| s + c.len_utf8());
         }
-        if s > at {
-            spans.push(Span::styled(text[at..s].to_string(), base));
+        if out
+            .last()
+            .is_none_or(|r: &std::ops::Range<usize>| r.end <= s)
+        {
+            out.push(s..e);
         }
-        if e > s.max(at) {
-            spans.push(Span::styled(
-                text[s.max(at)..e].to_string(),
-                base.patch(hit),
-            ));
-        }
-        at = at.max(e);
         from = le.max(from + 1);
         while from < lowered.len() && !lowered.is_char_boundary(from) {
             from += 1;
@@ -136,10 +191,7 @@ pub(crate) fn highlight<'a>(text: &str, needle: &str, base: Style, hit: Style) -
             break;
         }
     }
-    if at < text.len() {
-        spans.push(Span::styled(text[at..].to_string(), base));
-    }
-    spans
+    out
 }
 
 /// Fill a row with a style (so selection bars span the pane).

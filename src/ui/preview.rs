@@ -2,7 +2,8 @@
 //! attachments), from the scroll position down, one screen's worth.
 
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::style::Style;
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
@@ -19,7 +20,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             ((p.scroll + h).min(total) * 100) / total
         };
-        format!(" Message · {pct}% ")
+        let view = match &p.view {
+            crate::app::preview::View::Message => String::new(),
+            crate::app::preview::View::Headers => " · all headers (H)".into(),
+            crate::app::preview::View::Source => " · source".into(),
+            crate::app::preview::View::Part(id) => format!(" · part {id}"),
+        };
+        format!(" Message{view} · {pct}% ")
     } else {
         " Message ".to_string()
     };
@@ -35,47 +42,58 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let h = inner.height as usize;
-    // The words of the list's search, highlighted in the message too.
+    // What is marked on the lines: the words of the list's search, the hits of a search in the
+    // message (the current one apart), and the numbered links with their number after them.
     let needle = app.search.query.as_deref().unwrap_or("").to_lowercase();
     let hit = app.theme.style("match");
-    let lit = |text: &str, key: &str| {
-        Line::from(super::highlight(text, &needle, app.theme.style(key), hit))
-    };
+    let current = app.theme.style("match.current");
+    let link = app.theme.style("preview.link");
+    let number = app.theme.style("preview.link.number");
+    let find = p.find.as_ref();
     let lines: Vec<Line> = p
         .rendered
         .lines
         .iter()
+        .enumerate()
         .skip(p.scroll)
         .take(h)
-        .map(|l| match l.kind {
-            LineKind::Header => match l.text.split_once(": ") {
-                Some((name, value)) => {
-                    let mut spans = vec![Span::styled(
-                        format!("{name}: "),
-                        app.theme.style("preview.header.name"),
-                    )];
-                    spans.extend(super::highlight(
-                        value,
-                        &needle,
-                        app.theme.style("preview.header"),
-                        hit,
-                    ));
-                    Line::from(spans)
+        .map(|(i, l)| {
+            let key = match l.kind {
+                LineKind::Header => "preview.header",
+                LineKind::Body => "preview",
+                LineKind::Quote(d) if d >= 2 => "preview.quote.2",
+                LineKind::Quote(_) => "preview.quote",
+                LineKind::Signature => "preview.signature",
+                LineKind::Attachment => "preview.attachment",
+                LineKind::Notice => "preview.notice",
+            };
+            let base = app.theme.style(key);
+            let mut ranges: Vec<(std::ops::Range<usize>, Style)> = Vec::new();
+            if l.kind == LineKind::Header {
+                if let Some(colon) = l.text.find(": ") {
+                    ranges.push((0..colon + 2, app.theme.style("preview.header.name")));
                 }
-                None => lit(&l.text, "preview.header"),
-            },
-            LineKind::Body => lit(&l.text, "preview"),
-            LineKind::Quote(d) => lit(
-                &l.text,
-                if d >= 2 {
-                    "preview.quote.2"
-                } else {
-                    "preview.quote"
-                },
-            ),
-            LineKind::Signature => lit(&l.text, "preview.signature"),
-            LineKind::Attachment => lit(&l.text, "preview.attachment"),
-            LineKind::Notice => Line::styled(l.text.clone(), app.theme.style("preview.notice")),
+            }
+            let mut inserts = Vec::new();
+            for m in p.marks.iter().filter(|m| m.line == i) {
+                ranges.push((m.bytes.clone(), link));
+                let last = !p.marks.iter().any(|n| n.number == m.number && n.line > i);
+                if last {
+                    inserts.push((m.bytes.end, format!("[{}]", m.number), number));
+                }
+            }
+            if l.kind != LineKind::Notice {
+                for r in super::match_ranges(&l.text, &needle) {
+                    ranges.push((r, hit));
+                }
+            }
+            if let Some(f) = find {
+                for (n, hh) in f.hits.iter().enumerate().filter(|(_, hh)| hh.line == i) {
+                    let st = if Some(n) == f.current { current } else { hit };
+                    ranges.push((hh.bytes.clone(), st));
+                }
+            }
+            Line::from(super::overlay(&l.text, base, &ranges, &inserts))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

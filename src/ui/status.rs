@@ -16,6 +16,7 @@ fn mode_name(app: &App) -> &'static str {
         Mode::Help { .. } => "HELP",
         Mode::Confirm { .. } => "CONFIRM",
         Mode::Picker(_) => "PICK",
+        Mode::Menu(_) => "PICK",
         Mode::Password { .. } => "PASSWORD",
         Mode::Normal if app.composer.as_ref().is_some_and(|c| c.insert) => "INSERT",
         Mode::Normal if app.composer.is_some() => "COMPOSE",

@@ -114,6 +114,7 @@ impl Harness {
             accounts: vec![account.clone()],
             own_addresses: [(account.clone(), own)].into(),
             compose: [(account.clone(), compose)].into(),
+            reading: Default::default(),
             history_file: None,
             default_account: None,
             ui: Default::default(),

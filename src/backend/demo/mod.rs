@@ -136,7 +136,10 @@ pub fn spawn(store: Store, events: UnboundedSender<Event>) -> UnboundedSender<Co
                 }
                 Command::FolderOpened { .. }
                 | Command::Password { .. }
-                | Command::SendOutbox { .. } => {}
+                | Command::SendOutbox { .. }
+                | Command::Open { .. }
+                | Command::Pipe { .. }
+                | Command::Copy { .. } => {}
                 Command::ServerSearch {
                     account,
                     folder,

@@ -713,7 +713,10 @@ impl Worker {
                 }
             }
             // Sending has its own worker (`Service::Smtp`); nothing for the mail server here.
-            Command::SendOutbox { .. } => {}
+            Command::SendOutbox { .. }
+            | Command::Open { .. }
+            | Command::Pipe { .. }
+            | Command::Copy { .. } => {}
             Command::FolderOpened { folder, .. } => {
                 self.open_folder = folder.clone();
                 let _ = self.open_watch.send(folder.clone());

@@ -377,7 +377,11 @@ impl Worker {
                 }
             }
             // Sending has its own worker (`Service::Smtp`).
-            Command::FolderOpened { .. } | Command::SendOutbox { .. } => {}
+            Command::FolderOpened { .. }
+            | Command::SendOutbox { .. }
+            | Command::Open { .. }
+            | Command::Pipe { .. }
+            | Command::Copy { .. } => {}
             Command::ServerSearch {
                 account,
                 folder,

@@ -1,0 +1,614 @@
+//! Reading all the way: the parts of a message (view, save, save every one, open with a viewer,
+//! pipe), its links (open, copy), copying what matters to the user's clipboard (OSC 52, so it
+//! works over SSH and through tmux, or `copy_command`), all headers, the raw source, the HTML
+//! part in a browser, and searching inside the message.
+
+use std::path::PathBuf;
+
+use super::registry::Op;
+use super::{App, Command, Confirmed, LineInput, Mode};
+use crate::mail::links::LinkKind;
+use crate::mail::parts::{self, PartInfo, PartKind};
+
+/// What the user set up for reading: where parts are saved, what opens them, what copies.
+#[derive(Debug, Clone)]
+pub struct ReadingSettings {
+    /// `attachment_dir` (else `~/Downloads`).
+    pub attachment_dir: Option<PathBuf>,
+    /// `open_command` and the `[open]` table.
+    pub open: crate::external::OpenRules,
+    /// `copy_command`; `None`: OSC 52.
+    pub copy: Option<crate::external::CommandTemplate>,
+}
+
+impl Default for ReadingSettings {
+    fn default() -> Self {
+        ReadingSettings {
+            attachment_dir: None,
+            // The built-in open command is one plain word: it always parses.
+            open: crate::external::OpenRules::new(None, &Default::default())
+                .expect("the built-in open command parses"),
+            copy: None,
+        }
+    }
+}
+
+impl ReadingSettings {
+    /// From the config's `attachment_dir`, `open_command`, `[open]` and `copy_command` (checked
+    /// when the config was loaded, so an error here falls back to the defaults, and says so in
+    /// the log).
+    pub fn of(s: &crate::config::Settings) -> ReadingSettings {
+        let open = crate::external::OpenRules::new(s.open_command.as_deref(), &s.open)
+            .unwrap_or_else(|e| {
+                tracing::warn!("open_command / [open]: {e}; using the default");
+                ReadingSettings::default().open
+            });
+        let copy = s
+            .copy_command
+            .as_deref()
+            .and_then(|c| crate::external::CommandTemplate::parse(c).ok());
+        ReadingSettings {
+            attachment_dir: s.attachment_dir.clone(),
+            open,
+            copy,
+        }
+    }
+}
+
+/// A list to pick from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuKind {
+    /// The parts of the previewed message.
+    Parts(Vec<PartInfo>),
+    /// The links of the previewed message (numbers into `Preview::links`).
+    Links,
+    /// What can be copied: (what it is, the text).
+    Yank(Vec<(String, String)>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Menu {
+    pub kind: MenuKind,
+    pub cursor: usize,
+}
+
+impl Menu {
+    pub fn len(&self, app: &App) -> usize {
+        match &self.kind {
+            MenuKind::Parts(p) => p.len(),
+            MenuKind::Links => app.preview.links.len(),
+            MenuKind::Yank(y) => y.len(),
+        }
+    }
+
+    /// The lines the popup shows, one per item.
+    pub fn labels(&self, app: &App) -> Vec<String> {
+        let s = crate::mail::sanitize::sanitize;
+        match &self.kind {
+            MenuKind::Parts(parts) => parts
+                .iter()
+                .map(|p| {
+                    let mut t = format!("{}{} {}", "  ".repeat(p.depth), p.id, p.content_type);
+                    if let Some(n) = &p.name {
+                        t.push_str(&format!(" “{}”", s(n)));
+                    } else if let Some(subj) = &p.subject {
+                        t.push_str(&format!(" “{}”", s(subj)));
+                    }
+                    if p.kind != PartKind::Multipart {
+                        t.push_str(&format!(", {}", crate::mail::render::human_size(p.size)));
+                    }
+                    if let Some(c) = &p.charset {
+                        t.push_str(&format!(", {c}"));
+                    }
+                    t.push_str(&format!(", {:?}", p.disposition).to_lowercase());
+                    if p.is_body {
+                        t.push_str(" (shown)");
+                    }
+                    if p.malformed {
+                        t.push_str(" (damaged)");
+                    }
+                    t
+                })
+                .collect(),
+            MenuKind::Links => app
+                .preview
+                .links
+                .iter()
+                .map(|l| format!("[{}] {}", l.number, s(&l.label())))
+                .collect(),
+            MenuKind::Yank(items) => items
+                .iter()
+                .map(|(what, text)| format!("{what}: {}", s(text)))
+                .collect(),
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self.kind {
+            MenuKind::Parts(_) => " Parts — Enter/v view, s save, S save all, o open, | pipe ",
+            MenuKind::Links => " Links — Enter/o open, y copy ",
+            MenuKind::Yank(_) => " Copy to the clipboard — Enter copies ",
+        }
+    }
+}
+
+impl App {
+    /// The raw bytes of the previewed message, or a status message saying why there are none.
+    fn previewed_raw(&mut self) -> Option<Vec<u8>> {
+        match self.preview.raw() {
+            Some(r) => Some(r.to_vec()),
+            None => {
+                self.status.info = Some("open a message first (Enter)".into());
+                None
+            }
+        }
+    }
+
+    /// `attachments` (A): the parts of the message as a tree.
+    pub(super) fn show_parts(&mut self, out: &mut Vec<Command>) {
+        if self.preview.raw().is_none() && self.focus != super::Pane::Preview {
+            self.open_message(out);
+        }
+        let Some(raw) = self.previewed_raw() else {
+            return;
+        };
+        let parts = parts::list(&raw);
+        if parts.is_empty() {
+            self.status.error = Some("this message has no parts tmail can read".into());
+            return;
+        }
+        let first = parts
+            .iter()
+            .position(|p| p.kind != PartKind::Multipart && !p.is_body)
+            .unwrap_or(0);
+        self.mode = Mode::Menu(Menu {
+            kind: MenuKind::Parts(parts),
+            cursor: first,
+        });
+    }
+
+    /// `links` (gx): the message's links, numbered.
+    pub(super) fn show_links(&mut self) {
+        if self.preview.raw().is_none() {
+            self.status.info = Some("open a message first (Enter)".into());
+            return;
+        }
+        if self.preview.links.is_empty() {
+            self.status.info = Some("this message has no links".into());
+            return;
+        }
+        self.mode = Mode::Menu(Menu {
+            kind: MenuKind::Links,
+            cursor: 0,
+        });
+    }
+
+    /// `yank` (y): choose what to copy — a link, an address, the subject, the Message-ID — or
+    /// copy it at once with `:yank subject|message-id|from|link N`.
+    pub(super) fn yank(&mut self, what: Option<String>, out: &mut Vec<Command>) {
+        let mut items: Vec<(String, String)> = Vec::new();
+        if let Some(raw) = self.preview.raw() {
+            let o = crate::mail::compose::reply::Original::parse(raw);
+            items.push(("subject".into(), o.subject.clone()));
+            for (h, list) in [("from", &o.from), ("to", &o.to), ("cc", &o.cc)] {
+                for a in list {
+                    items.push((h.into(), a.email.clone()));
+                }
+            }
+            if let Some(id) = &o.message_id {
+                items.push(("message-id".into(), format!("<{id}>")));
+            }
+        } else if let Some(e) = self.list.selected() {
+            items.push(("subject".into(), e.subject.clone()));
+            if let Some(a) = &e.from {
+                items.push(("from".into(), a.email.clone()));
+            }
+        }
+        for l in &self.preview.links {
+            items.push((format!("link {}", l.number), l.target.clone()));
+        }
+        if items.is_empty() {
+            self.status.info = Some("nothing to copy here".into());
+            return;
+        }
+        match what {
+            Some(w) => {
+                let w = w.trim().to_ascii_lowercase();
+                match items.into_iter().find(|(k, _)| *k == w) {
+                    Some((k, text)) => self.copy(&k, &text, out),
+                    None => {
+                        self.status.error = Some(format!(
+                            "yank: nothing called {w} (subject, from, to, cc, message-id, link N)"
+                        ))
+                    }
+                }
+            }
+            None => {
+                self.mode = Mode::Menu(Menu {
+                    kind: MenuKind::Yank(items),
+                    cursor: 0,
+                })
+            }
+        }
+    }
+
+    /// Put `text` on the user's clipboard: `copy_command`, else the OSC 52 sequence, written
+    /// to the terminal with the next frame (the user's own terminal, through SSH and tmux).
+    fn copy(&mut self, what: &str, text: &str, out: &mut Vec<Command>) {
+        if let Some(cmd) = &self.reading.copy {
+            out.push(Command::Copy {
+                command: cmd.clone(),
+                text: text.to_string(),
+                what: what.to_string(),
+            });
+            self.status.info = Some(format!("copying {what}…"));
+            return;
+        }
+        match crate::external::osc52(text, crate::external::in_tmux()) {
+            Ok(seq) => {
+                self.terminal_out.push(seq);
+                self.status.info = Some(format!(
+                    "copied {what} ({} characters) to your clipboard",
+                    text.chars().count()
+                ));
+            }
+            Err(e) => self.status.error = Some(format!("could not copy {what}: {e}")),
+        }
+    }
+
+    /// The part under the cursor of the parts list (still listed while a prompt for it is
+    /// open).
+    fn selected_part(&self) -> Option<PartInfo> {
+        let menu = match &self.mode {
+            Mode::Menu(m) => Some(m),
+            _ => self.parts_menu.as_ref(),
+        }?;
+        match &menu.kind {
+            MenuKind::Parts(p) => p.get(menu.cursor).cloned(),
+            _ => None,
+        }
+    }
+
+    /// A command of the menu's layer (or a command that acts on its item).
+    pub(super) fn menu_op(&mut self, op: Op, arg: Option<String>, out: &mut Vec<Command>) {
+        let Mode::Menu(menu) = &mut self.mode else {
+            return;
+        };
+        let n = match &menu.kind {
+            MenuKind::Parts(p) => p.len(),
+            MenuKind::Links => self.preview.links.len(),
+            MenuKind::Yank(y) => y.len(),
+        };
+        match op {
+            Op::Next if n > 0 => menu.cursor = (menu.cursor + 1) % n,
+            Op::Prev if n > 0 => menu.cursor = (menu.cursor + n - 1) % n,
+            Op::Cancel | Op::Back => self.mode = Mode::Normal,
+            Op::Submit | Op::Open | Op::View | Op::Save | Op::SaveAll | Op::Pipe | Op::Yank => {
+                let menu = menu.clone();
+                match (&menu.kind, op) {
+                    (MenuKind::Parts(_), Op::Submit | Op::View) => {
+                        self.mode = Mode::Normal;
+                        self.view_part();
+                    }
+                    (MenuKind::Parts(_), Op::Open) => self.open_part(out),
+                    (MenuKind::Parts(_), Op::Save) => {
+                        // Ask where, the default filled in: the menu stays for the answer.
+                        self.parts_menu = Some(menu.clone());
+                        self.mode = Mode::Command(LineInput::with(&format!(
+                            "save {}",
+                            self.default_save_path().display()
+                        )));
+                    }
+                    (MenuKind::Parts(_), Op::SaveAll) => {
+                        self.mode = Mode::Normal;
+                        self.save_all();
+                    }
+                    (MenuKind::Parts(_), Op::Pipe) => {
+                        self.parts_menu = Some(menu.clone());
+                        self.mode = Mode::Command(LineInput::with("pipe "));
+                    }
+                    (MenuKind::Links, Op::Submit | Op::Open) => {
+                        self.mode = Mode::Normal;
+                        if let Some(l) = self.preview.links.get(menu.cursor).cloned() {
+                            self.follow_link(&l, out);
+                        }
+                    }
+                    (MenuKind::Links, Op::Yank) => {
+                        self.mode = Mode::Normal;
+                        if let Some(l) = self.preview.links.get(menu.cursor).cloned() {
+                            self.copy(&format!("link {}", l.number), &l.target, out);
+                        }
+                    }
+                    (MenuKind::Yank(items), Op::Submit | Op::Yank) => {
+                        self.mode = Mode::Normal;
+                        if let Some((what, text)) = items.get(menu.cursor).cloned() {
+                            self.copy(&what, &text, out);
+                        }
+                    }
+                    _ => {}
+                }
+                let _ = arg;
+            }
+            _ => {}
+        }
+    }
+
+    /// Where the part under the cursor is saved when the user just presses Enter.
+    fn default_save_path(&self) -> PathBuf {
+        let dir = crate::files::default_dir(self.reading.attachment_dir.as_deref())
+            .unwrap_or_else(|_| PathBuf::from("."));
+        let name = self
+            .selected_part()
+            .map(|p| p.file_name)
+            .unwrap_or_else(|| "attachment".into());
+        dir.join(name)
+    }
+
+    /// `view`: the part under the cursor in the preview.
+    fn view_part(&mut self) {
+        let Some(p) = self.selected_part() else {
+            return;
+        };
+        if p.kind == PartKind::Multipart {
+            self.status.info =
+                Some("a multipart holds the parts under it: view one of them".into());
+            return;
+        }
+        let width = self.preview_size().0;
+        self.preview
+            .set_view(super::preview::View::Part(p.id.clone()), width);
+        self.focus = super::Pane::Preview;
+        self.status.info = Some(format!("part {} (q goes back to the message)", p.id));
+    }
+
+    /// `save PATH`: the part under the cursor of the parts list, byte for byte. An existing
+    /// file is replaced only after asking.
+    pub(super) fn save_part(&mut self, path: &str, overwrite: bool) {
+        let Some(p) = self.selected_part() else {
+            self.status.error = Some("save: list the parts first (A) and pick one".into());
+            return;
+        };
+        let Some(raw) = self.previewed_raw() else {
+            return;
+        };
+        let dir = crate::files::default_dir(self.reading.attachment_dir.as_deref())
+            .unwrap_or_else(|_| PathBuf::from("."));
+        let target = crate::files::target_path(path, &dir, &p.file_name);
+        let bytes = match parts::decoded_bytes(&raw, &p.id) {
+            Ok(b) => b,
+            Err(e) => {
+                self.status.error = Some(format!("save: {e}"));
+                return;
+            }
+        };
+        match crate::files::save(&target, &bytes, overwrite) {
+            Ok(saved) => {
+                self.parts_menu = None;
+                self.status.info = Some(format!(
+                    "saved {} ({})",
+                    saved.display(),
+                    crate::mail::render::human_size(bytes.len())
+                ));
+            }
+            Err(crate::files::SaveError::Exists(existing)) => {
+                self.mode = Mode::Confirm {
+                    prompt: format!("{} exists: replace it? (y/n)", existing.display()),
+                    on_yes: Confirmed::Overwrite {
+                        path: existing.display().to_string(),
+                    },
+                };
+            }
+            Err(e) => self.status.error = Some(format!("save: {e}")),
+        }
+    }
+
+    /// `save-all`: every attachment, into `attachment_dir`, under names that never replace a
+    /// file.
+    pub(super) fn save_all(&mut self) {
+        let Some(raw) = self.previewed_raw() else {
+            return;
+        };
+        let all = parts::list(&raw);
+        let want: Vec<(String, Vec<u8>)> = parts::saveable(&all)
+            .into_iter()
+            .filter_map(|p| {
+                parts::decoded_bytes(&raw, &p.id)
+                    .ok()
+                    .map(|b| (p.file_name.clone(), b))
+            })
+            .collect();
+        if want.is_empty() {
+            self.status.info = Some("no attachments to save".into());
+            return;
+        }
+        let dir = match crate::files::default_dir(self.reading.attachment_dir.as_deref()) {
+            Ok(d) => d,
+            Err(e) => {
+                self.status.error = Some(format!("save-all: {e}"));
+                return;
+            }
+        };
+        let results =
+            crate::files::save_all(&dir, want.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        match results.iter().find_map(|r| r.as_ref().err()) {
+            Some(e) => {
+                self.status.error = Some(format!(
+                    "saved {ok} of {} to {}: {e}",
+                    results.len(),
+                    dir.display()
+                ))
+            }
+            None => self.status.info = Some(format!("saved {ok} attachments to {}", dir.display())),
+        }
+    }
+
+    /// `open`: the part under the cursor with its viewer (the `[open]` table, else
+    /// `open_command`), from a private copy; tmail does not wait for the viewer.
+    fn open_part(&mut self, out: &mut Vec<Command>) {
+        let Some(p) = self.selected_part() else {
+            return;
+        };
+        let Some(raw) = self.previewed_raw() else {
+            return;
+        };
+        let bytes = match parts::decoded_bytes(&raw, &p.id) {
+            Ok(b) => b,
+            Err(e) => {
+                self.status.error = Some(format!("open: {e}"));
+                return;
+            }
+        };
+        self.open_bytes(&p.file_name, &p.content_type, &bytes, out);
+    }
+
+    /// Write `bytes` to a private file and open it with the viewer for `mime`.
+    fn open_bytes(&mut self, name: &str, mime: &str, bytes: &[u8], out: &mut Vec<Command>) {
+        if self.scratch.is_none() {
+            match crate::files::Scratch::new() {
+                Ok(s) => self.scratch = Some(s),
+                Err(e) => {
+                    self.status.error = Some(format!("open: no private directory: {e}"));
+                    return;
+                }
+            }
+        }
+        let Some(scratch) = &self.scratch else {
+            return;
+        };
+        match scratch.write(name, bytes) {
+            Ok(path) => {
+                let command = self.reading.open.command_for(mime);
+                let argv = command.argv(path.as_os_str());
+                self.status.info = Some(format!("opening {name} with {}", command.program()));
+                out.push(Command::Open {
+                    argv,
+                    what: format!("{} ({name})", command.program()),
+                });
+            }
+            Err(e) => self.status.error = Some(format!("open: {e}")),
+        }
+    }
+
+    /// Follow a link: a web page with `open_command`; a `mailto:` link opens the composer.
+    fn follow_link(&mut self, l: &crate::mail::links::Link, out: &mut Vec<Command>) {
+        if l.kind == LinkKind::Mail {
+            let to = l
+                .target
+                .trim_start_matches("mailto:")
+                .split('?')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let subject = l
+                .target
+                .split_once('?')
+                .and_then(|(_, q)| {
+                    q.split('&')
+                        .find_map(|kv| kv.strip_prefix("subject=").map(str::to_string))
+                })
+                .unwrap_or_default();
+            let account = self.list.account.clone();
+            let from = self
+                .compose_settings
+                .get(&account)
+                .and_then(|s| s.identities.first().cloned())
+                .unwrap_or_default();
+            let draft = crate::mail::compose::Draft {
+                from,
+                to: super::compose::parse_addresses(&percent_decode(&to)),
+                subject: percent_decode(&subject),
+                ..Default::default()
+            };
+            self.open_composer(&account, "New message", draft, None);
+            return;
+        }
+        let command = self.reading.open.command_for("text/html");
+        let argv = command.argv(std::ffi::OsStr::new(&l.target));
+        self.status.info = Some(format!(
+            "opening link {} with {}",
+            l.number,
+            command.program()
+        ));
+        out.push(Command::Open {
+            argv,
+            what: format!("link {}", l.number),
+        });
+    }
+
+    /// `pipe COMMAND` (a part) and `pipe-message COMMAND` (the whole raw message).
+    pub(super) fn pipe(&mut self, command: &str, whole: bool, out: &mut Vec<Command>) {
+        let Some(raw) = self.previewed_raw() else {
+            return;
+        };
+        let input = if whole {
+            raw
+        } else {
+            let Some(p) = self.selected_part() else {
+                self.status.error = Some("pipe: list the parts first (A) and pick one".into());
+                return;
+            };
+            match parts::decoded_bytes(&raw, &p.id) {
+                Ok(b) => b,
+                Err(e) => {
+                    self.status.error = Some(format!("pipe: {e}"));
+                    return;
+                }
+            }
+        };
+        self.parts_menu = None;
+        self.status.info = Some(format!("piping to {command}…"));
+        out.push(Command::Pipe {
+            command: command.to_string(),
+            input,
+        });
+    }
+
+    /// `open-html`: the HTML part in a browser, from a private file, remote content blocked.
+    pub(super) fn open_html(&mut self, out: &mut Vec<Command>) {
+        let Some(raw) = self.previewed_raw() else {
+            return;
+        };
+        match crate::mail::html::html_for_browser(&raw) {
+            Some(html) => self.open_bytes("message.html", "text/html", &html, out),
+            None => self.status.info = Some("this message has no HTML part".into()),
+        }
+    }
+
+    /// `toggle-headers` (H) and `source`: other views of the previewed message.
+    pub(super) fn toggle_view(&mut self, view: super::preview::View) {
+        if self.preview.raw().is_none() {
+            self.status.info = Some("open a message first (Enter)".into());
+            return;
+        }
+        let width = self.preview_size().0;
+        let next = if self.preview.view == view {
+            super::preview::View::Message
+        } else {
+            view
+        };
+        self.preview.set_view(next, width);
+    }
+}
+
+/// `%XX` decoding of a mailto: part (RFC 6068); invalid escapes are kept as written.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
+            if let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

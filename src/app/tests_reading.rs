@@ -1,0 +1,294 @@
+//! App::update tests of reading all the way: the parts list (view, save byte for byte, never
+//! overwriting without asking, save-all, open with a viewer), links (open, mailto, copy), OSC
+//! 52 copying, all headers and the source, the HTML part in a browser, piping, and searching
+//! inside a message.
+
+use super::testing::{demo_app, TestApp};
+use super::*;
+use crate::mail::parts;
+
+fn open_subject(t: &mut TestApp, subject: &str) {
+    t.keys(&format!("/{subject}<Enter>"));
+    t.keys("<Esc>");
+    t.keys("<Enter>");
+    assert!(t.app.preview.raw().is_some(), "{subject} opened");
+}
+
+fn info(t: &TestApp) -> String {
+    format!(
+        "{} | {}",
+        t.app.status.info.clone().unwrap_or_default(),
+        t.app.status.error.clone().unwrap_or_default()
+    )
+}
+
+#[test]
+fn a_part_is_saved_byte_for_byte_and_never_over_a_file_without_asking() {
+    let mut t = demo_app(160, 45);
+    let dir = tempfile::tempdir().unwrap();
+    t.app.reading.attachment_dir = Some(dir.path().to_path_buf());
+    open_subject(&mut t, "Q3 report");
+    t.keys("A");
+    let Mode::Menu(m) = &t.app.mode else {
+        panic!("no parts list: {}", info(&t));
+    };
+    let reading::MenuKind::Parts(list) = &m.kind else {
+        panic!("{m:?}")
+    };
+    let part = list[m.cursor].clone();
+    assert!(part.content_type.contains("pdf"), "{part:?}");
+    let raw = t.app.preview.raw().unwrap().to_vec();
+    let want = parts::decoded_bytes(&raw, &part.id).unwrap();
+    // s asks where, with the default filled in; Enter saves there
+    t.keys("s");
+    let Mode::Command(line) = &t.app.mode else {
+        panic!("{:?}", t.app.mode)
+    };
+    assert!(line.text.starts_with("save ") && line.text.contains(&part.file_name));
+    t.keys("<Enter>");
+    let saved = dir.path().join(&part.file_name);
+    assert_eq!(std::fs::read(&saved).unwrap(), want, "{}", info(&t));
+    // again: the file is there, so it asks; n keeps it, y replaces it
+    std::fs::write(&saved, b"mine").unwrap();
+    t.keys("As<Enter>");
+    assert!(matches!(t.app.mode, Mode::Confirm { .. }), "{}", info(&t));
+    t.keys("n");
+    assert_eq!(std::fs::read(&saved).unwrap(), b"mine");
+    t.keys("As<Enter>y");
+    assert_eq!(std::fs::read(&saved).unwrap(), want);
+    // save-all: unique names, nothing replaced
+    t.keys("AS");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.len() >= 2, "{names:?} {}", info(&t));
+    assert_eq!(
+        std::fs::read(&saved).unwrap(),
+        want,
+        "save-all did not overwrite"
+    );
+}
+
+#[test]
+fn a_part_opens_with_its_viewer_from_a_private_copy() {
+    let mut t = demo_app(160, 45);
+    let mut table = std::collections::BTreeMap::new();
+    table.insert(
+        "application/pdf".to_string(),
+        "zathura --fork %s".to_string(),
+    );
+    t.app.reading.open = crate::external::OpenRules::new(Some("xdg-open"), &table).unwrap();
+    open_subject(&mut t, "Q3 report");
+    t.sent.clear();
+    t.keys("Ao");
+    let argv = t
+        .sent
+        .iter()
+        .find_map(|c| match c {
+            Command::Open { argv, .. } => Some(argv.clone()),
+            _ => None,
+        })
+        .expect("an open command");
+    assert_eq!(argv[0], "zathura");
+    assert_eq!(argv[1], "--fork");
+    let path = std::path::PathBuf::from(&argv[2]);
+    let raw = t.app.preview.raw().unwrap().to_vec();
+    let pdf = parts::list(&raw)
+        .into_iter()
+        .find(|p| p.content_type.contains("pdf"))
+        .unwrap();
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        parts::decoded_bytes(&raw, &pdf.id).unwrap()
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a private copy");
+}
+
+#[test]
+fn links_are_numbered_opened_and_copied() {
+    let mut t = demo_app(160, 45);
+    open_subject(&mut t, "We shipped 0.3");
+    let link = t
+        .app
+        .preview
+        .links
+        .iter()
+        .find(|l| l.target.contains("tmail.test/releases/0.3"))
+        .cloned()
+        .expect("the release notes link");
+    assert!(
+        t.app.preview.marks.iter().any(|m| m.number == link.number),
+        "the link is marked in the text"
+    );
+    t.sent.clear();
+    t.keys("gx");
+    assert!(matches!(t.app.mode, Mode::Menu(_)));
+    for _ in 1..link.number {
+        t.keys("j");
+    }
+    t.keys("<Enter>");
+    let argv = t
+        .sent
+        .iter()
+        .find_map(|c| match c {
+            Command::Open { argv, .. } => Some(argv.clone()),
+            _ => None,
+        })
+        .expect("the link opened");
+    assert_eq!(argv.last().unwrap(), link.target.as_str());
+    // yank: the link goes to the clipboard with OSC 52
+    t.keys("gx");
+    for _ in 1..link.number {
+        t.keys("j");
+    }
+    t.keys("y");
+    let seq = t.app.terminal_out.join("");
+    assert!(seq.contains("\u{1b}]52;c;"), "{seq:?}");
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(link.target.as_bytes());
+    assert!(seq.contains(&b64), "{seq:?}");
+}
+
+#[test]
+fn yank_copies_the_subject_and_the_message_id() {
+    let mut t = demo_app(160, 45);
+    open_subject(&mut t, "Q3 report");
+    t.keys(":yank message-id<Enter>");
+    let seq = t.app.terminal_out.join("");
+    assert!(seq.contains("]52;c;"), "{} {seq:?}", info(&t));
+    t.app.terminal_out.clear();
+    t.keys("y");
+    let Mode::Menu(m) = &t.app.mode else { panic!() };
+    assert!(m.labels(&t.app)[0].starts_with("subject: Q3 report"));
+    t.keys("<Enter>");
+    assert!(!t.app.terminal_out.is_empty());
+    // with copy_command, the local worker copies instead
+    t.app.reading.copy = Some(crate::external::CommandTemplate::parse("wl-copy").unwrap());
+    t.sent.clear();
+    t.keys("y<Enter>");
+    assert!(t
+        .sent
+        .iter()
+        .any(|c| matches!(c, Command::Copy { text, .. } if text.starts_with("Q3 report"))));
+}
+
+#[test]
+fn headers_source_and_html_views() {
+    let mut t = demo_app(160, 45);
+    open_subject(&mut t, "Q3 report");
+    let normal = t.app.preview.rendered.lines.len();
+    t.keys("H");
+    assert_eq!(t.app.preview.view, preview::View::Headers);
+    assert!(t
+        .app
+        .preview
+        .rendered
+        .lines
+        .iter()
+        .any(|l| l.text.starts_with("Message-ID:") || l.text.starts_with("Message-Id:")));
+    t.keys("H");
+    assert_eq!(t.app.preview.view, preview::View::Message);
+    assert_eq!(t.app.preview.rendered.lines.len(), normal);
+    t.keys(":source<Enter>");
+    assert_eq!(t.app.preview.view, preview::View::Source);
+    assert!(t
+        .app
+        .preview
+        .rendered
+        .lines
+        .iter()
+        .any(|l| l.text.contains("Content-Type:")));
+    t.keys("q");
+    assert_eq!(
+        t.app.preview.view,
+        preview::View::Message,
+        "q goes back to the message first"
+    );
+    // pipe-message hands the raw bytes to a command
+    t.sent.clear();
+    t.keys(":pipe-message wc -c<Enter>");
+    let raw = t.app.preview.raw().unwrap().to_vec();
+    assert!(t.sent.iter().any(
+        |c| matches!(c, Command::Pipe { command, input } if command == "wc -c" && *input == raw)
+    ));
+}
+
+#[test]
+fn the_html_part_opens_in_a_browser_with_remote_content_blocked() {
+    let mut t = demo_app(160, 45);
+    // a message with an HTML alternative says so, and open-html writes it out
+    let mut found = false;
+    for uid in t.app.store.uids("demo", "INBOX").unwrap() {
+        let raw = t.app.store.body("demo", "INBOX", uid).unwrap().unwrap();
+        if crate::mail::html::has_html_alternative(&raw) {
+            assert!(t.app.list.select_uid(uid));
+            found = true;
+            break;
+        }
+    }
+    assert!(found, "the demo has a message with an HTML alternative");
+    t.keys("<Enter>");
+    assert!(
+        t.app
+            .preview
+            .rendered
+            .lines
+            .iter()
+            .any(|l| l.text.contains("HTML")),
+        "the notice"
+    );
+    t.sent.clear();
+    t.keys(":open-html<Enter>");
+    let argv = t
+        .sent
+        .iter()
+        .find_map(|c| match c {
+            Command::Open { argv, .. } => Some(argv.clone()),
+            _ => None,
+        })
+        .expect("opened");
+    let html = std::fs::read_to_string(argv.last().unwrap()).unwrap();
+    assert!(html.contains("Content-Security-Policy"), "{html}");
+}
+
+#[test]
+fn slash_in_the_preview_searches_the_message() {
+    let mut t = demo_app(160, 30);
+    open_subject(&mut t, "Welcome to tmail");
+    t.keys("/panes<Enter>");
+    let f = t.app.preview.find.clone().expect("a search in the message");
+    assert!(!f.hits.is_empty());
+    assert!(info(&t).contains("in this message"), "{}", info(&t));
+    let first = f.current.unwrap();
+    t.keys("n");
+    let f2 = t.app.preview.find.clone().unwrap();
+    assert!(f.hits.len() == 1 || f2.current != Some(first));
+    t.keys("<Esc>");
+    assert!(t.app.preview.find.is_none());
+    assert_eq!(t.app.focus, Pane::Preview, "Esc first ends the search");
+}
+
+#[test]
+fn a_mailto_link_opens_the_composer() {
+    let mut t = demo_app(160, 45);
+    open_subject(&mut t, "We shipped 0.3");
+    t.app.preview.links.push(crate::mail::links::Link {
+        number: 99,
+        target: "mailto:team@example.test?subject=Cake%20time".into(),
+        text: None,
+        kind: crate::mail::links::LinkKind::Mail,
+        source: crate::mail::links::LinkSource::Text,
+    });
+    t.keys("gx");
+    let n = t.app.preview.links.len();
+    for _ in 1..n {
+        t.keys("j");
+    }
+    t.keys("<Enter>");
+    let c = t.app.composer.as_ref().expect("the composer");
+    assert_eq!(c.to.text, "team@example.test");
+    assert_eq!(c.subject.text, "Cake time");
+}
