@@ -1,0 +1,108 @@
+//! End to end in tmux, as a user over SSH would: list a message's parts, save one and compare
+//! its bytes with the original, open one with a (scripted) viewer that records its argument,
+//! copy a link with OSC 52 and see the sequence reach the terminal.
+
+mod support;
+
+use std::time::Duration;
+
+use support::tmux::Session;
+use tmail::mail::parts;
+
+/// The demo's "Q3 report (final)" and its PDF, decoded, as tmail's corpus makes them.
+fn q3_pdf() -> (String, Vec<u8>) {
+    let m = tmail::backend::demo::corpus::messages()
+        .into_iter()
+        .find(|m| String::from_utf8_lossy(&m.raw).contains("Subject: Q3 report (final)"))
+        .expect("the demo has the Q3 report");
+    let p = parts::list(&m.raw)
+        .into_iter()
+        .find(|p| p.content_type == "application/pdf")
+        .expect("a PDF part");
+    let bytes = parts::decoded_bytes(&m.raw, &p.id).expect("decodes");
+    (p.file_name, bytes)
+}
+
+#[test]
+fn save_open_and_copy_as_a_user() {
+    let (name, pdf) = q3_pdf();
+    let home = tempfile::tempdir().expect("home");
+    let saved_dir = home.path().join("saved");
+    let record = home.path().join("viewer.log");
+    let viewer = home.path().join("viewer.sh");
+    std::fs::write(
+        &viewer,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" > {r}\ncat \"$1\" > {r}.bytes\n",
+            r = record.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&viewer, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = format!(
+        "attachment_dir = \"{}\"\nopen_command = \"{} %s\"\n",
+        saved_dir.display(),
+        viewer.display()
+    );
+    let s = Session::start_env(home, &[], &["--demo"], 160, 45, |dir| {
+        std::fs::write(dir.join("config.toml"), &config).unwrap();
+    });
+    s.wait_text("Welcome to tmail");
+    s.type_text("/Q3 report");
+    s.keys(&["Enter"]);
+    s.wait_text("match");
+    s.keys(&["Enter"]);
+    s.wait_text("Subject: Q3 report (final)");
+    // the parts list, the PDF under the cursor
+    s.type_text("A");
+    s.wait_text("Parts");
+    s.wait_text("application/pdf");
+    s.type_text("s");
+    s.wait_text(":save ");
+    s.keys(&["Enter"]);
+    s.wait_text("saved ");
+    let saved = std::fs::read(saved_dir.join(&name)).expect("saved file");
+    assert_eq!(saved, pdf, "the saved part equals the original bytes");
+    // open it: the viewer gets the private copy as its one argument
+    s.type_text("Ao");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !record.with_extension("log.bytes").exists()
+        || std::fs::read(&record).map_or(true, |r| r.is_empty())
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the viewer never ran: {}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let arg = std::fs::read_to_string(&record).unwrap();
+    assert!(arg.trim().ends_with(&name), "{arg}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        std::fs::read(record.with_extension("log.bytes")).unwrap(),
+        pdf
+    );
+    // the parts list stays open after opening one: q closes it, q again leaves the message
+    s.wait_text("Parts");
+    s.type_text("q");
+    s.wait_for("parts list closed", |sc| !sc.contains("Parts —"));
+    s.type_text("q");
+    s.wait_text(" LIST ");
+    // copy a link: the OSC 52 sequence reaches the terminal
+    let out = s.home.path().join("out.bin");
+    s.record_output(&out);
+    s.type_text("/We shipped");
+    s.keys(&["Enter"]);
+    s.wait_text("match");
+    s.keys(&["Enter"]);
+    s.wait_text("Release notes");
+    s.type_text("gx");
+    s.wait_text("Links");
+    s.type_text("y");
+    s.wait_text("copied link");
+    std::thread::sleep(Duration::from_millis(300));
+    let written = String::from_utf8_lossy(&std::fs::read(&out).unwrap()).into_owned();
+    assert!(written.contains("\u{1b}]52;c;"), "no OSC 52 in the output");
+}
