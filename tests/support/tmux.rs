@@ -68,7 +68,11 @@ impl Session {
             bin = bin.display()
         );
         if !env.is_empty() {
-            let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            // The command line goes through tmux's shell: quote each value.
+            let vars: Vec<String> = env
+                .iter()
+                .map(|(k, v)| format!("{k}='{}'", v.replace('\'', "'\\''")))
+                .collect();
             cmd = cmd.replacen(" TZ=UTC ", &format!(" TZ=UTC {} ", vars.join(" ")), 1);
         }
         for a in args {

@@ -1,0 +1,113 @@
+//! End to end in tmux with the real binary on the demo: reply to a message and attach a file,
+//! $EDITOR round trip with a scripted editor, postpone to Drafts and reopen, quit while
+//! writing and find the message back after a restart.
+
+mod support;
+
+use std::time::Duration;
+
+use support::tmux::Session;
+
+/// A pause a person leaves after Esc (tmux would otherwise send Esc and the next key as one
+/// Alt-key).
+fn esc(s: &Session) {
+    s.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(150));
+}
+
+#[test]
+fn reply_attach_edit_postpone_and_come_back() {
+    let home = tempfile::tempdir().expect("home");
+    let file = home.path().join("notes.txt");
+    std::fs::write(&file, "meeting notes\n").unwrap();
+    let s = Session::start_env(
+        home,
+        &[("EDITOR", "sed -i s/xylophone/yodel/")],
+        &["--demo"],
+        160,
+        45,
+        |_| {},
+    );
+    s.wait_text("Welcome to tmail");
+    // reply to the message under the cursor, type at the place under the quote
+    s.type_text("r");
+    s.wait_text("Re: Welcome to tmail");
+    s.wait_text("wrote:");
+    s.type_text("i");
+    s.wait_text(" INSERT ");
+    s.type_text("Thanks, xylophone practice tonight.");
+    s.wait_text("xylophone practice");
+    esc(&s);
+    s.wait_text(" COMPOSE ");
+    // attach a file with :attach (typed path)
+    s.type_text(&format!(":attach {}", file.display()));
+    s.keys(&["Enter"]);
+    s.wait_text("notes.txt (text/plain");
+    // $EDITOR: the scripted editor rewrites the text, tmail reads it back
+    s.keys(&["C-e"]);
+    s.wait_text("yodel practice");
+    assert!(!s.screen().contains("xylophone"));
+    // postpone: the message goes to Drafts, the composer closes
+    s.type_text(":postpone");
+    s.keys(&["Enter"]);
+    s.wait_text("postponed to Drafts");
+    s.type_text(":folder Drafts");
+    s.keys(&["Enter"]);
+    s.wait_text("Re: Welcome to tmail");
+    // Enter on it resumes it in the composer, text and attachment there
+    s.type_text("/Re: Welcome");
+    s.keys(&["Enter"]);
+    s.wait_text("match");
+    s.keys(&["Enter"]);
+    s.wait_text("yodel practice");
+    s.wait_text("notes.txt");
+    s.wait_text(" COMPOSE ");
+    // quit while writing: it asks first
+    s.type_text("Q");
+    s.wait_text("Quit anyway?");
+    s.type_text("n");
+    s.wait_text(" COMPOSE ");
+}
+
+/// An account whose servers are unreachable: tmail runs offline from its store.
+const OFFLINE: &str = "[[accounts]]\nname = \"work\"\nemail = \"me@example.test\"\n[accounts.imap]\nhost = \"127.0.0.1\"\nport = 9\nsecurity = \"tls\"\nusername = \"me\"\npassword_command = \"printf %s x\"\n[accounts.smtp]\nhost = \"127.0.0.1\"\nport = 9\nsecurity = \"tls\"\nusername = \"me\"\npassword_command = \"printf %s x\"\n";
+
+#[test]
+fn a_message_being_written_survives_quit_and_kill() {
+    let s = Session::start(&[], 120, 40, |dir| {
+        std::fs::write(dir.join("config.toml"), OFFLINE).unwrap();
+    });
+    s.wait_text("cannot connect");
+    s.type_text("C");
+    s.wait_text("New message");
+    s.type_text("idana@example.test");
+    s.keys(&["Tab"]);
+    s.keys(&["Tab"]);
+    s.keys(&["Tab"]);
+    s.type_text("Plans");
+    s.keys(&["Tab"]);
+    s.keys(&["Tab"]);
+    s.type_text("first draft of the plans");
+    s.wait_text("first draft of the plans");
+    esc(&s);
+    // quit while writing: yes quits, and the message is kept
+    s.type_text("Q");
+    s.wait_text("Quit anyway?");
+    s.type_text("y");
+    s.wait_dead();
+    let s = Session::start_in(s.into_home(), &[], 120, 40, |_| {});
+    s.wait_text("first draft of the plans");
+    s.wait_text("Recovered");
+    // typed, then killed before any quit: the autosave (under a second) keeps it
+    s.type_text("Go");
+    s.type_text("added before the kill");
+    s.wait_text("added before the kill");
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = s.pid();
+    // SAFETY: kill(2) on our own child.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    s.wait_dead();
+    let s = Session::start_in(s.into_home(), &[], 120, 40, |_| {});
+    s.wait_text("added before the kill");
+    s.wait_text("first draft of the plans");
+}
