@@ -907,6 +907,26 @@ impl App {
         }
     }
 
+    /// Throw an Outbox message away (unless the worker is sending it right now).
+    pub(super) fn drop_outbox(&mut self, id: u64) {
+        let Ok(Some(rec)) = self.store.outbox_get(id) else {
+            return;
+        };
+        if matches!(rec.state, OutboxState::Sending { .. }) {
+            self.status.error = Some("too late: that message is being sent".into());
+            return;
+        }
+        match self.store.outbox_transition(&rec, None) {
+            Ok(true) => {
+                let _ = self.store.remove_draft(&rec.draft.id);
+                self.status.info = Some(format!("“{}” thrown away, not sent", rec.draft.subject));
+                self.outbox_changed(&rec.account);
+            }
+            Ok(false) => self.status.error = Some("it changed meanwhile: look again".into()),
+            Err(e) => self.status.error = Some(e.to_string()),
+        }
+    }
+
     /// The Outbox record under the list cursor, when the Outbox is open.
     pub(super) fn outbox_selected(&self) -> Option<u64> {
         if !self.is_outbox(&self.list.account, &self.list.folder) {

@@ -92,6 +92,10 @@ pub enum Confirmed {
     Overwrite {
         path: String,
     },
+    /// Throw away an Outbox message instead of sending it.
+    DropOutbox {
+        id: u64,
+    },
 }
 
 /// The status line's messages.

@@ -203,7 +203,16 @@ impl App {
             Op::Flag => mailops::set_flag(self, Flags::FLAGGED, Some(true), out),
             Op::Unflag => mailops::set_flag(self, Flags::FLAGGED, Some(false), out),
             Op::ToggleFlag => mailops::set_flag(self, Flags::FLAGGED, None, out),
-            Op::Delete => mailops::delete(self, out),
+            Op::Delete => match self.outbox_selected() {
+                // In the Outbox, d throws a message away (after asking), never to Trash.
+                Some(id) => {
+                    self.mode = Mode::Confirm {
+                        prompt: "Throw this message away instead of sending it? (y/n)".into(),
+                        on_yes: super::Confirmed::DropOutbox { id },
+                    }
+                }
+                None => mailops::delete(self, out),
+            },
             Op::Archive => mailops::archive(self, out),
             Op::MovePrompt => super::picker::open(self, super::picker::Purpose::Move),
             Op::CopyPrompt => super::picker::open(self, super::picker::Purpose::Copy),

@@ -229,6 +229,21 @@ fn the_outbox_lists_messages_and_opens_them_back() {
     t.keys("<Enter>");
     assert_eq!(composer(&t).subject.text, "Queued");
     assert!(t.app.store.outbox(None).unwrap().is_empty());
+    // sent again, then thrown away from the Outbox with d (after asking)
+    t.keys("<C-s>");
+    t.keys(&format!(":folder {outbox}<Enter>"));
+    t.keys("dn");
+    assert_eq!(t.app.store.outbox(None).unwrap().len(), 1);
+    t.keys("dy");
+    assert!(t.app.store.outbox(None).unwrap().is_empty(), "{}", info(&t));
+    assert!(
+        t.app
+            .tree
+            .folders
+            .iter()
+            .all(|f| f.role != Some(crate::mail::Role::Outbox)),
+        "an empty Outbox is not shown"
+    );
 }
 
 #[test]
