@@ -5,6 +5,7 @@ pub mod credentials;
 pub mod demo;
 pub mod imap;
 pub mod net;
+pub mod outbox;
 pub mod pop3;
 pub mod secret;
 pub mod smtp;
