@@ -95,7 +95,7 @@ pub enum Sub {
     /// `tmail send < message.eml` sends a prepared message as it is, from the account whose address (or one of its identities) is the From address: its Bcc fields are taken out (their addresses only get the message) and Date and Message-ID are added when missing. With --to (or --cc, --bcc, --subject, --attach) stdin is the text body of a message built like the composer's, from the default account. The copy for Sent is saved over IMAP at once when the server can be reached, else by the next `tmail sync` or start of tmail. Exit status: 0 sent; 1 not sent, with the server's words (the message stays in the Outbox: retried when tmail runs after a temporary failure, kept as failed after a permanent one); 2 bad input (nothing queued).
     Send {
         /// The account that sends [default: by the From address; with --to, the default account]
-        #[arg(long)]
+        #[arg(long, value_name = "NAME")]
         account: Option<String>,
         /// Build a message to ADDR ("Name <addr>" or a comma-separated list; repeatable)
         #[arg(long, value_name = "ADDR")]
