@@ -520,3 +520,57 @@ fn with_imap_down_the_mail_goes_out_and_its_sent_copy_arrives_after_the_reconnec
     h.sync_all();
     assert_eq!(d.message_count(&alice, "Sent"), 1, "once");
 }
+
+#[test]
+fn a_pop3_account_keeps_its_sent_copy_in_its_local_sent_folder() {
+    let p = postfix();
+    let d = p.dovecot();
+    let (alice, bob) = (d.new_user("alice"), d.new_user("bob"));
+    let s: tmail::config::AccountSettings = toml::from_str(&format!(
+        "name = \"home\"\nemail = \"{e}\"\n[pop3]\nhost = \"127.0.0.1\"\nport = {pop}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{pw}'\"\nca_file = \"{ca}\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {smtp}\nsecurity = \"tls\"\nusername = \"{n}\"\npassword_command = \"printf %s '{pw}'\"\nca_file = \"{ca}\"\n",
+        e = alice.email,
+        n = alice.name,
+        pw = alice.password,
+        pop = d.pop3s_port(),
+        smtp = p.submissions_port(),
+        ca = p.ca_file().display()
+    ))
+    .expect("settings");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = tmail::store::Store::open(dir.path()).expect("store");
+    let (mut ob, _events) = engine(&s, &store);
+    let id = queue(
+        &store,
+        "home",
+        draft("p", &alice, &[&bob.email], "from pop3"),
+        None,
+    );
+    let Outcome::Sent { message_id } = rt().block_on(ob.send_now(id)) else {
+        panic!("not sent")
+    };
+    p.wait_for_inbox(&bob, 1, DELIVERY);
+    let sent = store
+        .folders(Some("home"))
+        .expect("folders")
+        .into_iter()
+        .find(|f| f.role == Some(tmail::mail::Role::Sent))
+        .expect("a local Sent folder");
+    let envs = store.envelopes("home", &sent.path).expect("envelopes");
+    assert_eq!(envs.len(), 1);
+    assert_eq!(envs[0].message_id.as_deref(), Some(message_id.as_str()));
+    let body = store
+        .body("home", &sent.path, envs[0].uid)
+        .expect("body")
+        .expect("the whole message kept");
+    assert!(lf(&p.inbox(&bob)[0]).ends_with(&lf(&body)));
+    // The POP3 worker confirms the entry locally; the copy stays.
+    assert_eq!(store.pop3_apply_journal("home").expect("apply"), 1);
+    assert_eq!(
+        store
+            .envelopes("home", &sent.path)
+            .expect("envelopes")
+            .len(),
+        1
+    );
+    assert!(store.is_data_account("home").expect("data account"));
+}

@@ -34,9 +34,13 @@ pub struct SendArgs {
     pub account: Option<String>,
     /// Recipients as typed (`addr`, `Name <addr>`, comma-separated lists).
     pub to: Vec<String>,
+    /// Cc recipients, as `to`.
     pub cc: Vec<String>,
+    /// Bcc recipients (envelope only), as `to`.
     pub bcc: Vec<String>,
+    /// The subject (any CR/LF becomes a space when built).
     pub subject: Option<String>,
+    /// Files to attach, in order.
     pub attach: Vec<PathBuf>,
 }
 

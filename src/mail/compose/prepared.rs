@@ -31,7 +31,9 @@ pub struct Prepared {
     pub built: Built,
     /// The first From address (the envelope sender).
     pub from: Address,
+    /// The addresses of the To fields.
     pub to: Vec<Address>,
+    /// The addresses of the Cc fields.
     pub cc: Vec<Address>,
     /// The addresses of the removed Bcc fields.
     pub bcc: Vec<Address>,
