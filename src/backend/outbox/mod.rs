@@ -7,8 +7,9 @@
 //! with a compare-and-swap, so undo-send and the worker never both win) → gone (sent: its copy
 //! is in Sent through the journal), or back to `Waiting` with a backoff (a temporary failure),
 //! or `Failed` (a permanent one, kept until the user acts), or `InDoubt` (tmail stopped while
-//! sending it: never sent again without the user, [`resend`]). The message is built once and its
-//! exact bytes kept in the record, so a retry sends the same Message-ID and Sent gets those bytes.
+//! sending it: never sent again without the user: `:resend` is [`Store::outbox_resend`](crate::store::Store::outbox_resend)).
+//! The message is built once and its exact bytes kept in the record, so a retry sends the same
+//! Message-ID and Sent gets those bytes.
 //! See `docs/ARCHITECTURE.md` ("The outbox") for the whole picture.
 
 mod engine;
@@ -17,8 +18,6 @@ mod worker;
 
 pub use engine::{Outbox, Outcome, Transport};
 pub use worker::{spawn, spawn_demo};
-
-use crate::store::{OutboxState, Result, Store};
 
 /// The first wait after a temporary failure (seconds); it doubles with each failed attempt.
 pub const FIRST_RETRY_SECS: u64 = 30;
@@ -36,33 +35,6 @@ pub fn backoff(attempts: u32) -> u64 {
 /// Unix seconds now.
 pub(crate) fn unix_now() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-/// `:resend`: put a `Failed` or `InDoubt` record back to `Waiting`, due now, with its attempts
-/// reset (its built bytes are kept: the same message, with the same Message-ID, goes out).
-/// A compare-and-swap, flushed. Returns false (and changes nothing) when the record is gone or
-/// in another state (waiting or being sent). The caller then sends `Command::SendOutbox` for
-/// the record's account, which wakes its worker.
-///
-/// An `InDoubt` message may already have reached its recipients: resending it is the user's
-/// decision, which is why nothing else ever does it.
-pub fn resend(store: &Store, id: u64) -> Result<bool> {
-    let Some(old) = store.outbox_get(id)? else {
-        return Ok(false);
-    };
-    if !matches!(
-        old.state,
-        OutboxState::Failed { .. } | OutboxState::InDoubt { .. }
-    ) {
-        return Ok(false);
-    }
-    let mut new = old.clone();
-    new.state = OutboxState::Waiting {
-        not_before: unix_now(),
-        reason: None,
-    };
-    new.attempts = 0;
-    store.outbox_transition(&old, Some(&new))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The engine without a network: the demo's local sender, an account without SMTP, a draft
 //! that cannot be built, undo-send winning the claim, recovery of a record left `Sending`,
-//! `resend`, the backoff, and the worker woken by `SendOutbox`.
+//! `Store::outbox_resend`, the backoff, and the worker woken by `SendOutbox`.
 
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use crate::app::Event;
 use crate::backend::demo::ACCOUNT;
 use crate::mail::compose::Draft;
 use crate::mail::{Address, Envelope, Flags, Folder, Role};
-use crate::store::{Answers, JournalOp, OutboxRecord};
+use crate::store::{Answers, JournalOp, OutboxRecord, OutboxState, Store};
 
 fn addr(email: &str) -> Address {
     Address {
@@ -251,9 +251,10 @@ async fn a_record_left_sending_is_in_doubt_unless_its_copy_is_journaled() {
     assert!(ob.due(true).is_empty());
     assert_eq!(ob.send_now(ids[0]).await, Outcome::Skipped);
     // `:resend` puts it back, with the same bytes.
-    assert!(resend(&s, ids[0]).unwrap());
+    let back = s.outbox_resend(ids[0], unix_now()).unwrap().unwrap();
+    assert_eq!(back.attempts, 0);
     assert!(
-        !resend(&s, ids[0]).unwrap(),
+        s.outbox_resend(ids[0], unix_now()).unwrap().is_none(),
         "only failed or in-doubt records"
     );
     assert_eq!(ob.due(false), vec![ids[0]]);
