@@ -359,6 +359,13 @@ async fn queue_and_send(
             );
             1
         }
+        Outcome::InDoubt { reason } => {
+            eprintln!(
+                "tmail send: {name}: {reason}\n\
+                 The message stays in the Outbox of {name}, in doubt: it may have been sent, so tmail does not send it again by itself (:resend does)."
+            );
+            1
+        }
         Outcome::Skipped => {
             eprintln!(
                 "tmail send: {name}: the message was not sent; it stays in the Outbox of {name}"

@@ -59,6 +59,9 @@ pub enum Outcome {
     Retry { reason: String, not_before: i64 },
     /// A permanent failure: the record is `Failed` with this reason.
     Failed { reason: String },
+    /// The whole message went out but the server's answer never came: the record is
+    /// `InDoubt` (never sent again without the user).
+    InDoubt { reason: String },
     /// Nothing was done: the record is gone (taken back), not waiting, or sending is stopped
     /// (a refused login, a store error).
     Skipped,

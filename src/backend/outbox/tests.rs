@@ -268,6 +268,80 @@ async fn a_record_left_sending_is_in_doubt_unless_its_copy_is_journaled() {
     );
 }
 
+/// An SMTP server (plain, no AUTH) that takes one message and drops the connection instead of
+/// answering its end of data.
+async fn server_that_never_confirms() -> u16 {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let Ok((sock, _)) = listener.accept().await else {
+            return;
+        };
+        let (r, mut w) = sock.into_split();
+        let mut r = BufReader::new(r);
+        let _ = w.write_all(b"220 fake ESMTP\r\n").await;
+        loop {
+            let mut line = String::new();
+            if r.read_line(&mut line).await.unwrap_or(0) == 0 {
+                return;
+            }
+            let upper = line.trim_end().to_ascii_uppercase();
+            let reply: &[u8] = if upper.starts_with("EHLO") {
+                b"250-fake\r\n250 8BITMIME\r\n"
+            } else if upper == "DATA" {
+                b"354 go on\r\n"
+            } else {
+                b"250 ok\r\n"
+            };
+            let _ = w.write_all(reply).await;
+            if upper == "DATA" {
+                loop {
+                    let mut l = Vec::new();
+                    if r.read_until(b'\n', &mut l).await.unwrap_or(0) == 0 || l == b".\r\n" {
+                        return; // dropped: no answer to the end of data
+                    }
+                }
+            }
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn a_message_sent_whole_but_never_confirmed_is_in_doubt_not_retried() {
+    let (_d, s) = store();
+    let port = server_that_never_confirms().await;
+    let settings: crate::config::AccountSettings = toml::from_str(&format!(
+        "name = \"demo\"\nemail = \"sam@demo.tmail.test\"\n[imap]\nhost = \"127.0.0.1\"\nsecurity = \"tls\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"plain\"\n"
+    ))
+    .unwrap();
+    let (tx, mut rx) = unbounded_channel();
+    let mut ob = Outbox::new(&settings, s.clone(), tx);
+    let r = queue(&s, draft("u", &["bob@demo.test"]), 0, None);
+    match ob.send_now(r.id).await {
+        Outcome::InDoubt { reason } => {
+            assert!(
+                reason.contains("did not confirm") && reason.contains(":resend"),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        s.outbox_get(r.id).unwrap().unwrap().state,
+        OutboxState::InDoubt { .. }
+    ));
+    assert!(ob.due(true).is_empty(), "never sent again by itself");
+    assert!(drain(&mut rx).iter().any(|e| matches!(
+        e,
+        Event::SendFailed {
+            permanent: true,
+            ..
+        }
+    )));
+}
+
 #[test]
 fn backoff_doubles_from_30_seconds_to_30_minutes() {
     let waits: Vec<u64> = (0..8).map(backoff).collect();

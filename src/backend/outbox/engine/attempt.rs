@@ -23,6 +23,8 @@ pub(super) struct Failure {
     auth: bool,
     /// The connection is of no further use.
     drop_connection: bool,
+    /// The message may have gone out (no answer after the whole of it): in doubt, not retried.
+    in_doubt: bool,
 }
 
 impl Failure {
@@ -32,6 +34,7 @@ impl Failure {
             permanent: true,
             auth: false,
             drop_connection: false,
+            in_doubt: false,
         }
     }
 
@@ -41,6 +44,7 @@ impl Failure {
             permanent: false,
             auth: false,
             drop_connection: true,
+            in_doubt: false,
         }
     }
 }
@@ -58,7 +62,9 @@ impl From<&SendError> for Failure {
                     | SendError::Connection { .. }
                     | SendError::Net(_)
                     | SendError::Auth { .. }
+                    | SendError::Unconfirmed { .. }
             ),
+            in_doubt: e.may_have_been_sent(),
         }
     }
 }
@@ -188,7 +194,16 @@ impl Outbox {
         if built.is_some() {
             new.built = built;
         }
-        let outcome = if f.permanent {
+        let outcome = if f.in_doubt {
+            let reason = format!(
+                "{}; check with a recipient, then :resend to send it again",
+                f.reason
+            );
+            new.state = OutboxState::InDoubt {
+                reason: reason.clone(),
+            };
+            Outcome::InDoubt { reason }
+        } else if f.permanent {
             new.state = OutboxState::Failed {
                 reason: f.reason.clone(),
             };
@@ -196,7 +211,8 @@ impl Outbox {
                 reason: f.reason.clone(),
             }
         } else {
-            let not_before = unix_now() + i64::try_from(backoff(r.attempts)).unwrap_or(i64::MAX);
+            let wait = i64::try_from(backoff(r.attempts)).unwrap_or(i64::MAX);
+            let not_before = unix_now().saturating_add(wait);
             new.state = OutboxState::Waiting {
                 not_before,
                 reason: Some(f.reason.clone()),
@@ -207,6 +223,12 @@ impl Outbox {
                 not_before,
             }
         };
+        if f.auth {
+            self.stopped = Some(f.reason.clone());
+            if let Transport::Smtp { creds, .. } = &self.transport {
+                creds.refuse(&f.reason);
+            }
+        }
         if waiting {
             if !self.store.outbox_transition(r, Some(&new))? {
                 return Ok(Outcome::Skipped);
@@ -214,17 +236,13 @@ impl Outbox {
         } else {
             self.store.outbox_put(&new)?;
         }
-        if f.auth {
-            self.stopped = Some(f.reason.clone());
-            if let Transport::Smtp { creds, .. } = &self.transport {
-                creds.refuse(&f.reason);
-            }
-        }
         tracing::info!(
             "{}: outbox record {} not sent ({}): {}",
             self.account,
             r.id,
-            if f.permanent {
+            if f.in_doubt {
+                "in doubt"
+            } else if f.permanent {
                 "permanent"
             } else {
                 "temporary"
@@ -348,6 +366,7 @@ async fn login(
             permanent: true,
             auth: true,
             drop_connection: true,
+            in_doubt: false,
         }),
         Err(CredentialError::Command(m)) => Err(Failure::temporary(m)),
     }
