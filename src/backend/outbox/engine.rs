@@ -244,6 +244,15 @@ impl Outbox {
         }
     }
 
+    /// A password the user typed for this account (`Command::Password`, if routed here): used
+    /// for the next connection, and a stopped account may send again.
+    pub fn set_password(&mut self, password: crate::backend::secret::Secret) {
+        self.stopped = None;
+        if let Transport::Smtp { creds, .. } = &self.transport {
+            creds.set_password(password);
+        }
+    }
+
     /// The ids of the records to attempt now, in the order they were sent: `Waiting` and due,
     /// and with `retry_now` also those waiting after a failure (the user asked). Nothing while
     /// the account is stopped or held off.

@@ -43,10 +43,14 @@ enum Asked {
     Stop,
 }
 
-fn asked(cmd: Option<Command>) -> Asked {
+fn asked(engine: &mut Outbox, cmd: Option<Command>) -> Asked {
     match cmd {
         None | Some(Command::Shutdown) => Asked::Stop,
         Some(Command::SendOutbox { .. }) => Asked::SendNow,
+        Some(Command::Password { password, .. }) => {
+            engine.set_password(password);
+            Asked::SendNow
+        }
         Some(_) => Asked::Nothing,
     }
 }
@@ -62,7 +66,7 @@ async fn run(mut engine: Outbox, mut rx: UnboundedReceiver<Command>) {
         for id in due {
             // Between two messages: stop when asked (the one in flight was finished).
             while let Ok(cmd) = rx.try_recv() {
-                match asked(Some(cmd)) {
+                match asked(&mut engine, Some(cmd)) {
                     Asked::Stop => return engine.finish().await,
                     Asked::SendNow => send_now = true,
                     Asked::Nothing => {}
@@ -76,7 +80,7 @@ async fn run(mut engine: Outbox, mut rx: UnboundedReceiver<Command>) {
         }
         let wait = engine.wait();
         tokio::select! {
-            cmd = rx.recv() => match asked(cmd) {
+            cmd = rx.recv() => match asked(&mut engine, cmd) {
                 Asked::Stop => return,
                 Asked::SendNow => send_now = true,
                 Asked::Nothing => {}
