@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser};
 
+use crate::app::action::Service;
 use crate::app::{App, AppSetup};
 use crate::backend::{self, Workers};
 use crate::config::{self, paths};
@@ -88,6 +89,29 @@ pub enum Sub {
         /// A maildir (with --folder), or a Maildir++ root (every folder)
         #[arg(long, value_name = "DIR")]
         maildir: Option<PathBuf>,
+    },
+    /// Send a message now through the Outbox: a prepared RFC 5322 message on stdin, or a text body on stdin with --to/--cc/--bcc/--subject/--attach; exit 0 only when the SMTP server took it
+    ///
+    /// `tmail send < message.eml` sends a prepared message as it is, from the account whose address (or one of its identities) is the From address: its Bcc fields are taken out (their addresses only get the message) and Date and Message-ID are added when missing. With --to (or --cc, --bcc, --subject, --attach) stdin is the text body of a message built like the composer's, from the default account. The copy for Sent is saved over IMAP at once when the server can be reached, else by the next `tmail sync` or start of tmail. Exit status: 0 sent; 1 not sent, with the server's words (the message stays in the Outbox: retried when tmail runs after a temporary failure, kept as failed after a permanent one); 2 bad input (nothing queued).
+    Send {
+        /// The account that sends [default: by the From address; with --to, the default account]
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
+        /// Build a message to ADDR ("Name <addr>" or a comma-separated list; repeatable)
+        #[arg(long, value_name = "ADDR")]
+        to: Vec<String>,
+        /// Copy to ADDR (repeatable)
+        #[arg(long, value_name = "ADDR")]
+        cc: Vec<String>,
+        /// Blind copy to ADDR: in the envelope only, never in a header (repeatable)
+        #[arg(long, value_name = "ADDR")]
+        bcc: Vec<String>,
+        /// The subject of the message built
+        #[arg(long)]
+        subject: Option<String>,
+        /// Attach FILE (repeatable; its MIME type guessed from content and name)
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
     },
     /// Print a completion script for a shell: `tmail completions bash > ~/.local/share/bash-completion/completions/tmail`
     Completions {
@@ -207,6 +231,24 @@ pub fn main_with(cli: Cli) -> i32 {
                 &target,
             );
         }
+        Some(Sub::Send {
+            account,
+            to,
+            cc,
+            bcc,
+            subject,
+            attach,
+        }) => {
+            let args = crate::headless::SendArgs {
+                account: account.clone(),
+                to: to.clone(),
+                cc: cc.clone(),
+                bcc: bcc.clone(),
+                subject: subject.clone(),
+                attach: attach.clone(),
+            };
+            return crate::headless::send(&loaded.settings, &data_dir.join("store"), &args);
+        }
         Some(Sub::Completions { .. } | Sub::Man) | None => {}
     }
     for w in &shadows {
@@ -269,15 +311,23 @@ fn start(
     rt.block_on(async move {
         let (ev_tx, ev_rx) = tokio::sync::mpsc::unbounded_channel();
         let mut workers = Workers::default();
+        // The SMTP workers' tasks: awaited (briefly) at quit, so a send is not cut midway.
+        let mut senders = Vec::new();
         if demo {
             workers.add(
                 backend::demo::ACCOUNT,
                 backend::demo::spawn(store.clone(), ev_tx.clone()),
             );
+            let (tx, task) = backend::outbox::spawn_demo(store.clone(), ev_tx.clone());
+            workers.add_service(backend::demo::ACCOUNT, Service::Smtp, tx);
+            senders.push(task);
         } else {
             for a in &settings.accounts {
                 let tx = backend::spawn_account(a.clone(), store.clone(), ev_tx.clone());
                 workers.add(&a.name, tx);
+                let (tx, task) = backend::outbox::spawn(a.clone(), store.clone(), ev_tx.clone());
+                workers.add_service(&a.name, Service::Smtp, tx);
+                senders.push(task);
             }
         }
         workers.add_local(backend::local::spawn(ev_tx.clone()));
@@ -322,10 +372,32 @@ fn start(
             t1.elapsed(),
             app.list.rows.len()
         );
-        crate::run::run(app, initial, workers, ev_rx).await
+        let result = crate::run::run(app, initial, workers, ev_rx).await;
+        finish_sending(senders).await;
+        result
     })?;
     drop(demo_dir);
     Ok(())
+}
+
+/// How long quitting waits for a message being sent (the rest would be in doubt).
+const SEND_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// At quit (the workers were told to stop): wait for the SMTP workers, which end once the
+/// message in flight is done, for up to [`SEND_GRACE`], saying so if it takes a moment.
+async fn finish_sending(senders: Vec<tokio::task::JoinHandle<()>>) {
+    let all = futures::future::join_all(senders);
+    tokio::pin!(all);
+    let quick = std::time::Duration::from_millis(300);
+    if tokio::time::timeout(quick, &mut all).await.is_ok() {
+        return;
+    }
+    eprintln!("tmail: finishing the message being sent…");
+    if tokio::time::timeout(SEND_GRACE, all).await.is_err() {
+        eprintln!(
+            "tmail: stopped while sending: the message is kept in the Outbox, marked in doubt"
+        );
+    }
 }
 
 #[cfg(test)]

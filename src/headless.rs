@@ -1,16 +1,19 @@
 //! Headless commands for scripts and cron: `tmail sync` (one full sync, progress on stderr, a
-//! summary on stdout), `tmail list` (envelopes from the store, as text or JSON Lines) and
-//! `tmail export` (stored mail out to mbox or maildir, see `export.rs`). `list.rs` has `list` and
-//! what the read-only commands share: they open only an existing store.
+//! summary on stdout), `tmail list` (envelopes from the store, as text or JSON Lines),
+//! `tmail export` (stored mail out to mbox or maildir, see `export.rs`) and `tmail send`
+//! (`send.rs`: one message through the outbox). `list.rs` has `list` and what the read-only
+//! commands share: they open only an existing store.
 
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
 mod list;
+mod send;
 
 pub use list::list;
 pub(crate) use list::{find_folder, no_folder, nothing_synced_for, open_for_reading};
+pub use send::{send, SendArgs};
 
 use crate::backend::credentials::CredentialSource;
 use crate::backend::imap::{self, conn, folders, sync};
@@ -274,6 +277,24 @@ async fn sync_account(a: &AccountSettings, store: &Store, bodies: bool) -> Resul
     let mut sum = Summary::default();
     for f in &list {
         store.put_folder(f).map_err(|e| e.to_string())?;
+    }
+    // Copies of sent mail still in the journal (sent while the server was out of reach): saved
+    // now, before the folders are synced, so Sent comes back with them.
+    match imap::save::save_appends(&mut session, store, &a.name, None).await {
+        Ok(saved) => {
+            for f in saved {
+                eprintln!(
+                    "{}: saved a sent message to {}",
+                    a.name,
+                    crate::mail::mutf7::decode(&f)
+                );
+            }
+        }
+        Err(e) => eprintln!(
+            "tmail sync: {}: could not save a sent message (kept for later): {}",
+            a.name,
+            crate::mail::sanitize::sanitize(&e.to_string())
+        ),
     }
     // One folder that fails (refused by the server, a local error, even a dropped connection)
     // does not stop the others: it is reported and the sync goes on.

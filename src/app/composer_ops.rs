@@ -880,29 +880,18 @@ impl App {
                 Some("resend: open the Outbox and put the cursor on a message".into());
             return;
         };
-        let Ok(Some(rec)) = self.store.outbox_get(id) else {
-            return;
-        };
-        if matches!(rec.state, OutboxState::Sending { .. }) {
-            self.status.info = Some("it is being sent now".into());
-            return;
-        }
-        let again = OutboxRecord {
-            state: OutboxState::Waiting {
-                not_before: now_secs(),
-                reason: None,
-            },
-            ..rec.clone()
-        };
-        match self.store.outbox_transition(&rec, Some(&again)) {
-            Ok(true) => {
+        match self.store.outbox_resend(id, now_secs()) {
+            Ok(Some(r)) => {
                 out.push(Command::SendOutbox {
-                    account: rec.account.clone(),
+                    account: r.account.clone(),
                 });
-                self.status.info = Some("sending again".into());
-                self.outbox_changed(&rec.account);
+                self.status.info = Some(format!("sending “{}” again", r.draft.subject));
+                self.outbox_changed(&r.account);
             }
-            Ok(false) => self.status.error = Some("it changed meanwhile: look again".into()),
+            Ok(None) => self.status.info = Some(
+                "only a failed or interrupted message is sent again (a waiting one goes by itself)"
+                    .into(),
+            ),
             Err(e) => self.status.error = Some(e.to_string()),
         }
     }

@@ -460,11 +460,14 @@ impl App {
                 ..
             } => {
                 self.status.info = Some(format!("{account}: sent “{subject}” to {to}"));
-                // Its copy for Sent and the flag on the message it answers are journaled.
+                // Its copy for Sent and the flag on the message it answers (maybe in another
+                // account) are journaled.
                 self.status.pending = self.store.journal_len();
-                out.push(Command::ReplayJournal {
-                    account: account.clone(),
-                });
+                for a in self.tree.accounts.clone() {
+                    if self.store.journal(Some(&a)).is_ok_and(|j| !j.is_empty()) {
+                        out.push(Command::ReplayJournal { account: a });
+                    }
+                }
                 self.reload_folders(&account);
                 if self.list.account == account {
                     self.reload_list();
@@ -478,7 +481,7 @@ impl App {
                 ..
             } => {
                 self.status.error = Some(if permanent {
-                    format!("{account}: not sent: {reason} (kept in the Outbox)")
+                    format!("{account}: {reason} (kept in the Outbox: Enter takes it back, :resend tries again)")
                 } else {
                     format!("{account}: not sent yet: {reason} (tried again later)")
                 });

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod imap;
 pub mod local;
 pub mod net;
+pub mod outbox;
 pub mod pop3;
 pub mod secret;
 pub mod smtp;
@@ -49,6 +50,14 @@ impl Workers {
             return;
         }
         match cmd.account() {
+            // A typed password may be the SMTP server's too (the same account's secret).
+            Some(a) if matches!(cmd, Command::Password { .. }) => {
+                for service in [Service::Mail, Service::Smtp] {
+                    if let Some(tx) = self.senders.get(&(a.to_string(), service)) {
+                        let _ = tx.send(cmd.clone());
+                    }
+                }
+            }
             Some(a) => {
                 if let Some(tx) = self.senders.get(&(a.to_string(), cmd.service())) {
                     let _ = tx.send(cmd);

@@ -219,4 +219,32 @@ impl Store {
         self.outbox_trees.outbox.flush()?;
         Ok(())
     }
+
+    /// `:resend`: put a `Failed` or `InDoubt` record back to `Waiting`, due at `now` (Unix
+    /// seconds), its attempts reset and its built bytes kept (the same message, with the same
+    /// Message-ID, goes out). A compare-and-swap, flushed. Returns the record as it is now, or
+    /// `None` (nothing changed) when it is gone or in another state (waiting, being sent). The
+    /// caller then sends `Command::SendOutbox { account: record.account }`, which wakes the
+    /// account's SMTP worker.
+    ///
+    /// An `InDoubt` message may already have reached its recipients: resending it is the user's
+    /// decision, which is why nothing else ever does it.
+    pub fn outbox_resend(&self, id: u64, now: i64) -> Result<Option<OutboxRecord>> {
+        let Some(old) = self.outbox_get(id)? else {
+            return Ok(None);
+        };
+        if !matches!(
+            old.state,
+            OutboxState::Failed { .. } | OutboxState::InDoubt { .. }
+        ) {
+            return Ok(None);
+        }
+        let mut new = old.clone();
+        new.state = OutboxState::Waiting {
+            not_before: now,
+            reason: None,
+        };
+        new.attempts = 0;
+        Ok(self.outbox_transition(&old, Some(&new))?.then_some(new))
+    }
 }

@@ -1,5 +1,7 @@
 //! The app and a real IMAP worker together, without a terminal: type keys into `App::update`,
 //! route its commands to the worker, feed the worker's events back, as the event loop does.
+//! [`Harness::start_with_outbox`] adds the account's SMTP worker (`backend::outbox`), and
+//! commands are routed by service as `backend::Workers` does.
 
 use std::time::{Duration, Instant};
 
@@ -17,7 +19,11 @@ pub struct Harness {
     pub store: Store,
     pub account: String,
     worker: UnboundedSender<Command>,
+    /// The SMTP worker, when started with one.
+    smtp: Option<UnboundedSender<Command>>,
     events: UnboundedReceiver<Event>,
+    /// For workers started later (the SMTP worker).
+    events_tx: UnboundedSender<Event>,
     pub rt: tokio::runtime::Runtime,
     _dir: Option<tempfile::TempDir>,
 }
@@ -85,6 +91,29 @@ impl Harness {
         h
     }
 
+    /// Like [`Self::start`], with the account's SMTP worker too (`[accounts.smtp]` in
+    /// `settings`).
+    pub fn start_with_outbox(settings: AccountSettings) -> Harness {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut h = Self::start_with_outbox_at(settings, dir.path());
+        h._dir = Some(dir);
+        h
+    }
+
+    /// [`Self::start_with_outbox`] on the store in `path`.
+    pub fn start_with_outbox_at(settings: AccountSettings, path: &std::path::Path) -> Harness {
+        let mut h = Self::launch(settings.clone(), path);
+        let (tx, _task) = {
+            let _guard = h.rt.enter();
+            tmail::backend::outbox::spawn(settings, h.store.clone(), h.events_tx.clone())
+        };
+        h.smtp = Some(tx);
+        h.wait("the INBOX listed", |a| {
+            a.list.folder == "INBOX" && !a.list.rows.is_empty()
+        });
+        h
+    }
+
     /// Start on the store in `path` (which outlives the harness: for restart tests).
     pub fn start_at(settings: AccountSettings, path: &std::path::Path) -> Harness {
         let mut h = Self::launch(settings, path);
@@ -107,7 +136,7 @@ impl Harness {
         let own = compose.own_addresses();
         let worker = {
             let _guard = rt.enter();
-            tmail::backend::imap::spawn(settings, store.clone(), tx).expect("imap account")
+            tmail::backend::imap::spawn(settings, store.clone(), tx.clone()).expect("imap account")
         };
         let (app, cmds) = App::new(AppSetup {
             store: store.clone(),
@@ -130,7 +159,9 @@ impl Harness {
             store,
             account,
             worker,
+            smtp: None,
             events,
+            events_tx: tx,
             rt,
             _dir: None,
         };
@@ -138,14 +169,21 @@ impl Harness {
         h
     }
 
-    /// Send one command to the worker directly (as the app would route it).
+    /// Send one command to its worker directly (routed by service, as the app's are).
     pub fn command(&self, c: Command) {
-        let _ = self.worker.send(c);
+        self.send(vec![c]);
     }
 
     fn send(&self, cmds: Vec<Command>) {
         for c in cmds {
-            let _ = self.worker.send(c);
+            match (&self.smtp, c.service()) {
+                (Some(smtp), tmail::app::action::Service::Smtp) => {
+                    let _ = smtp.send(c);
+                }
+                _ => {
+                    let _ = self.worker.send(c);
+                }
+            }
         }
     }
 
@@ -255,5 +293,8 @@ impl Harness {
 impl Drop for Harness {
     fn drop(&mut self) {
         let _ = self.worker.send(Command::Shutdown);
+        if let Some(smtp) = &self.smtp {
+            let _ = smtp.send(Command::Shutdown);
+        }
     }
 }

@@ -10,6 +10,9 @@
 //!   number of bytes (both directions together) drawn from a seeded PRNG: reproducible runs.
 //! - [`Proxy::stall`]: a black hole (laptop sleep, dead NAT): every byte read is dropped, nothing
 //!   is forwarded and nothing is closed until [`Proxy::up`].
+//! - [`Proxy::stall_after_bytes`]: each connection opened from then on becomes such a black hole
+//!   once a number of bytes has passed (a transfer that hangs midway: a message half sent);
+//!   [`Proxy::stalls`] counts the connections that reached that point.
 //!
 //! Plain std threads, no async: one accept thread polling a non-blocking listener every 10 ms,
 //! and two copy threads per connection whose reads and writes time out every 20 ms so they see
@@ -65,6 +68,10 @@ struct Shared {
     arm: Mutex<Option<Arm>>,
     /// Every limit drawn so far, in accept order.
     cut_points: Mutex<Vec<u64>>,
+    /// Set by [`Proxy::stall_after_bytes`] for connections accepted from then on (`u64::MAX`: never).
+    stall_after: AtomicU64,
+    /// Connections that reached their stall point.
+    stalls: AtomicUsize,
     /// Connection threads (each joins its second copy thread before it ends).
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -83,6 +90,10 @@ struct Conn {
     /// Cut once this many bytes (both directions) have passed.
     limit: Option<u64>,
     passed: AtomicU64,
+    /// Stall once this many bytes (both directions) have passed (`u64::MAX`: never).
+    stall_at: AtomicU64,
+    /// The stall point was reached: nothing more is forwarded (until [`Proxy::up`]).
+    stalled: AtomicBool,
 }
 
 impl Proxy {
@@ -108,6 +119,8 @@ impl Proxy {
             conns: Mutex::new(Vec::new()),
             arm: Mutex::new(None),
             cut_points: Mutex::new(Vec::new()),
+            stall_after: AtomicU64::new(u64::MAX),
+            stalls: AtomicUsize::new(0),
             threads: Mutex::new(Vec::new()),
         });
         let accept_shared = Arc::clone(&shared);
@@ -145,9 +158,27 @@ impl Proxy {
         self.shared.cut_all();
     }
 
-    /// Normal forwarding again (ends [`Self::down`] and [`Self::stall`]).
+    /// Normal forwarding again (ends [`Self::down`], [`Self::stall`] and the stalls of
+    /// [`Self::stall_after_bytes`], which it disarms).
     pub fn up(&self) {
+        self.shared.stall_after.store(u64::MAX, Ordering::SeqCst);
+        for conn in lock(&self.shared.conns).iter() {
+            conn.stall_at.store(u64::MAX, Ordering::SeqCst);
+            conn.stalled.store(false, Ordering::SeqCst);
+        }
         self.shared.mode.store(MODE_UP, Ordering::SeqCst);
+    }
+
+    /// Each connection opened from now on forwards `n` bytes (both directions together), then
+    /// stalls as [`Self::stall`] does: what it reads is dropped and nothing is closed, until
+    /// [`Self::up`] or the proxy's drop. Connections already open are not affected.
+    pub fn stall_after_bytes(&self, n: u64) {
+        self.shared.stall_after.store(n, Ordering::SeqCst);
+    }
+
+    /// Connections that reached the stall point of [`Self::stall_after_bytes`] so far.
+    pub fn stalls(&self) -> usize {
+        self.shared.stalls.load(Ordering::SeqCst)
     }
 
     /// Arm a cut: each connection opened from now on is cut after a random number of bytes in
@@ -286,6 +317,26 @@ impl Conn {
         self.shutdown();
     }
 
+    /// Whether this connection is a black hole now (its stall point was reached).
+    fn is_stalled(&self) -> bool {
+        self.stalled.load(Ordering::SeqCst)
+    }
+
+    /// Of `n` bytes read, how many may pass before the stall point; reaching it stalls the
+    /// connection (counted once in `stalls`).
+    fn before_stall(&self, n: usize, shared: &Shared) -> usize {
+        let at = self.stall_at.load(Ordering::SeqCst);
+        if at == u64::MAX {
+            return n;
+        }
+        let left = at.saturating_sub(self.passed.load(Ordering::SeqCst));
+        let allowed = (n as u64).min(left) as usize;
+        if (allowed < n || left == n as u64) && !self.stalled.swap(true, Ordering::SeqCst) {
+            shared.stalls.fetch_add(1, Ordering::SeqCst);
+        }
+        allowed
+    }
+
     /// Let up to `n` more bytes pass: returns how many may, and whether the limit is reached.
     fn reserve(&self, n: usize) -> (usize, bool) {
         let Some(limit) = self.limit else {
@@ -339,6 +390,8 @@ fn accept_loop(listener: TcpListener, port: u16, shared: Arc<Shared>) {
             state: AtomicU8::new(CONN_OPEN),
             limit: shared.next_limit(),
             passed: AtomicU64::new(0),
+            stall_at: AtomicU64::new(shared.stall_after.load(Ordering::SeqCst)),
+            stalled: AtomicBool::new(false),
         });
         conns.push(Arc::clone(&conn));
         drop(conns);
@@ -423,7 +476,10 @@ fn pump(shared: &Shared, conn: &Conn, mut from: TcpStream, mut to: TcpStream) {
         match from.read(&mut buf) {
             Ok(0) => {
                 // A black hole forwards no end of stream either: hold it back until up.
-                while shared.mode() == MODE_STALL && !shared.stopping() && conn.is_open() {
+                while (shared.mode() == MODE_STALL || conn.is_stalled())
+                    && !shared.stopping()
+                    && conn.is_open()
+                {
                     thread::sleep(IO_POLL);
                 }
                 if shared.stopping() || !conn.is_open() {
@@ -434,9 +490,10 @@ fn pump(shared: &Shared, conn: &Conn, mut from: TcpStream, mut to: TcpStream) {
                 return;
             }
             Ok(n) => {
-                if shared.mode() == MODE_STALL {
+                if shared.mode() == MODE_STALL || conn.is_stalled() {
                     continue;
                 }
+                let n = conn.before_stall(n, shared);
                 let (allowed, limit_reached) = conn.reserve(n);
                 if !write_all(shared, conn, &mut to, &buf[..allowed]) {
                     conn.close();

@@ -7,6 +7,7 @@ pub mod envelope;
 pub mod folders;
 pub mod idle;
 mod replay;
+pub mod save;
 pub mod sync;
 
 use std::collections::VecDeque;

@@ -38,7 +38,8 @@ impl Reply {
 /// Whether sending the same message again can succeed without changing anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
-    /// It will fail the same way: tell the user, keep the message, do not retry by itself.
+    /// It will fail the same way (or, for [`SendError::Unconfirmed`], it may have gone out):
+    /// tell the user, keep the message, do not retry by itself.
     Permanent,
     /// Try again later (with backoff).
     Temporary,
@@ -112,6 +113,12 @@ pub enum SendError {
     /// The connection broke or the server said something that is not SMTP.
     #[error("SMTP with {host}: {message}")]
     Connection { host: String, message: String },
+    /// The whole message was handed to the server (its data end written), then the connection
+    /// broke or the reply timed out (`cause`): the server may or may not have accepted it.
+    /// Sending it again could deliver it twice, so it is not retried by itself
+    /// ([`SendError::may_have_been_sent`]).
+    #[error("{host} did not confirm the message ({cause}): it may or may not have been sent")]
+    Unconfirmed { host: String, cause: String },
 }
 
 fn describe_rejected(rejected: &[(String, Reply)]) -> String {
@@ -147,12 +154,21 @@ impl SendError {
                 rejected.iter().any(|(_, r)| r.is_permanent())
             }
             SendError::Timeout { .. } | SendError::Connection { .. } => false,
+            // Not retried by itself: it may have gone out already.
+            SendError::Unconfirmed { .. } => true,
         };
         if permanent {
             Severity::Permanent
         } else {
             Severity::Temporary
         }
+    }
+
+    /// Whether the message may have reached the server even though this error came: the
+    /// connection was lost after the whole message was sent, before the server's reply
+    /// ([`SendError::Unconfirmed`]). Such a message must not be sent again without the user.
+    pub fn may_have_been_sent(&self) -> bool {
+        matches!(self, SendError::Unconfirmed { .. })
     }
 
     /// Shorthand for `severity() == Severity::Permanent`.

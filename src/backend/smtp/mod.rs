@@ -13,6 +13,8 @@ mod auth;
 mod error;
 mod stream;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::transport::smtp::client::AsyncSmtpConnection;
@@ -65,6 +67,8 @@ pub struct Connection {
     hello: ClientId,
     timeouts: Timeouts,
     ehlo: EhloInfo,
+    /// Set by the stream once a message's data end was written (see `SmtpStream::data_ended`).
+    data_ended: Arc<AtomicBool>,
 }
 
 /// Send one message: connect, secure, log in (when `creds` is given), send `bytes` (exact
@@ -130,6 +134,7 @@ impl Connection {
             }
             Security::Plain => SmtpStream::new(Stream::Plain(tcp)),
         };
+        let data_ended = stream.data_ended();
         let conn = timed(
             &host,
             "the greeting and EHLO",
@@ -148,6 +153,7 @@ impl Connection {
             hello,
             timeouts,
             ehlo: EhloInfo::default(),
+            data_ended,
         };
         c.ehlo().await?;
         if let Some(creds) = creds {
@@ -293,8 +299,21 @@ impl Connection {
             .strip_suffix(b"\r\n")
             .or_else(|| bytes.strip_suffix(b"\n"))
             .unwrap_or(bytes);
+        self.data_ended.store(false, Ordering::SeqCst);
         let sent = self.conn.message(body);
-        timed(&host, "sending the message", data_timeout, sent, refused).await?;
+        match timed(&host, "sending the message", data_timeout, sent, refused).await {
+            Ok(_) => {}
+            // The whole message went out but no reply came: the server may have taken it.
+            Err(e @ (SendError::Timeout { .. } | SendError::Connection { .. }))
+                if self.data_ended.load(Ordering::SeqCst) =>
+            {
+                return Err(SendError::Unconfirmed {
+                    host,
+                    cause: e.to_string(),
+                });
+            }
+            Err(e) => return Err(e),
+        }
         tracing::info!(
             "smtp: {host} accepted a message of {size} bytes for {} recipient(s)",
             to.len()

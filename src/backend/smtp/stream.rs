@@ -8,6 +8,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -28,19 +29,50 @@ const LOCAL_GREETING: &[u8] = b"220 TLS started (greeting supplied by tmail)\r\n
 const MAX_LINE: usize = 4096;
 const MAX_LINES: usize = 100;
 
+/// The end of the message data (RFC 5321 §4.1.1.4). Dot-stuffed data never contains it.
+const DATA_END: &[u8; 5] = b"\r\n.\r\n";
+
 /// A connection for lettre: a [`Stream`], optionally preceded by a locally supplied greeting.
+/// It notes when the end of a message's data has been written (see [`SmtpStream::data_ended`]).
 #[derive(Debug)]
 pub(super) struct SmtpStream {
     greeting: &'static [u8],
     inner: Stream,
+    /// The last bytes written.
+    tail: [u8; 5],
+    /// Set when the bytes written end with [`DATA_END`]; cleared by the caller.
+    data_ended: Arc<AtomicBool>,
 }
 
 impl SmtpStream {
     /// A stream whose first bytes come from the server.
     pub(super) fn new(inner: Stream) -> SmtpStream {
+        SmtpStream::with_greeting(b"", inner)
+    }
+
+    fn with_greeting(greeting: &'static [u8], inner: Stream) -> SmtpStream {
         SmtpStream {
-            greeting: b"",
+            greeting,
             inner,
+            tail: [0; 5],
+            data_ended: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// A flag set once the end of a message's data (CRLF `.` CRLF) has been handed to the
+    /// socket: from then on the server may have accepted the message even if its reply never
+    /// comes. The caller clears it before sending a message.
+    pub(super) fn data_ended(&self) -> Arc<AtomicBool> {
+        self.data_ended.clone()
+    }
+
+    fn note_written(&mut self, bytes: &[u8]) {
+        for &b in bytes.iter().rev().take(5).rev() {
+            self.tail.rotate_left(1);
+            self.tail[4] = b;
+        }
+        if &self.tail == DATA_END {
+            self.data_ended.store(true, Ordering::SeqCst);
         }
     }
 }
@@ -77,7 +109,12 @@ impl AsyncWrite for SmtpStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+        let this = self.get_mut();
+        let r = Pin::new(&mut this.inner).poll_write(cx, buf);
+        if let Poll::Ready(Ok(n)) = &r {
+            this.note_written(buf.get(..*n).unwrap_or(buf));
+        }
+        r
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().inner).poll_flush(cx)
@@ -215,8 +252,5 @@ pub(super) async fn starttls(
         });
     }
     let tls = net::start_tls(reader.into_inner(), host, tls, timeouts.connect).await?;
-    Ok(SmtpStream {
-        greeting: LOCAL_GREETING,
-        inner: tls,
-    })
+    Ok(SmtpStream::with_greeting(LOCAL_GREETING, tls))
 }

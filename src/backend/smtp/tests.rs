@@ -290,8 +290,9 @@ async fn a_4xx_recipient_refusal_is_temporary() {
     assert!(seen.data.is_empty());
 }
 
+/// Dropped after the data end was sent, before the reply: the server may have the message.
 #[tokio::test]
-async fn a_connection_dropped_after_data_is_temporary() {
+async fn a_connection_dropped_after_the_data_is_unconfirmed() {
     let base = standard("");
     let handler: Handler = Arc::new(move |line: &str| {
         if line == "<END OF DATA>" {
@@ -304,7 +305,28 @@ async fn a_connection_dropped_after_data_is_temporary() {
     let e = send(&settings(port), None, "u@example.test", &rcpts, MESSAGE)
         .await
         .expect_err("dropped");
+    assert!(matches!(e, SendError::Unconfirmed { .. }), "{e:?}");
+    assert!(e.may_have_been_sent());
+    assert_eq!(e.severity(), Severity::Permanent, "never retried by itself");
+}
+
+/// Dropped at RCPT, before any of the message: nothing can have been sent.
+#[tokio::test]
+async fn a_connection_dropped_before_the_data_is_temporary() {
+    let base = standard("");
+    let handler: Handler = Arc::new(move |line: &str| {
+        if line.to_ascii_uppercase().starts_with("RCPT TO") {
+            return None;
+        }
+        base(line)
+    });
+    let (port, _) = fake(true, handler).await;
+    let rcpts = vec!["r@example.test".to_string()];
+    let e = send(&settings(port), None, "u@example.test", &rcpts, MESSAGE)
+        .await
+        .expect_err("dropped");
     assert!(matches!(e, SendError::Connection { .. }), "{e:?}");
+    assert!(!e.may_have_been_sent());
     assert_eq!(e.severity(), Severity::Temporary);
 }
 

@@ -1,10 +1,12 @@
 //! Outgoing mail: the [`Draft`] the composer edits (and the store keeps), and [`build`], which
 //! turns a draft into the exact RFC 5322 bytes that are sent and saved to Sent, plus the SMTP
 //! envelope. Reply helpers live in [`reply`], forwards in [`forward`]; attachment reading and
-//! MIME typing in [`attach`]. Pure domain code: no terminal, no socket, no store.
+//! MIME typing in [`attach`]; a message prepared elsewhere (`tmail send < file`) in
+//! [`prepared`]. Pure domain code: no terminal, no socket, no store.
 
 pub mod attach;
 pub mod forward;
+pub mod prepared;
 pub mod reply;
 
 use std::path::PathBuf;
