@@ -111,3 +111,47 @@ fn a_message_being_written_survives_quit_and_kill() {
     s.wait_text("added before the kill");
     s.wait_text("first draft of the plans");
 }
+
+#[test]
+fn a_reply_goes_out_from_the_demo_and_lands_in_sent() {
+    let s = Session::start(&["--demo"], 160, 45, |_| {});
+    s.wait_text("Welcome to tmail");
+    s.type_text("r");
+    s.wait_text("Re: Welcome to tmail");
+    s.type_text("o");
+    s.wait_text(" INSERT ");
+    s.type_text("A reply from the end-to-end test.");
+    s.wait_text("A reply from the end-to-end test.");
+    s.keys(&["C-s"]);
+    // it waits in the Outbox for send_delay (5 s), then goes
+    s.wait_text("Outbox");
+    s.wait_text("goes in 5 s");
+    s.wait_for("the message sent", |sc| {
+        sc.contains("sent “Re: Welcome to tmail”")
+    });
+    s.wait_for("the Outbox gone", |sc| !sc.contains("Outbox"));
+    s.type_text(":folder Sent");
+    s.keys(&["Enter"]);
+    // a list row (between the pane borders), not the status line's "sent …"
+    let in_list = |sc: &str| -> Option<String> {
+        sc.lines()
+            .find(|l| {
+                l.contains("Re: Welcome to tmail") && l.contains('│')
+                    || l.contains("Re: Welcome to tmail") && l.contains('┃')
+            })
+            .map(str::to_string)
+    };
+    let screen = s.wait_for("the reply in Sent", |sc| {
+        sc.contains("Sent —") && in_list(sc).is_some()
+    });
+    let row = in_list(&screen).unwrap_or_default();
+    assert!(row.contains("To: tmail demo"), "{row}\n{screen}");
+    // the message answered is marked answered in the INBOX
+    s.type_text(":folder INBOX");
+    s.keys(&["Enter"]);
+    s.wait_for("answered", |sc| {
+        sc.lines()
+            .find(|l| l.contains("Welcome to tmail") && !l.contains("Re:"))
+            .is_some_and(|l| l.contains(" r "))
+    });
+}
