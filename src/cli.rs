@@ -364,6 +364,7 @@ fn start(
             colors: theme::ColorSupport::detect(),
             size,
         });
+        app.ephemeral = demo;
         if let Some(w) = warning {
             app.status.error = Some(w);
         }

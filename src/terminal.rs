@@ -64,6 +64,10 @@ pub fn run_editor(path: &std::path::Path, term: &mut Tui) -> io::Result<(bool, O
     term.clear()?;
     Ok(match status {
         Ok(s) if s.success() => (true, None),
+        Ok(s) if s.code() == Some(127) => (
+            false,
+            Some("the editor was not found: set $VISUAL or $EDITOR".into()),
+        ),
         Ok(s) => (false, Some(format!("it exited with {s}"))),
         Err(e) => (false, Some(format!("it could not start: {e}"))),
     })

@@ -64,8 +64,9 @@ fn save_open_and_copy_as_a_user() {
     s.wait_text("saved ");
     let saved = std::fs::read(saved_dir.join(&name)).expect("saved file");
     assert_eq!(saved, pdf, "the saved part equals the original bytes");
-    // open it: the viewer gets the private copy as its one argument
-    s.type_text("Ao");
+    // still in the parts list: open it, the viewer gets the private copy as its one argument
+    s.wait_text("Parts");
+    s.type_text("o");
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while !record.with_extension("log.bytes").exists()
         || std::fs::read(&record).map_or(true, |r| r.is_empty())

@@ -158,12 +158,26 @@ pub struct Composer {
     pub save_due: Option<Instant>,
     /// Completions for the address being typed in To/Cc/Bcc (or identities in From).
     pub suggestions: Vec<String>,
-    /// The body's edits grouped as vim undoes them: a whole insert session, or one normal-mode
-    /// command (`dd` is two edits of the text area), newest last.
-    undo_groups: Vec<usize>,
-    redo_groups: Vec<usize>,
+    /// What `u` takes back, newest last: the body's edits grouped as vim undoes them (a whole
+    /// insert session, or one normal-mode command — `dd` is two edits of the text area), a
+    /// header field's text before a change, the attachments before one was removed.
+    undo_groups: Vec<UndoStep>,
+    redo_groups: Vec<UndoStep>,
     /// Edits of the body since insert mode began.
     open_group: usize,
+    /// A header field as it was when typing in it began: one undo step when typing ends.
+    typing_in: Option<(Field, LineInput)>,
+}
+
+/// One step of the composer's undo.
+#[derive(Debug, Clone)]
+enum UndoStep {
+    /// So many edits of the body's text area.
+    Body(usize),
+    /// A header field as it was.
+    Field(Field, LineInput),
+    /// The attachments as they were.
+    Attachments(Vec<DraftAttachment>),
 }
 
 /// Addresses as typed in a field: `Name <addr>, other@x`.
@@ -226,6 +240,25 @@ impl Composer {
             undo_groups: Vec::new(),
             redo_groups: Vec::new(),
             open_group: 0,
+            typing_in: None,
+        }
+    }
+
+    /// Typing starts (or moves) in the current field: remember a header field as it is.
+    pub fn begin_typing(&mut self) {
+        self.end_typing();
+        if self.insert {
+            self.typing_in = self.line(self.field).cloned().map(|l| (self.field, l));
+        }
+    }
+
+    /// Typing in a header field ends: what changed there is one undo step.
+    fn end_typing(&mut self) {
+        if let Some((f, before)) = self.typing_in.take() {
+            if self.line(f).is_some_and(|now| now.text != before.text) {
+                self.redo_groups.clear();
+                self.undo_groups.push(UndoStep::Field(f, before));
+            }
         }
     }
 
@@ -239,16 +272,66 @@ impl Composer {
         if self.insert {
             self.open_group += n;
         } else {
-            self.undo_groups.push(n);
+            self.undo_groups.push(UndoStep::Body(n));
         }
         self.touch();
     }
 
+    /// A header field is about to change (a normal-mode command): `u` brings it back.
+    pub fn field_edited(&mut self, f: Field) {
+        if let Some(line) = self.line(f).cloned() {
+            self.redo_groups.clear();
+            self.undo_groups.push(UndoStep::Field(f, line));
+        }
+    }
+
+    /// The attachments are about to change: `u` brings them back.
+    pub fn attachments_edited(&mut self) {
+        self.redo_groups.clear();
+        self.undo_groups
+            .push(UndoStep::Attachments(self.attachments.clone()));
+    }
+
+    /// Apply an undo step, returning the step that takes it back again.
+    fn apply_step(&mut self, step: UndoStep, undo: bool) -> UndoStep {
+        match step {
+            UndoStep::Body(n) => {
+                for _ in 0..n {
+                    if undo {
+                        self.body.undo();
+                    } else {
+                        self.body.redo();
+                    }
+                }
+                self.field = Field::Body;
+                UndoStep::Body(n)
+            }
+            UndoStep::Field(f, line) => {
+                let now = self.line(f).cloned().unwrap_or_default();
+                if let Some(l) = self.line_mut(f) {
+                    *l = line;
+                }
+                self.field = f;
+                UndoStep::Field(f, now)
+            }
+            UndoStep::Attachments(list) => {
+                let now = std::mem::replace(&mut self.attachments, list);
+                self.attachment_cursor = self
+                    .attachment_cursor
+                    .min(self.attachments.len().saturating_sub(1));
+                self.field = Field::Attachments;
+                UndoStep::Attachments(now)
+            }
+        }
+    }
+
     /// Leave insert mode: what was typed becomes one undo step.
     pub fn end_insert(&mut self) {
+        self.end_typing();
         self.insert = false;
         if self.open_group > 0 {
-            self.undo_groups.push(std::mem::take(&mut self.open_group));
+            self.undo_groups
+                .push(UndoStep::Body(std::mem::take(&mut self.open_group)));
         }
         self.suggestions.clear();
     }
@@ -256,28 +339,25 @@ impl Composer {
     /// `u`: take back the last group of edits (an insert session, one command).
     pub fn undo(&mut self) -> bool {
         if self.open_group > 0 {
-            self.undo_groups.push(std::mem::take(&mut self.open_group));
+            self.undo_groups
+                .push(UndoStep::Body(std::mem::take(&mut self.open_group)));
         }
-        let Some(n) = self.undo_groups.pop() else {
+        let Some(step) = self.undo_groups.pop() else {
             return false;
         };
-        for _ in 0..n {
-            self.body.undo();
-        }
-        self.redo_groups.push(n);
+        let back = self.apply_step(step, true);
+        self.redo_groups.push(back);
         self.touch();
         true
     }
 
     /// `Ctrl-R`: redo what `u` took back.
     pub fn redo(&mut self) -> bool {
-        let Some(n) = self.redo_groups.pop() else {
+        let Some(step) = self.redo_groups.pop() else {
             return false;
         };
-        for _ in 0..n {
-            self.body.redo();
-        }
-        self.undo_groups.push(n);
+        let back = self.apply_step(step, false);
+        self.undo_groups.push(back);
         self.touch();
         true
     }

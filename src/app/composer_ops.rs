@@ -284,10 +284,16 @@ impl App {
         key: Key,
         out: &mut Vec<Command>,
     ) {
+        let before = self.composer.as_ref().map(|c| (c.field, c.insert));
         self.composer_key_inner(ctx, key, out);
         let theme = self.theme.clone();
         if let Some(c) = &mut self.composer {
             c.style_body(&theme);
+            // Typing began, or moved to another field: a header field's text before it is
+            // kept for one undo step.
+            if c.insert && before != Some((c.field, true)) {
+                c.begin_typing();
+            }
         }
     }
 
@@ -327,7 +333,16 @@ impl App {
             }
             Field::Attachments => {}
             f => {
-                if k.code == Code::Enter {
+                if k.code == Code::Enter && !c.suggestions.is_empty() {
+                    // Enter takes the completion shown first, as Tab does.
+                    let first = c.suggestions[0].clone();
+                    if f == Field::From {
+                        c.from = LineInput::with(&first);
+                        c.suggestions.clear();
+                    } else {
+                        c.accept_address(&first);
+                    }
+                } else if k.code == Code::Enter {
                     c.field = f.step(true);
                 } else if let Some(line) = c.line_mut(f) {
                     line.edit(k);
@@ -389,11 +404,35 @@ impl App {
             }
             return;
         };
-        let found: Vec<String> = candidates
+        // Best first: a name or address that starts with what is typed, then one of whose words
+        // does, then any that contains it; among equals the address book's order (most
+        // written-to first).
+        let rank = |a: &str| -> Option<u8> {
+            let l = a.to_lowercase();
+            if l == word || !l.contains(&word) {
+                return None;
+            }
+            let email = l
+                .rsplit_once('<')
+                .map_or(l.as_str(), |(_, e)| e.trim_end_matches('>'));
+            if l.starts_with(&word) || email.starts_with(&word) {
+                Some(0)
+            } else if l
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.starts_with(&word))
+            {
+                Some(1)
+            } else {
+                Some(2)
+            }
+        };
+        let mut ranked: Vec<(u8, usize, String)> = candidates
             .into_iter()
-            .filter(|a| a.to_lowercase().contains(&word) && a.to_lowercase() != word)
-            .take(6)
+            .enumerate()
+            .filter_map(|(i, a)| rank(&a).map(|r| (r, i, a)))
             .collect();
+        ranked.sort();
+        let found: Vec<String> = ranked.into_iter().take(6).map(|(_, _, a)| a).collect();
         if let Some(c) = &mut self.composer {
             c.suggestions = found;
         }
@@ -556,6 +595,7 @@ impl App {
                         return;
                     }
                     f => {
+                        c.field_edited(f);
                         if let Some(l) = c.line_mut(f) {
                             match op {
                                 Op::DeleteChar => {
@@ -599,6 +639,14 @@ impl App {
                     c.field = c.field.step(forward);
                 }
             }
+            // Ctrl-N / Ctrl-P: the next or previous completion comes first.
+            Op::Complete | Op::CompletePrev if !c.suggestions.is_empty() => {
+                if op == Op::Complete {
+                    c.suggestions.rotate_left(1);
+                } else {
+                    c.suggestions.rotate_right(1);
+                }
+            }
             Op::Attach if b.arg.is_none() => {
                 self.mode = Mode::Command(LineInput::with("attach "));
             }
@@ -623,6 +671,7 @@ impl App {
             }
             Ok(_) => match std::fs::File::open(&p) {
                 Ok(_) => {
+                    c.attachments_edited();
                     c.attachments.push(DraftAttachment::file(&p));
                     c.attachment_cursor = c.attachments.len() - 1;
                     c.touch();
@@ -639,6 +688,7 @@ impl App {
     /// `:detach N`, or the attachment under the cursor.
     pub(super) fn detach(&mut self, which: Option<String>) {
         let Some(c) = &mut self.composer else {
+            self.status.error = Some("detach: no message is being written".into());
             return;
         };
         let n = match which.as_deref().map(str::trim) {
@@ -660,6 +710,7 @@ impl App {
                 return;
             }
         };
+        c.attachments_edited();
         let gone = c.attachments.remove(n - 1);
         c.attachment_cursor = c
             .attachment_cursor
@@ -764,6 +815,14 @@ impl App {
                 }
             }
         }
+        if draft.subject.trim().is_empty() && !self.send_anyway {
+            self.mode = Mode::Confirm {
+                prompt: "Send without a subject? (y/n)".into(),
+                on_yes: Confirmed::SendAnyway,
+            };
+            return;
+        }
+        self.send_anyway = false;
         let answers = c.answers.clone();
         let postponed = c.postponed.clone();
         let subject = draft.subject.clone();
@@ -1162,10 +1221,38 @@ impl App {
 
     /// Quitting: with a message being written, ask first (it is kept and comes back next time).
     pub(super) fn request_quit(&mut self) {
+        let waiting = self.store.outbox(None).map_or(0, |o| {
+            o.iter()
+                .filter(|r| {
+                    matches!(
+                        r.state,
+                        OutboxState::Waiting { .. } | OutboxState::Sending { .. }
+                    )
+                })
+                .count()
+        });
         if self.composer.is_some() {
             self.mode = Mode::Confirm {
-                prompt: "You are writing a message. Quit anyway? It is kept and comes back next time (y/n)"
-                    .into(),
+                prompt: if self.ephemeral {
+                    "You are writing a message. Quit anyway? The demo forgets it (y/n)".into()
+                } else {
+                    "You are writing a message. Quit anyway? It is kept and comes back next time (y/n)"
+                        .into()
+                },
+                on_yes: Confirmed::QuitWhileWriting,
+            };
+        } else if waiting > 0 {
+            let n = if waiting == 1 {
+                "A message waits".to_string()
+            } else {
+                format!("{waiting} messages wait")
+            };
+            self.mode = Mode::Confirm {
+                prompt: if self.ephemeral {
+                    format!("{n} in the Outbox: the demo forgets it. Quit anyway? (y/n)")
+                } else {
+                    format!("{n} in the Outbox: it goes when tmail runs next. Quit anyway? (y/n)")
+                },
                 on_yes: Confirmed::QuitWhileWriting,
             };
         } else {

@@ -220,7 +220,11 @@ fn remember(app: &mut App, kind: char, text: &str) {
 
 fn cancel(app: &mut App) {
     app.completion = None;
-    app.parts_menu = None;
+    // A prompt asked from the parts list (`:save`, `:pipe`) goes back to the list.
+    if let (Some(m), Mode::Command(_)) = (app.parts_menu.take(), &app.mode) {
+        app.mode = Mode::Menu(m);
+        return;
+    }
     app.history.browsing = None;
     if let Mode::Password { account, .. } = &app.mode {
         app.status.error = Some(format!("{account}: not logged in (`:sync` asks again)"));

@@ -417,6 +417,10 @@ pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) 
         Confirmed::DiscardMessage => app.discard(),
         Confirmed::Overwrite { path } => app.save_part(&path, true),
         Confirmed::DropOutbox { id } => app.drop_outbox(id),
+        Confirmed::SendAnyway => {
+            app.send_anyway = true;
+            app.send(out);
+        }
         Confirmed::QuitWhileWriting => {
             app.save_composer();
             app.quit = true;

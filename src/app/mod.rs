@@ -96,6 +96,8 @@ pub enum Confirmed {
     DropOutbox {
         id: u64,
     },
+    /// Send the message being written although it has no subject.
+    SendAnyway,
 }
 
 /// The status line's messages.
@@ -167,6 +169,10 @@ pub struct App {
     pub parts_menu: Option<reading::Menu>,
     /// Bytes for the terminal itself (an OSC 52 clipboard write), sent with the next frame.
     pub terminal_out: Vec<String>,
+    /// The store goes when tmail ends (the demo): nothing is kept for a next run.
+    pub ephemeral: bool,
+    /// The user said yes to sending without a subject.
+    pub send_anyway: bool,
     /// The user's choice for the folder pane (`B`); `None`: shown when the terminal is wide.
     pub show_folders: Option<bool>,
     pub date_format: String,
@@ -261,6 +267,8 @@ impl App {
             reading: setup.reading.clone(),
             parts_menu: None,
             terminal_out: Vec::new(),
+            ephemeral: false,
+            send_anyway: false,
             date_format: setup.ui.date_format,
             size: setup.size,
             dirty: true,

@@ -109,10 +109,10 @@ impl App {
                 Some(cmd) => self.pipe(&cmd, true, out),
                 None => self.mode = Mode::Command(LineInput::with("pipe-message ")),
             },
-            Op::Links => self.show_links(),
+            Op::Links => self.show_links(out),
             Op::Yank => self.yank(arg, out),
-            Op::ToggleHeaders => self.toggle_view(super::preview::View::Headers),
-            Op::Source => self.toggle_view(super::preview::View::Source),
+            Op::ToggleHeaders => self.toggle_view(super::preview::View::Headers, out),
+            Op::Source => self.toggle_view(super::preview::View::Source, out),
             Op::OpenHtml => self.open_html(out),
             Op::InsertMode
             | Op::AppendMode
@@ -133,7 +133,22 @@ impl App {
             | Op::PrevField => {
                 self.status.info = Some("that key works in the composer".into());
             }
-            Op::Help => self.mode = Mode::Help { scroll: 0 },
+            Op::Help => {
+                // Open at the keys of where the user is (the panes' own sections come after
+                // the global one, which is first anyway).
+                let ctx = super::keys::context_of(self);
+                let scroll = match ctx {
+                    crate::input::Context::Folders
+                    | crate::input::Context::List
+                    | crate::input::Context::Preview => 0,
+                    ctx => crate::ui::help::section_line(
+                        self,
+                        ctx,
+                        crate::ui::help::text_width(self.size.0),
+                    ),
+                };
+                self.mode = Mode::Help { scroll };
+            }
             Op::CommandLine => self.mode = Mode::Command(LineInput::default()),
             Op::Search => match arg {
                 Some(text) => match text.strip_prefix("--server") {

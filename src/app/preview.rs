@@ -111,21 +111,64 @@ impl Preview {
                         .iter()
                         .position(|l| l.kind != LineKind::Header)
                         .map_or(rendered.lines.len(), |i| i + 1);
-                    for (i, l) in crate::mail::html::html_notice(width)
-                        .into_iter()
-                        .enumerate()
-                    {
+                    let mut notice = crate::mail::html::html_notice(width);
+                    notice.push(Line {
+                        kind: LineKind::Body,
+                        text: String::new(),
+                    });
+                    for (i, l) in notice.into_iter().enumerate() {
                         rendered.lines.insert((at + i).min(rendered.lines.len()), l);
                     }
                 }
                 self.marks = links::mark(&rendered.lines, &self.links);
+                // A link whose target does not show in the text (an HTML link, an escape-sequence
+                // hyperlink stripped as unsafe) is listed at the end with where it really goes.
+                let hidden: Vec<&Link> = self
+                    .links
+                    .iter()
+                    .filter(|l| {
+                        l.text.is_some() || !self.marks.iter().any(|m| m.number == l.number)
+                    })
+                    .collect();
+                if !hidden.is_empty() {
+                    rendered.lines.push(Line {
+                        kind: LineKind::Body,
+                        text: String::new(),
+                    });
+                    rendered.lines.push(Line {
+                        kind: LineKind::Notice,
+                        text: "Links (gx opens or copies one):".into(),
+                    });
+                    for l in hidden {
+                        let text = crate::mail::sanitize::sanitize(&format!(
+                            "[{}] {}",
+                            l.number,
+                            l.label()
+                        ));
+                        for w in crate::mail::sanitize::wrap(&text, width) {
+                            rendered.lines.push(Line {
+                                kind: LineKind::Attachment,
+                                text: w,
+                            });
+                        }
+                    }
+                }
             }
             View::Headers => {
-                rendered.lines = crate::mail::headers::header_lines(
+                // Every header, then the message's body as usual.
+                let mut lines = crate::mail::headers::header_lines(
                     &crate::mail::headers::all_headers(raw),
                     width,
                 );
-                self.marks.clear();
+                lines.extend(
+                    rendered
+                        .lines
+                        .iter()
+                        .skip_while(|l| l.kind == LineKind::Header)
+                        .cloned(),
+                );
+                rendered.lines = lines;
+                self.marks = links::mark(&rendered.lines, &self.links);
             }
             View::Source => {
                 rendered.lines = crate::mail::headers::source_lines(raw, width);

@@ -95,7 +95,7 @@ impl Menu {
                         t.push_str(&format!(" “{}”", s(subj)));
                     }
                     if p.kind != PartKind::Multipart {
-                        t.push_str(&format!(", {}", crate::mail::render::human_size(p.size)));
+                        t.push_str(&format!(", {}", crate::ui::list::compact_size(p.size)));
                     }
                     if let Some(c) = &p.charset {
                         t.push_str(&format!(", {c}"));
@@ -133,6 +133,29 @@ impl Menu {
 }
 
 impl App {
+    /// From the list, these commands act on the message under the cursor: show it in the
+    /// preview first (as opening it would, the focus staying in the list). False when its
+    /// body is still on its way (a fetch was asked for).
+    fn preview_selected(&mut self, out: &mut Vec<Command>) -> bool {
+        if self.focus == super::Pane::Preview {
+            return self.preview.raw().is_some();
+        }
+        let Some(uid) = self.list.selected().map(|e| e.uid) else {
+            return false;
+        };
+        let (account, folder) = (self.list.account.clone(), self.list.folder.clone());
+        if !self.preview.is_showing(&account, &folder, uid) || self.preview.raw().is_none() {
+            let focus = self.focus;
+            self.open_message(out);
+            self.focus = focus;
+        }
+        if self.preview.raw().is_none() {
+            self.status.info = Some("fetching the message… (press again when it is here)".into());
+            return false;
+        }
+        true
+    }
+
     /// The raw bytes of the previewed message, or a status message saying why there are none.
     fn previewed_raw(&mut self) -> Option<Vec<u8>> {
         match self.preview.raw() {
@@ -146,8 +169,8 @@ impl App {
 
     /// `attachments` (A): the parts of the message as a tree.
     pub(super) fn show_parts(&mut self, out: &mut Vec<Command>) {
-        if self.preview.raw().is_none() && self.focus != super::Pane::Preview {
-            self.open_message(out);
+        if !self.preview_selected(out) {
+            return;
         }
         let Some(raw) = self.previewed_raw() else {
             return;
@@ -168,7 +191,10 @@ impl App {
     }
 
     /// `links` (gx): the message's links, numbered.
-    pub(super) fn show_links(&mut self) {
+    pub(super) fn show_links(&mut self, out: &mut Vec<Command>) {
+        if !self.preview_selected(out) {
+            return;
+        }
         if self.preview.raw().is_none() {
             self.status.info = Some("open a message first (Enter)".into());
             return;
@@ -186,6 +212,7 @@ impl App {
     /// `yank` (y): choose what to copy — a link, an address, the subject, the Message-ID — or
     /// copy it at once with `:yank subject|message-id|from|link N`.
     pub(super) fn yank(&mut self, what: Option<String>, out: &mut Vec<Command>) {
+        self.preview_selected(out);
         let mut items: Vec<(String, String)> = Vec::new();
         if let Some(raw) = self.preview.raw() {
             let o = crate::mail::compose::reply::Original::parse(raw);
@@ -280,8 +307,8 @@ impl App {
             MenuKind::Yank(y) => y.len(),
         };
         match op {
-            Op::Next if n > 0 => menu.cursor = (menu.cursor + 1) % n,
-            Op::Prev if n > 0 => menu.cursor = (menu.cursor + n - 1) % n,
+            Op::Next if n > 0 => menu.cursor = (menu.cursor + 1).min(n - 1),
+            Op::Prev => menu.cursor = menu.cursor.saturating_sub(1),
             Op::Cancel | Op::Back => self.mode = Mode::Normal,
             Op::Submit | Op::Open | Op::View | Op::Save | Op::SaveAll | Op::Pipe | Op::Yank => {
                 let menu = menu.clone();
@@ -383,7 +410,10 @@ impl App {
         };
         match crate::files::save(&target, &bytes, overwrite) {
             Ok(saved) => {
-                self.parts_menu = None;
+                // Back to the parts list, for the next part.
+                if let Some(m) = self.parts_menu.take() {
+                    self.mode = Mode::Menu(m);
+                }
                 self.status.info = Some(format!(
                     "saved {} ({})",
                     saved.display(),
@@ -439,7 +469,13 @@ impl App {
                     dir.display()
                 ))
             }
-            None => self.status.info = Some(format!("saved {ok} attachments to {}", dir.display())),
+            None => {
+                self.status.info = Some(format!(
+                    "saved {ok} attachment{} to {}",
+                    if ok == 1 { "" } else { "s" },
+                    dir.display()
+                ))
+            }
         }
     }
 
@@ -538,6 +574,9 @@ impl App {
 
     /// `pipe COMMAND` (a part) and `pipe-message COMMAND` (the whole raw message).
     pub(super) fn pipe(&mut self, command: &str, whole: bool, out: &mut Vec<Command>) {
+        if whole && !self.preview_selected(out) {
+            return;
+        }
         let Some(raw) = self.previewed_raw() else {
             return;
         };
@@ -566,6 +605,9 @@ impl App {
 
     /// `open-html`: the HTML part in a browser, from a private file, remote content blocked.
     pub(super) fn open_html(&mut self, out: &mut Vec<Command>) {
+        if !self.preview_selected(out) {
+            return;
+        }
         let Some(raw) = self.previewed_raw() else {
             return;
         };
@@ -576,7 +618,10 @@ impl App {
     }
 
     /// `toggle-headers` (H) and `source`: other views of the previewed message.
-    pub(super) fn toggle_view(&mut self, view: super::preview::View) {
+    pub(super) fn toggle_view(&mut self, view: super::preview::View, out: &mut Vec<Command>) {
+        if !self.preview_selected(out) {
+            return;
+        }
         if self.preview.raw().is_none() {
             self.status.info = Some("open a message first (Enter)".into());
             return;

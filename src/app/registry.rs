@@ -229,7 +229,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd(
         "cancel",
         Op::Cancel,
-        "Cancel: a pending count or prefix, the visual selection, the search; leave the preview (never quits)",
+        "Cancel what is in progress: a prompt, a popup, a count or prefix, the selection, a search (never quits)",
     ),
     cmd("quit", Op::Quit, "Quit tmail"),
     cmd("help", Op::Help, "Show every command and its keys"),
@@ -310,7 +310,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     ),
     cmd("visual", Op::Visual, "Start or end a visual selection of messages (like vim's v)"),
     cmd("select-thread", Op::SelectThread, "Select the whole thread under the cursor"),
-    cmd("undo", Op::Undo, "Undo the last move, delete to Trash or flag change"),
+    cmd("undo", Op::Undo, "Undo the last change (a move, a delete to Trash, a flag change, a send while it waits; in the composer, an edit)"),
     cmd_arg("mkdir", Op::Mkdir, "NAME", "Create a folder"),
     cmd_arg("rename", Op::Rename, "NEW", "Rename the open folder"),
     cmd("rmdir", Op::Rmdir, "Delete the open folder (asks first)"),

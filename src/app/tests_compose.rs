@@ -388,3 +388,83 @@ fn abort_discards_only_after_asking() {
         "a discarded message is not kept"
     );
 }
+
+#[test]
+fn undo_brings_back_fields_and_attachments_too() {
+    let mut t = demo_app(160, 45);
+    t.keys("Cibob@example.test<Tab><Tab><Tab>Plans<Esc>");
+    assert_eq!(composer(&t).field, Field::Subject);
+    t.keys("dd");
+    assert_eq!(composer(&t).subject.text, "");
+    t.keys("u");
+    assert_eq!(composer(&t).subject.text, "Plans");
+    t.keys("<C-r>");
+    assert_eq!(composer(&t).subject.text, "");
+    t.keys("u");
+    // what was typed in a field is one step
+    t.keys("A more<Esc>");
+    assert_eq!(composer(&t).subject.text, "Plans more");
+    t.keys("u");
+    assert_eq!(composer(&t).subject.text, "Plans");
+    // an attachment removed comes back
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.txt");
+    std::fs::write(&f, "a").unwrap();
+    t.keys(&format!(":attach {}<Enter>", f.display()));
+    t.app.composer.as_mut().unwrap().field = Field::Attachments;
+    t.keys("x");
+    assert!(composer(&t).attachments.is_empty());
+    t.keys("u");
+    assert_eq!(composer(&t).attachments.len(), 1);
+}
+
+#[test]
+fn completion_ranks_what_starts_with_the_word_and_enter_takes_it() {
+    let mut t = demo_app(160, 45);
+    t.keys("Cimar");
+    let s = composer(&t).suggestions.clone();
+    assert!(s[0].starts_with("Marta"), "{s:?}");
+    t.keys("<C-n>");
+    assert!(!composer(&t).suggestions[0].starts_with("Marta"));
+    t.keys("<C-p><Enter>");
+    assert!(
+        composer(&t).to.text.starts_with("Marta Kowalska <"),
+        "{}",
+        composer(&t).to.text
+    );
+}
+
+#[test]
+fn quitting_with_mail_waiting_in_the_outbox_asks() {
+    let mut t = demo_app(160, 45);
+    t.keys("Cibob@example.test<Tab><Tab><Tab>Soon<Esc><C-s>");
+    assert!(t.app.composer.is_none());
+    t.keys("Q");
+    assert!(matches!(&t.app.mode, Mode::Confirm { prompt, .. } if prompt.contains("Outbox")));
+    t.keys("n");
+    assert!(!t.app.quit);
+    // no subject: it asks before sending
+    t.keys("u<Esc>");
+    t.app.composer.as_mut().unwrap().subject = LineInput::default();
+    t.keys("<C-s>");
+    assert!(matches!(&t.app.mode, Mode::Confirm { prompt, .. } if prompt.contains("subject")));
+    t.keys("y");
+    assert!(t.app.composer.is_none());
+}
+
+#[test]
+fn help_opens_at_the_keys_of_the_composer() {
+    let mut t = demo_app(160, 45);
+    t.keys("C?");
+    let Mode::Help { scroll } = t.app.mode else {
+        panic!()
+    };
+    assert!(scroll > 0);
+    let lines = crate::ui::help::help_lines(&t.app, crate::ui::help::text_width(160));
+    let at: String = lines[scroll]
+        .spans
+        .iter()
+        .map(|s| s.content.to_string())
+        .collect();
+    assert!(at.contains("Composer"), "{at}");
+}

@@ -48,16 +48,20 @@ fn a_part_is_saved_byte_for_byte_and_never_over_a_file_without_asking() {
     t.keys("<Enter>");
     let saved = dir.path().join(&part.file_name);
     assert_eq!(std::fs::read(&saved).unwrap(), want, "{}", info(&t));
+    assert!(
+        matches!(t.app.mode, Mode::Menu(_)),
+        "back to the parts list after saving"
+    );
     // again: the file is there, so it asks; n keeps it, y replaces it
     std::fs::write(&saved, b"mine").unwrap();
-    t.keys("As<Enter>");
+    t.keys("s<Enter>");
     assert!(matches!(t.app.mode, Mode::Confirm { .. }), "{}", info(&t));
     t.keys("n");
     assert_eq!(std::fs::read(&saved).unwrap(), b"mine");
     t.keys("As<Enter>y");
     assert_eq!(std::fs::read(&saved).unwrap(), want);
     // save-all: unique names, nothing replaced
-    t.keys("AS");
+    t.keys("S");
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -291,4 +295,67 @@ fn a_mailto_link_opens_the_composer() {
     let c = t.app.composer.as_ref().expect("the composer");
     assert_eq!(c.to.text, "team@example.test");
     assert_eq!(c.subject.text, "Cake time");
+}
+
+#[test]
+fn from_the_list_reading_commands_act_on_the_row_under_the_cursor() {
+    let mut t = demo_app(160, 45);
+    // open one message, go back, and put the cursor on another
+    t.keys("<Enter>q");
+    let opened = t.app.preview.target.clone().unwrap().2;
+    t.keys("/Q3 report<Enter>");
+    let row = t.app.list.selected().unwrap().uid;
+    assert_ne!(row, opened);
+    t.keys("A");
+    let Mode::Menu(m) = &t.app.mode else {
+        panic!("{}", info(&t))
+    };
+    assert!(
+        m.labels(&t.app).iter().any(|l| l.contains("pdf")),
+        "the row's parts, not the opened message's"
+    );
+    assert_eq!(t.app.preview.target.clone().unwrap().2, row);
+    assert_eq!(t.app.focus, Pane::List, "the list keeps the focus");
+}
+
+#[test]
+fn all_headers_come_with_the_body_and_hidden_links_are_listed() {
+    let mut t = demo_app(160, 60);
+    open_subject(&mut t, "Q3 report");
+    t.keys("H");
+    assert_eq!(
+        t.app.preview.view,
+        preview::View::Headers,
+        "{} {:?}",
+        info(&t),
+        t.app.focus
+    );
+    let text: Vec<String> = t
+        .app
+        .preview
+        .rendered
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(text.iter().any(|l| l.starts_with("Message-I")), "{text:?}");
+    assert!(
+        text.iter().any(|l| l.contains("final")),
+        "the body is still there: {text:?}"
+    );
+    // the hostile message's escape-sequence hyperlink: its target is listed where it shows
+    t.keys("qq");
+    open_subject(&mut t, "OVERDUE");
+    let text: Vec<String> = t
+        .app
+        .preview
+        .rendered
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(
+        text.iter().any(|l| l.contains("http://evil.test")),
+        "{text:?}"
+    );
 }

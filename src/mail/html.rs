@@ -44,7 +44,16 @@ fn html_parts<'m, 'x>(msg: &'m Message<'x>) -> impl Iterator<Item = (u32, &'m st
 /// mail-parser's `text_body`: the text/plain alternative). False for HTML-only messages,
 /// whose HTML is the shown body. For the [`HTML_NOTICE`] line.
 pub fn has_html_alternative(raw: &[u8]) -> bool {
-    parse_message(raw).is_some_and(|m| html_parts(&m).any(|(id, _)| !m.text_body.contains(&id)))
+    // The parts the preview shows, as it chooses them (a blank text part gives way to HTML).
+    parse_message(raw).is_some_and(|m| {
+        let shown = crate::mail::body::body_part_ids(&m);
+        let shows_html = shown.iter().any(|id| {
+            m.parts
+                .get(*id as usize)
+                .is_some_and(|p| matches!(p.body, mail_parser::PartType::Html(_)))
+        });
+        !shows_html && html_parts(&m).any(|(id, _)| !shown.contains(&id))
+    })
 }
 
 /// [`HTML_NOTICE`] as preview lines `width` cells wide.

@@ -46,6 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Composer) {
     );
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_type(ratatui::widgets::BorderType::Thick)
         .border_style(focused_style)
         .title(Line::styled(title, app.theme.style("title.focused")));
     let inner = block.inner(area);
@@ -91,7 +92,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Composer) {
         let text = sanitize(&input.text);
         // Keep the cursor in view: show the end of a long field when the cursor is there.
         let before = sanitize(&input.text[..input.cursor.min(input.text.len())]);
-        let skip = width(&before).saturating_sub(value_w.saturating_sub(1));
+        let skip = if here {
+            width(&before).saturating_sub(value_w.saturating_sub(1))
+        } else {
+            0
+        };
         let shown: String = if skip > 0 {
             let mut acc = 0;
             text.chars()

@@ -108,6 +108,39 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// The width of the help's text for a screen `screen_w` cells wide (what `draw_help` uses).
+pub fn text_width(screen_w: u16) -> usize {
+    (screen_w.saturating_sub(4).min(120)).saturating_sub(2) as usize
+}
+
+/// The line of the help (laid out `width` wide) where the section of `ctx` starts: the help
+/// opens there, at the keys that work where the user is.
+pub fn section_line(app: &App, ctx: Context, width: usize) -> usize {
+    let title = section_title(ctx);
+    let mut n = 0;
+    for (i, row) in help_rows(app).into_iter().enumerate() {
+        match row {
+            HelpRow::Section(t) => {
+                if t == title {
+                    return n + usize::from(i > 0);
+                }
+                n += 1 + usize::from(i > 0);
+            }
+            HelpRow::Entry {
+                keys, description, ..
+            } => {
+                let key_w = (width / 4).clamp(10, 24);
+                let name_w = (width / 4).clamp(12, 26);
+                let desc_w = width.saturating_sub(key_w + name_w + 2).max(10);
+                n += wrap(&keys, key_w)
+                    .len()
+                    .max(wrap(&description, desc_w).len());
+            }
+        }
+    }
+    0
+}
+
 /// The help laid out for a popup `width` cells wide: descriptions wrapped under their column.
 pub fn help_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let key_w = (width / 4).clamp(10, 24);
@@ -162,7 +195,7 @@ pub fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
         app,
         " Help — j/k scroll, q or Esc closes ".to_string(),
     );
-    let lines = help_lines(app, inner.width as usize);
+    let lines = help_lines(app, text_width(area.width));
     let h = inner.height as usize;
     let scroll = scroll.min(lines.len().saturating_sub(h));
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(h).collect();

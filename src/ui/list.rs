@@ -1,7 +1,7 @@
 //! The message list pane: flags, date, sender, subject (indented by thread depth) and size, for
 //! the visible rows only.
 
-use chrono::TimeZone;
+use chrono::{Datelike, TimeZone};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -113,6 +113,19 @@ fn flags_cell(e: &Summary) -> String {
     s
 }
 
+/// The date in the list's format; in the short format (`Feb 05`, no year) a message from
+/// another year shows its year instead, so an old message never looks like this year's.
+fn short_or_year(ts: i64, fmt: &str) -> String {
+    if fmt == SHORT_DATE {
+        let year = |t: i64| chrono::Local.timestamp_opt(t, 0).single().map(|d| d.year());
+        let now = chrono::Local::now().timestamp();
+        if year(ts) != year(now) {
+            return format_date(ts, "%Y");
+        }
+    }
+    format_date(ts, fmt)
+}
+
 pub fn format_date(ts: i64, fmt: &str) -> String {
     match chrono::Local.timestamp_opt(ts, 0).single() {
         Some(d) => d.format(fmt).to_string(),
@@ -208,6 +221,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 s
             }
         };
+        // The cursor inside a visual selection keeps the selection's colour and is marked by
+        // attributes, so it can be told from the rows around it and seen to be included.
+        let in_visual = app
+            .visual
+            .is_some_and(|a| (a.min(l.cursor)..=a.max(l.cursor)).contains(&row_i));
+        let sel = if in_visual {
+            sel.patch(app.theme.style("list.visual"))
+                .add_modifier(ratatui::style::Modifier::BOLD | ratatui::style::Modifier::UNDERLINED)
+        } else {
+            sel
+        };
         let row_st = if selected { st.patch(sel) } else { st };
         let indent = thread_indent(row);
         let subject_w = cols.subject.saturating_sub(indent.chars().count());
@@ -215,7 +239,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(flags_cell(e), row_st),
             Span::styled(" ", row_st),
             Span::styled(
-                fit(&format_date(e.date, cols.date_format), cols.date),
+                fit(&short_or_year(e.date, cols.date_format), cols.date),
                 cell("list.date"),
             ),
             Span::styled(" ", row_st),

@@ -66,7 +66,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 /// A bordered pane with a title, styled by focus.
 pub(crate) fn pane_block<'a>(app: &App, title: Line<'a>, pane: Pane) -> Block<'a> {
-    let focused = app.focus == pane && matches!(app.mode, Mode::Normal | Mode::Confirm { .. });
+    let focused = app.focus == pane
+        && app.composer.is_none()
+        && matches!(app.mode, Mode::Normal | Mode::Confirm { .. });
     let (b, t) = if focused {
         ("border.focused", "title.focused")
     } else {

@@ -78,7 +78,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             for m in p.marks.iter().filter(|m| m.line == i) {
                 ranges.push((m.bytes.clone(), link));
                 let last = !p.marks.iter().any(|n| n.number == m.number && n.line > i);
-                if last {
+                // html2text's own footnote lines ("[3]: https://…") carry a number already.
+                let footnote = l.text.trim_start().starts_with('[') && l.text.contains("]: ");
+                if last && !footnote {
                     inserts.push((m.bytes.end, format!("[{}]", m.number), number));
                 }
             }
