@@ -298,6 +298,31 @@ impl App {
     }
 
     fn composer_key_inner(&mut self, ctx: crate::input::Context, key: Key, out: &mut Vec<Command>) {
+        // Esc and the next key in one read arrive as Alt-key (a fast typist leaving insert mode
+        // to type a command): taken as the two keys when the layer does not bind the Alt-key.
+        if ctx == crate::input::Context::ComposerInsert
+            && key.alt
+            && self.pending_keys.is_empty()
+            && matches!(
+                self.keymap.resolve(ctx, &[key]),
+                crate::input::Resolved::Unbound
+            )
+        {
+            let esc = Key {
+                code: Code::Esc,
+                ctrl: false,
+                alt: false,
+            };
+            self.composer_key_inner(ctx, esc, out);
+            let plain = Key { alt: false, ..key };
+            let next = if self.composer.as_ref().is_some_and(|c| c.insert) {
+                crate::input::Context::ComposerInsert
+            } else {
+                crate::input::Context::Composer
+            };
+            self.composer_key_inner(next, plain, out);
+            return;
+        }
         self.pending_keys.push(key);
         match self.keymap.resolve(ctx, &self.pending_keys) {
             crate::input::Resolved::Command(b) => {

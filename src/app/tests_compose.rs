@@ -419,6 +419,15 @@ fn undo_brings_back_fields_and_attachments_too() {
 }
 
 #[test]
+fn esc_and_a_key_read_together_are_both_keys() {
+    let mut t = demo_app(160, 45);
+    t.keys("Cibob@example.test<Tab><Tab><Tab>Hi<A-j>");
+    assert!(!composer(&t).insert, "Alt-j left insert mode");
+    assert_eq!(composer(&t).subject.text, "Hi");
+    assert_eq!(composer(&t).field, Field::Attachments, "then j moved down");
+}
+
+#[test]
 fn completion_ranks_what_starts_with_the_word_and_enter_takes_it() {
     let mut t = demo_app(160, 45);
     t.keys("Cimar");
