@@ -314,8 +314,9 @@ impl App {
                 let menu = menu.clone();
                 match (&menu.kind, op) {
                     (MenuKind::Parts(_), Op::Submit | Op::View) => {
+                        let part = self.selected_part();
                         self.mode = Mode::Normal;
-                        self.view_part();
+                        self.view_part(part);
                     }
                     (MenuKind::Parts(_), Op::Open) => self.open_part(out),
                     (MenuKind::Parts(_), Op::Save) => {
@@ -326,10 +327,7 @@ impl App {
                             self.default_save_path().display()
                         )));
                     }
-                    (MenuKind::Parts(_), Op::SaveAll) => {
-                        self.mode = Mode::Normal;
-                        self.save_all();
-                    }
+                    (MenuKind::Parts(_), Op::SaveAll) => self.save_all(),
                     (MenuKind::Parts(_), Op::Pipe) => {
                         self.parts_menu = Some(menu.clone());
                         self.mode = Mode::Command(LineInput::with("pipe "));
@@ -372,8 +370,8 @@ impl App {
     }
 
     /// `view`: the part under the cursor in the preview.
-    fn view_part(&mut self) {
-        let Some(p) = self.selected_part() else {
+    fn view_part(&mut self, part: Option<PartInfo>) {
+        let Some(p) = part else {
             return;
         };
         if p.kind == PartKind::Multipart {

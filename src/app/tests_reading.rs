@@ -359,3 +359,57 @@ fn all_headers_come_with_the_body_and_hidden_links_are_listed() {
         "{text:?}"
     );
 }
+
+#[test]
+fn a_pdf_inside_a_forwarded_message_is_listed_and_saved() {
+    let mut t = demo_app(160, 45);
+    let dir = tempfile::tempdir().unwrap();
+    t.app.reading.attachment_dir = Some(dir.path().to_path_buf());
+    t.keys(":folder Archive<Enter>");
+    open_subject(&mut t, "Fwd: Invoice TJ-55812");
+    t.keys("A");
+    let Mode::Menu(m) = &t.app.mode else {
+        panic!("{}", info(&t))
+    };
+    let reading::MenuKind::Parts(list) = m.kind.clone() else {
+        panic!()
+    };
+    let inner = list
+        .iter()
+        .position(|p| p.content_type == "application/pdf" && p.depth >= 2)
+        .expect("the PDF inside the forwarded message, in the tree");
+    assert!(list.iter().any(|p| p.content_type == "message/rfc822"));
+    let want = parts::decoded_bytes(t.app.preview.raw().unwrap(), &list[inner].id).unwrap();
+    assert!(want.starts_with(b"%PDF"));
+    let name = list[inner].file_name.clone();
+    while matches!(&t.app.mode, Mode::Menu(m) if m.cursor < inner) {
+        t.keys("j");
+    }
+    while matches!(&t.app.mode, Mode::Menu(m) if m.cursor > inner) {
+        t.keys("k");
+    }
+    t.keys("s<Enter>");
+    assert_eq!(
+        std::fs::read(dir.path().join(&name)).unwrap(),
+        want,
+        "{}",
+        info(&t)
+    );
+    // v on the forwarded message shows it as a message
+    let fwd = list
+        .iter()
+        .position(|p| p.content_type == "message/rfc822")
+        .unwrap();
+    while matches!(&t.app.mode, Mode::Menu(m) if m.cursor > fwd) {
+        t.keys("k");
+    }
+    t.keys("v");
+    assert!(matches!(t.app.preview.view, preview::View::Part(_)));
+    assert!(t
+        .app
+        .preview
+        .rendered
+        .lines
+        .iter()
+        .any(|l| l.text.starts_with("Subject:") && l.text.contains("TJ-55812")));
+}
