@@ -1,13 +1,15 @@
 //! Reading all the way: the parts of a message (view, save, save every one, open with a viewer,
 //! pipe), its links (open, copy), copying what matters to the user's clipboard (OSC 52, so it
 //! works over SSH and through tmux, or `copy_command`), all headers, the raw source, the HTML
-//! part in a browser, and searching inside the message.
+//! part in a browser, and searching inside the message. The actions themselves are in
+//! `actions.rs`.
 
 use std::path::PathBuf;
 
+mod actions;
+
 use super::registry::Op;
-use super::{App, Command, Confirmed, LineInput, Mode};
-use crate::mail::links::LinkKind;
+use super::{App, Command, LineInput, Mode};
 use crate::mail::parts::{self, PartInfo, PartKind};
 
 /// What the user set up for reading: where parts are saved, what opens them, what copies.
@@ -136,8 +138,8 @@ impl App {
     /// From the list, these commands act on the message under the cursor: show it in the
     /// preview first (as opening it would, the focus staying in the list). False when its
     /// body is still on its way (a fetch was asked for).
-    fn preview_selected(&mut self, out: &mut Vec<Command>) -> bool {
-        if self.focus == super::Pane::Preview {
+    pub(crate) fn preview_selected(&mut self, out: &mut Vec<Command>) -> bool {
+        if self.focus == crate::app::Pane::Preview {
             return self.preview.raw().is_some();
         }
         let Some(uid) = self.list.selected().map(|e| e.uid) else {
@@ -157,7 +159,7 @@ impl App {
     }
 
     /// The raw bytes of the previewed message, or a status message saying why there are none.
-    fn previewed_raw(&mut self) -> Option<Vec<u8>> {
+    pub(crate) fn previewed_raw(&mut self) -> Option<Vec<u8>> {
         match self.preview.raw() {
             Some(r) => Some(r.to_vec()),
             None => {
@@ -168,7 +170,7 @@ impl App {
     }
 
     /// `attachments` (A): the parts of the message as a tree.
-    pub(super) fn show_parts(&mut self, out: &mut Vec<Command>) {
+    pub(crate) fn show_parts(&mut self, out: &mut Vec<Command>) {
         if !self.preview_selected(out) {
             return;
         }
@@ -191,7 +193,7 @@ impl App {
     }
 
     /// `links` (gx): the message's links, numbered.
-    pub(super) fn show_links(&mut self, out: &mut Vec<Command>) {
+    pub(crate) fn show_links(&mut self, out: &mut Vec<Command>) {
         if !self.preview_selected(out) {
             return;
         }
@@ -211,7 +213,7 @@ impl App {
 
     /// `yank` (y): choose what to copy — a link, an address, the subject, the Message-ID — or
     /// copy it at once with `:yank subject|message-id|from|link N`.
-    pub(super) fn yank(&mut self, what: Option<String>, out: &mut Vec<Command>) {
+    pub(crate) fn yank(&mut self, what: Option<String>, out: &mut Vec<Command>) {
         self.preview_selected(out);
         let mut items: Vec<(String, String)> = Vec::new();
         if let Some(raw) = self.preview.raw() {
@@ -261,7 +263,7 @@ impl App {
 
     /// Put `text` on the user's clipboard: `copy_command`, else the OSC 52 sequence, written
     /// to the terminal with the next frame (the user's own terminal, through SSH and tmux).
-    fn copy(&mut self, what: &str, text: &str, out: &mut Vec<Command>) {
+    pub(crate) fn copy(&mut self, what: &str, text: &str, out: &mut Vec<Command>) {
         if let Some(cmd) = &self.reading.copy {
             out.push(Command::Copy {
                 command: cmd.clone(),
@@ -285,7 +287,7 @@ impl App {
 
     /// The part under the cursor of the parts list (still listed while a prompt for it is
     /// open).
-    fn selected_part(&self) -> Option<PartInfo> {
+    pub(crate) fn selected_part(&self) -> Option<PartInfo> {
         let menu = match &self.mode {
             Mode::Menu(m) => Some(m),
             _ => self.parts_menu.as_ref(),
@@ -297,7 +299,7 @@ impl App {
     }
 
     /// A command of the menu's layer (or a command that acts on its item).
-    pub(super) fn menu_op(&mut self, op: Op, arg: Option<String>, out: &mut Vec<Command>) {
+    pub(crate) fn menu_op(&mut self, op: Op, arg: Option<String>, out: &mut Vec<Command>) {
         let Mode::Menu(menu) = &mut self.mode else {
             return;
         };
@@ -357,301 +359,4 @@ impl App {
             _ => {}
         }
     }
-
-    /// Where the part under the cursor is saved when the user just presses Enter.
-    fn default_save_path(&self) -> PathBuf {
-        let dir = crate::files::default_dir(self.reading.attachment_dir.as_deref())
-            .unwrap_or_else(|_| PathBuf::from("."));
-        let name = self
-            .selected_part()
-            .map(|p| p.file_name)
-            .unwrap_or_else(|| "attachment".into());
-        dir.join(name)
-    }
-
-    /// `view`: the part under the cursor in the preview.
-    fn view_part(&mut self, part: Option<PartInfo>) {
-        let Some(p) = part else {
-            return;
-        };
-        if p.kind == PartKind::Multipart {
-            self.status.info =
-                Some("a multipart holds the parts under it: view one of them".into());
-            return;
-        }
-        let width = self.preview_size().0;
-        self.preview
-            .set_view(super::preview::View::Part(p.id.clone()), width);
-        self.focus = super::Pane::Preview;
-        self.status.info = Some(format!("part {} (q goes back to the message)", p.id));
-    }
-
-    /// `save PATH`: the part under the cursor of the parts list, byte for byte. An existing
-    /// file is replaced only after asking.
-    pub(super) fn save_part(&mut self, path: &str, overwrite: bool) {
-        let Some(p) = self.selected_part() else {
-            self.status.error = Some("save: list the parts first (A) and pick one".into());
-            return;
-        };
-        let Some(raw) = self.previewed_raw() else {
-            return;
-        };
-        let dir = crate::files::default_dir(self.reading.attachment_dir.as_deref())
-            .unwrap_or_else(|_| PathBuf::from("."));
-        let target = crate::files::target_path(path, &dir, &p.file_name);
-        let bytes = match parts::decoded_bytes(&raw, &p.id) {
-            Ok(b) => b,
-            Err(e) => {
-                self.status.error = Some(format!("save: {e}"));
-                return;
-            }
-        };
-        match crate::files::save(&target, &bytes, overwrite) {
-            Ok(saved) => {
-                // Back to the parts list, for the next part.
-                if let Some(m) = self.parts_menu.take() {
-                    self.mode = Mode::Menu(m);
-                }
-                self.status.info = Some(format!(
-                    "saved {} ({})",
-                    saved.display(),
-                    crate::mail::render::human_size(bytes.len())
-                ));
-            }
-            Err(crate::files::SaveError::Exists(existing)) => {
-                self.mode = Mode::Confirm {
-                    prompt: format!("{} exists: replace it? (y/n)", existing.display()),
-                    on_yes: Confirmed::Overwrite {
-                        path: existing.display().to_string(),
-                    },
-                };
-            }
-            Err(e) => self.status.error = Some(format!("save: {e}")),
-        }
-    }
-
-    /// `save-all`: every attachment, into `attachment_dir`, under names that never replace a
-    /// file.
-    pub(super) fn save_all(&mut self) {
-        let Some(raw) = self.previewed_raw() else {
-            return;
-        };
-        let all = parts::list(&raw);
-        let want: Vec<(String, Vec<u8>)> = parts::saveable(&all)
-            .into_iter()
-            .filter_map(|p| {
-                parts::decoded_bytes(&raw, &p.id)
-                    .ok()
-                    .map(|b| (p.file_name.clone(), b))
-            })
-            .collect();
-        if want.is_empty() {
-            self.status.info = Some("no attachments to save".into());
-            return;
-        }
-        let dir = match crate::files::default_dir(self.reading.attachment_dir.as_deref()) {
-            Ok(d) => d,
-            Err(e) => {
-                self.status.error = Some(format!("save-all: {e}"));
-                return;
-            }
-        };
-        let results =
-            crate::files::save_all(&dir, want.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
-        let ok = results.iter().filter(|r| r.is_ok()).count();
-        match results.iter().find_map(|r| r.as_ref().err()) {
-            Some(e) => {
-                self.status.error = Some(format!(
-                    "saved {ok} of {} to {}: {e}",
-                    results.len(),
-                    dir.display()
-                ))
-            }
-            None => {
-                self.status.info = Some(format!(
-                    "saved {ok} attachment{} to {}",
-                    if ok == 1 { "" } else { "s" },
-                    dir.display()
-                ))
-            }
-        }
-    }
-
-    /// `open`: the part under the cursor with its viewer (the `[open]` table, else
-    /// `open_command`), from a private copy; tmail does not wait for the viewer.
-    fn open_part(&mut self, out: &mut Vec<Command>) {
-        let Some(p) = self.selected_part() else {
-            return;
-        };
-        let Some(raw) = self.previewed_raw() else {
-            return;
-        };
-        let bytes = match parts::decoded_bytes(&raw, &p.id) {
-            Ok(b) => b,
-            Err(e) => {
-                self.status.error = Some(format!("open: {e}"));
-                return;
-            }
-        };
-        self.open_bytes(&p.file_name, &p.content_type, &bytes, out);
-    }
-
-    /// Write `bytes` to a private file and open it with the viewer for `mime`.
-    fn open_bytes(&mut self, name: &str, mime: &str, bytes: &[u8], out: &mut Vec<Command>) {
-        if self.scratch.is_none() {
-            match crate::files::Scratch::new() {
-                Ok(s) => self.scratch = Some(s),
-                Err(e) => {
-                    self.status.error = Some(format!("open: no private directory: {e}"));
-                    return;
-                }
-            }
-        }
-        let Some(scratch) = &self.scratch else {
-            return;
-        };
-        match scratch.write(name, bytes) {
-            Ok(path) => {
-                let command = self.reading.open.command_for(mime);
-                let argv = command.argv(path.as_os_str());
-                self.status.info = Some(format!("opening {name} with {}", command.program()));
-                out.push(Command::Open {
-                    argv,
-                    what: format!("{} ({name})", command.program()),
-                });
-            }
-            Err(e) => self.status.error = Some(format!("open: {e}")),
-        }
-    }
-
-    /// Follow a link: a web page with `open_command`; a `mailto:` link opens the composer.
-    fn follow_link(&mut self, l: &crate::mail::links::Link, out: &mut Vec<Command>) {
-        if l.kind == LinkKind::Mail {
-            let to = l
-                .target
-                .trim_start_matches("mailto:")
-                .split('?')
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let subject = l
-                .target
-                .split_once('?')
-                .and_then(|(_, q)| {
-                    q.split('&')
-                        .find_map(|kv| kv.strip_prefix("subject=").map(str::to_string))
-                })
-                .unwrap_or_default();
-            let account = self.list.account.clone();
-            let from = self
-                .compose_settings
-                .get(&account)
-                .and_then(|s| s.identities.first().cloned())
-                .unwrap_or_default();
-            let draft = crate::mail::compose::Draft {
-                from,
-                to: super::compose::parse_addresses(&percent_decode(&to)),
-                subject: percent_decode(&subject),
-                ..Default::default()
-            };
-            self.open_composer(&account, "New message", draft, None);
-            return;
-        }
-        let command = self.reading.open.command_for("text/html");
-        let argv = command.argv(std::ffi::OsStr::new(&l.target));
-        self.status.info = Some(format!(
-            "opening link {} with {}",
-            l.number,
-            command.program()
-        ));
-        out.push(Command::Open {
-            argv,
-            what: format!("link {}", l.number),
-        });
-    }
-
-    /// `pipe COMMAND` (a part) and `pipe-message COMMAND` (the whole raw message).
-    pub(super) fn pipe(&mut self, command: &str, whole: bool, out: &mut Vec<Command>) {
-        if whole && !self.preview_selected(out) {
-            return;
-        }
-        let Some(raw) = self.previewed_raw() else {
-            return;
-        };
-        let input = if whole {
-            raw
-        } else {
-            let Some(p) = self.selected_part() else {
-                self.status.error = Some("pipe: list the parts first (A) and pick one".into());
-                return;
-            };
-            match parts::decoded_bytes(&raw, &p.id) {
-                Ok(b) => b,
-                Err(e) => {
-                    self.status.error = Some(format!("pipe: {e}"));
-                    return;
-                }
-            }
-        };
-        self.parts_menu = None;
-        self.status.info = Some(format!("piping to {command}…"));
-        out.push(Command::Pipe {
-            command: command.to_string(),
-            input,
-        });
-    }
-
-    /// `open-html`: the HTML part in a browser, from a private file, remote content blocked.
-    pub(super) fn open_html(&mut self, out: &mut Vec<Command>) {
-        if !self.preview_selected(out) {
-            return;
-        }
-        let Some(raw) = self.previewed_raw() else {
-            return;
-        };
-        match crate::mail::html::html_for_browser(&raw) {
-            Some(html) => self.open_bytes("message.html", "text/html", &html, out),
-            None => self.status.info = Some("this message has no HTML part".into()),
-        }
-    }
-
-    /// `toggle-headers` (H) and `source`: other views of the previewed message.
-    pub(super) fn toggle_view(&mut self, view: super::preview::View, out: &mut Vec<Command>) {
-        if !self.preview_selected(out) {
-            return;
-        }
-        if self.preview.raw().is_none() {
-            self.status.info = Some("open a message first (Enter)".into());
-            return;
-        }
-        let width = self.preview_size().0;
-        let next = if self.preview.view == view {
-            super::preview::View::Message
-        } else {
-            view
-        };
-        self.preview.set_view(next, width);
-    }
-}
-
-/// `%XX` decoding of a mailto: part (RFC 6068); invalid escapes are kept as written.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
-            if let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
