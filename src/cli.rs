@@ -269,6 +269,7 @@ fn start(
     rt.block_on(async move {
         let (ev_tx, ev_rx) = tokio::sync::mpsc::unbounded_channel();
         let mut workers = Workers::default();
+        workers.add_jobs(backend::jobs::spawn(store.clone(), ev_tx.clone()));
         if demo {
             workers.add(
                 backend::demo::ACCOUNT,

@@ -132,11 +132,18 @@ impl App {
             }
             Op::ToggleThreads => {
                 let on = !self.list.threaded;
-                match self.read_folder(&self.list.account.clone(), &self.list.folder.clone()) {
-                    Ok(envs) => self.list.set_threaded(on, envs),
-                    Err(e) => self.status.error = Some(e.to_string()),
+                if self.background.enabled && !self.is_outbox(&self.list.account, &self.list.folder)
+                {
+                    // The job worker orders the folder again; the list keeps its rows till then.
+                    self.list.threaded = on;
+                    self.reload_list();
+                } else {
+                    match self.read_folder(&self.list.account.clone(), &self.list.folder.clone()) {
+                        Ok(envs) => self.list.set_threaded(on, envs),
+                        Err(e) => self.status.error = Some(e.to_string()),
+                    }
+                    search::reindex(self);
                 }
-                self.search.refresh(&self.list, &self.store);
                 self.list.scroll_into_view(self.list_height());
                 self.status.info = Some(
                     if on {

@@ -4,6 +4,7 @@
 pub mod credentials;
 pub mod demo;
 pub mod imap;
+pub mod jobs;
 pub mod net;
 pub mod pop3;
 pub mod secret;
@@ -22,6 +23,8 @@ use crate::app::{Command, Event};
 #[derive(Default, Clone)]
 pub struct Workers {
     senders: HashMap<(String, Service), UnboundedSender<Command>>,
+    /// The job worker (`backend::jobs`): whole-folder work off the UI thread.
+    jobs: Option<UnboundedSender<Command>>,
 }
 
 impl Workers {
@@ -34,8 +37,24 @@ impl Workers {
         self.senders.insert((account.to_string(), service), tx);
     }
 
+    /// The job worker, which takes every `Command::Job`.
+    pub fn add_jobs(&mut self, tx: UnboundedSender<Command>) {
+        self.jobs = Some(tx);
+    }
+
     /// Route a command to its account's worker for its service (`Shutdown` goes to all).
     pub fn send(&self, cmd: Command) {
+        if matches!(cmd, Command::Job(_)) {
+            if let Some(tx) = &self.jobs {
+                let _ = tx.send(cmd);
+            }
+            return;
+        }
+        if cmd == Command::Shutdown {
+            if let Some(tx) = &self.jobs {
+                let _ = tx.send(Command::Shutdown);
+            }
+        }
         match cmd.account() {
             Some(a) => {
                 if let Some(tx) = self.senders.get(&(a.to_string(), cmd.service())) {

@@ -136,7 +136,8 @@ pub fn spawn(store: Store, events: UnboundedSender<Event>) -> UnboundedSender<Co
                 }
                 Command::FolderOpened { .. }
                 | Command::Password { .. }
-                | Command::SendOutbox { .. } => {}
+                | Command::SendOutbox { .. }
+                | Command::Job(_) => {}
                 Command::ServerSearch {
                     account,
                     folder,

@@ -712,8 +712,8 @@ impl Worker {
                     }
                 }
             }
-            // Sending has its own worker (`Service::Smtp`); nothing for the mail server here.
-            Command::SendOutbox { .. } => {}
+            // Sending has its own worker (`Service::Smtp`), jobs theirs; nothing for IMAP here.
+            Command::SendOutbox { .. } | Command::Job(_) => {}
             Command::FolderOpened { folder, .. } => {
                 self.open_folder = folder.clone();
                 let _ = self.open_watch.send(folder.clone());

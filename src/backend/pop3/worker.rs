@@ -377,7 +377,7 @@ impl Worker {
                 }
             }
             // Sending has its own worker (`Service::Smtp`).
-            Command::FolderOpened { .. } | Command::SendOutbox { .. } => {}
+            Command::FolderOpened { .. } | Command::SendOutbox { .. } | Command::Job(_) => {}
             Command::ServerSearch {
                 account,
                 folder,
