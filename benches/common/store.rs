@@ -12,7 +12,7 @@ use tmail::mail::{parse::envelope_from_raw, Flags, Folder, Role};
 use tmail::store::{FolderState, Store};
 
 /// Bump when the generated mailbox changes: cached stores of another version are rebuilt.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 pub const ACCOUNT: &str = "work";
 
