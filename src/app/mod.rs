@@ -692,6 +692,8 @@ mod tests;
 #[cfg(test)]
 mod tests_actions;
 #[cfg(test)]
+mod tests_changes;
+#[cfg(test)]
 mod tests_compose;
 #[cfg(test)]
 mod tests_input;

@@ -240,3 +240,154 @@ impl Store {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::Role;
+
+    fn folder(path: &str) -> Folder {
+        Folder {
+            account: "a".into(),
+            path: path.into(),
+            delimiter: Some('/'),
+            role: (path == "INBOX").then_some(Role::Inbox),
+            selectable: true,
+            unread: 0,
+            total: 0,
+        }
+    }
+
+    fn env(uid: u32, seen: bool) -> Envelope {
+        Envelope {
+            uid,
+            message_id: Some(format!("m{uid}")),
+            flags: Flags::default().with(Flags::SEEN, seen),
+            subject: format!("s{uid}"),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn counts_move_by_delta_and_never_below_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        s.put_folder(&folder("INBOX")).unwrap();
+        let f = s
+            .add_counts(
+                "a",
+                "INBOX",
+                CountDelta {
+                    unread: 2,
+                    total: 5,
+                },
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!((f.unread, f.total), (2, 5));
+        let f = s
+            .add_counts(
+                "a",
+                "INBOX",
+                CountDelta {
+                    unread: -9,
+                    total: -1,
+                },
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!((f.unread, f.total), (0, 4));
+        assert!(s
+            .add_counts("a", "Nope", CountDelta::default())
+            .unwrap()
+            .is_none());
+        let unseen = Flags::default();
+        let seen = unseen.with(Flags::SEEN, true);
+        assert_eq!(CountDelta::flags(unseen, seen).unread, -1);
+        assert_eq!(
+            CountDelta::message(unseen.with(Flags::DELETED, true), 1).unread,
+            0
+        );
+    }
+
+    #[test]
+    fn a_transfer_is_a_few_batches_with_its_journal_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        for f in ["INBOX", "Archive"] {
+            s.put_folder(&folder(f)).unwrap();
+        }
+        let envs: Vec<Envelope> = (1..=5).map(|u| env(u, u % 2 == 0)).collect();
+        s.put_envelopes("a", "INBOX", &envs).unwrap();
+        s.put_body("a", "INBOX", 2, b"Subject: two\r\n\r\nbody of two\r\n")
+            .unwrap();
+        let moved = s
+            .transfer_messages("a", "INBOX", &[2, 3, 99], "Archive", false)
+            .unwrap();
+        assert_eq!(moved.len(), 2, "a message not stored is skipped");
+        assert_eq!(moved[0].local_uid, LOCAL_UID_BASE);
+        assert_eq!(moved[1].local_uid, LOCAL_UID_BASE + 1);
+        assert!(moved[0].flags.seen() && !moved[1].flags.seen());
+        assert_eq!(s.uids("a", "INBOX").unwrap(), vec![1, 4, 5]);
+        assert_eq!(
+            s.uids("a", "Archive").unwrap(),
+            vec![LOCAL_UID_BASE, LOCAL_UID_BASE + 1]
+        );
+        // the body and its search text went along
+        assert!(s.body("a", "Archive", LOCAL_UID_BASE).unwrap().is_some());
+        assert!(s
+            .body_text("a", "Archive", LOCAL_UID_BASE)
+            .unwrap()
+            .is_some());
+        assert!(s.body("a", "INBOX", 2).unwrap().is_none());
+        assert!(s.body_text("a", "INBOX", 2).unwrap().is_none());
+        let j = s.journal(Some("a")).unwrap();
+        assert_eq!(j.len(), 2);
+        assert!(
+            matches!(&j[0].op, JournalOp::Move { uid: 2, local_uid, .. } if *local_uid == LOCAL_UID_BASE)
+        );
+        assert_eq!(j[1].message_id.as_deref(), Some("m3"));
+        // a copy leaves the source as it was
+        let copied = s
+            .transfer_messages("a", "INBOX", &[1], "Archive", true)
+            .unwrap();
+        assert_eq!(copied[0].local_uid, LOCAL_UID_BASE + 2);
+        assert_eq!(s.uids("a", "INBOX").unwrap(), vec![1, 4, 5]);
+        // removing many says what left
+        let flags = s.remove_messages("a", "INBOX", &[4, 5, 77]).unwrap();
+        assert_eq!(flags.len(), 2);
+        assert!(flags[0].seen() && !flags[1].seen());
+        assert_eq!(s.uids("a", "INBOX").unwrap(), vec![1]);
+        assert_eq!(s.count_cached("a", "Archive").unwrap(), 3);
+    }
+
+    #[test]
+    fn one_action_is_one_journal_write_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let ops = (1..=100)
+            .map(|uid| {
+                (
+                    "a".to_string(),
+                    JournalOp::Expunge {
+                        folder: "INBOX".into(),
+                        uid,
+                    },
+                    None,
+                )
+            })
+            .collect();
+        let written = s.journal_append_many(ops).unwrap();
+        assert_eq!(written.len(), 100);
+        let j = s.journal(Some("a")).unwrap();
+        let uids: Vec<u32> = j
+            .iter()
+            .filter_map(|e| match e.op {
+                JournalOp::Expunge { uid, .. } => Some(uid),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(uids, (1..=100).collect::<Vec<u32>>());
+        assert!(s.journal_append_many(Vec::new()).unwrap().is_empty());
+    }
+}
