@@ -463,7 +463,7 @@ fn worker_pushes_new_mail_into_the_app_by_idle() {
         for c in cmds {
             let _ = worker.send(c);
         }
-        let wait_for = |app: &App, s: &str| app.list.envelopes.iter().any(|e| e.subject == s);
+        let wait_for = |app: &App, s: &str| app.list.items.iter_views().any(|e| e.subject == s);
         let mut delivered = false;
         let mut notified = false;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
@@ -525,7 +525,7 @@ fn without_idle_the_worker_polls_for_new_mail() {
     let mut h = support::harness::Harness::start(settings);
     d.deliver(&u, &support::corpus::message(1));
     h.wait("the poll to bring the new message", |a| {
-        a.list.envelopes.iter().any(|e| e.subject == "#1 html")
+        a.list.items.iter_views().any(|e| e.subject == "#1 html")
     });
 }
 
@@ -538,7 +538,12 @@ fn without_password_command_the_app_asks_and_retries_a_wrong_one() {
     settings.imap.as_mut().unwrap().password_command = None;
     // a wrong password first: asked again, then the right one logs in
     let mut h = support::harness::Harness::start_prompted_twice(settings, "wrong", &u.password);
-    assert!(h.app.list.envelopes.iter().any(|e| e.subject == "#0 plain"));
+    assert!(h
+        .app
+        .list
+        .items
+        .iter_views()
+        .any(|e| e.subject == "#0 plain"));
     let log = format!("{:?}", h.app.status);
     assert!(!log.contains(&u.password) && !log.contains("wrong"));
     h.pump_for(Duration::from_millis(10));

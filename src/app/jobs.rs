@@ -11,7 +11,6 @@
 use std::time::{Duration, Instant};
 
 use super::list::{Loaded, MessageList};
-use crate::mail::thread::ThreadKey;
 use crate::mail::{Correspondent, Envelope};
 use crate::store::{text, Store};
 
@@ -141,7 +140,7 @@ pub fn load(
     let mut n = 0usize;
     let mut gone = false;
     store.scan_envelopes(account, folder, |e| {
-        loaded.push(who.summary(&e), ThreadKey::of(&e));
+        loaded.push_envelope(who, &e);
         n += 1;
         gone = n.is_multiple_of(4096) && stale();
         !gone
@@ -180,11 +179,10 @@ pub fn header_match(e: &Envelope, q: &str) -> bool {
 
 /// The list row matches `q` (lowercase) in its subject or correspondent: what the app can tell
 /// at once, before the job has looked at recipients and bodies.
-pub fn summary_match(s: &crate::mail::Summary, q: &str) -> bool {
-    contains_ci(&s.subject, q)
-        || s.from.as_ref().is_some_and(|a| {
-            contains_ci(&a.email, q) || a.name.as_ref().is_some_and(|n| contains_ci(n, q))
-        })
+pub fn summary_match(s: &super::list::RowView, q: &str) -> bool {
+    contains_ci(s.subject, q)
+        || contains_ci(s.email, q)
+        || s.name.is_some_and(|n| contains_ci(n, q))
 }
 
 /// Does the message's body (from its stored search text, made again when missing) match?

@@ -5,32 +5,41 @@
 //! are kept in UID order), the unread count is kept by delta, and messages that arrive are
 //! merged into the order (`merge`) instead of re-reading and re-threading the folder.
 
+mod items;
 mod merge;
 
 use std::collections::HashMap;
 
+pub use items::{Item, Items, RowView};
+
 use crate::mail::thread::{self, ThreadKey};
-use crate::mail::{Envelope, Flags, Summary};
+use crate::mail::{Correspondent, Envelope, Flags, Summary};
 
 /// A folder read for the list: per message, what the list keeps (`rows`) and what only
 /// ordering needs (`threads`), dropped once the order is known.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Loaded {
-    pub rows: Vec<Summary>,
+    pub rows: Items,
     pub threads: Vec<ThreadKey>,
 }
 
 impl Loaded {
     pub fn with_capacity(n: usize) -> Loaded {
         Loaded {
-            rows: Vec::with_capacity(n),
+            rows: Items::with_capacity(n),
             threads: Vec::with_capacity(n),
         }
     }
 
     pub fn push(&mut self, row: Summary, key: ThreadKey) {
-        self.rows.push(row);
+        self.rows.push_summary(&row);
         self.threads.push(key);
+    }
+
+    /// Add a message as `who` sees it, with its thread key.
+    pub fn push_envelope(&mut self, who: &Correspondent, e: &Envelope) {
+        self.rows.push_envelope(who, e);
+        self.threads.push(ThreadKey::of(e));
     }
 
     pub fn from_envelopes(envs: Vec<Envelope>) -> Loaded {
@@ -47,15 +56,34 @@ impl Loaded {
         if self.rows.windows(2).all(|w| w[0].uid < w[1].uid) {
             return;
         }
-        let mut both: Vec<(Summary, ThreadKey)> = std::mem::take(&mut self.rows)
+        let mut order: Vec<usize> = (0..self.rows.len()).collect();
+        order.sort_by_key(|&i| self.rows[i].uid);
+        order.dedup_by_key(|i| self.rows[*i].uid);
+        self.rows.permute(&order);
+        let mut threads: Vec<Option<ThreadKey>> = std::mem::take(&mut self.threads)
             .into_iter()
-            .zip(std::mem::take(&mut self.threads))
+            .map(Some)
             .collect();
-        both.sort_by_key(|(s, _)| s.uid);
-        both.dedup_by_key(|(s, _)| s.uid);
-        for (s, k) in both {
-            self.push(s, k);
-        }
+        self.threads = order
+            .iter()
+            .map(|&i| {
+                threads
+                    .get_mut(i)
+                    .and_then(Option::take)
+                    .unwrap_or_default()
+            })
+            .collect();
+    }
+
+    /// Keep the messages for which `keep(index)` is true.
+    fn retain_indices(&mut self, keep: &[bool]) {
+        self.rows.retain_indices(keep);
+        let mut i = 0;
+        self.threads.retain(|_| {
+            let k = keep.get(i).copied().unwrap_or(true);
+            i += 1;
+            k
+        });
     }
 
     pub fn len(&self) -> usize {
@@ -126,12 +154,12 @@ pub struct MessageList {
     pub account: String,
     pub folder: String,
     /// One compact row per message, in UID order (the full envelopes stay in the store).
-    pub envelopes: Vec<Summary>,
+    pub items: Items,
     pub rows: Vec<Row>,
     pub cursor: usize,
     pub offset: usize,
     pub threaded: bool,
-    /// How many of `envelopes` are not seen: kept by delta, never counted per frame.
+    /// How many of `items` are not seen: kept by delta, never counted per frame.
     pub unread: usize,
     pub(super) threads: ThreadIndex,
 }
@@ -153,8 +181,8 @@ impl MessageList {
         let old_cursor = self.cursor;
         self.account = account.to_string();
         self.folder = folder.to_string();
-        self.envelopes = loaded.rows;
-        self.unread = self.envelopes.iter().filter(|e| !e.flags.seen()).count();
+        self.items = loaded.rows;
+        self.unread = self.items.iter().filter(|e| !e.flags.seen()).count();
         self.order(&loaded.threads);
         if !same {
             self.cursor = 0;
@@ -179,9 +207,9 @@ impl MessageList {
                 })
                 .collect();
             thread_lines(&mut self.rows);
-            self.threads = merge::index(&self.envelopes, keys);
+            self.threads = merge::index(&self.items, keys);
         } else {
-            let rows = &self.envelopes;
+            let rows = &self.items;
             let mut idx: Vec<usize> = (0..rows.len()).collect();
             idx.sort_by(|&a, &b| flat_key(&rows[a]).cmp(&flat_key(&rows[b])));
             self.rows = idx
@@ -201,35 +229,33 @@ impl MessageList {
         loaded.sort_by_uid();
         let keep = self.selected().map(|e| e.uid);
         self.threaded = on;
-        self.envelopes = loaded.rows;
-        self.unread = self.envelopes.iter().filter(|e| !e.flags.seen()).count();
+        self.items = loaded.rows;
+        self.unread = self.items.iter().filter(|e| !e.flags.seen()).count();
         self.order(&loaded.threads);
         if let Some(uid) = keep {
             self.select_uid(uid);
         }
     }
 
-    pub fn selected(&self) -> Option<&Summary> {
-        self.rows
-            .get(self.cursor)
-            .and_then(|r| self.envelopes.get(r.index))
+    pub fn selected(&self) -> Option<RowView<'_>> {
+        self.row_envelope(self.cursor)
     }
 
-    pub fn row_envelope(&self, row: usize) -> Option<&Summary> {
-        self.rows.get(row).and_then(|r| self.envelopes.get(r.index))
+    pub fn row_envelope(&self, row: usize) -> Option<RowView<'_>> {
+        self.rows.get(row).and_then(|r| self.items.view(r.index))
     }
 
-    /// Where the message with this UID is in `envelopes` (a binary search).
+    /// Where the message with this UID is in `items` (a binary search).
     pub fn index_of(&self, uid: u32) -> Option<usize> {
-        self.envelopes.binary_search_by_key(&uid, |e| e.uid).ok()
+        self.items.binary_search_by_key(&uid, |e| e.uid).ok()
     }
 
     pub fn contains(&self, uid: u32) -> bool {
         self.index_of(uid).is_some()
     }
 
-    pub fn get(&self, uid: u32) -> Option<&Summary> {
-        self.index_of(uid).and_then(|i| self.envelopes.get(i))
+    pub fn get(&self, uid: u32) -> Option<RowView<'_>> {
+        self.index_of(uid).and_then(|i| self.items.view(i))
     }
 
     /// The row showing envelope `index`.
@@ -250,8 +276,7 @@ impl MessageList {
     /// Set a message's flags; returns the flags it had (`None`: not in the list).
     pub fn set_flags(&mut self, uid: u32, flags: Flags) -> Option<Flags> {
         let i = self.index_of(uid)?;
-        let e = self.envelopes.get_mut(i)?;
-        let old = std::mem::replace(&mut e.flags, flags);
+        let old = self.items.set_flags(i, flags)?;
         match (old.seen(), flags.seen()) {
             (true, false) => self.unread += 1,
             (false, true) => self.unread = self.unread.saturating_sub(1),
@@ -269,7 +294,7 @@ impl MessageList {
     /// rest. The cursor stays on its message, or (when that one left) on the row that followed.
     /// Returns how many were in the list.
     pub fn remove_many(&mut self, uids: &[u32]) -> usize {
-        let mut gone = vec![false; self.envelopes.len()];
+        let mut gone = vec![false; self.items.len()];
         let mut n = 0;
         for &uid in uids {
             if let Some(i) = self.index_of(uid) {
@@ -283,22 +308,18 @@ impl MessageList {
             return 0;
         }
         // Old index -> new index of the envelopes that stay.
-        let mut new_index = vec![usize::MAX; self.envelopes.len()];
+        let mut new_index = vec![usize::MAX; self.items.len()];
         let mut next = 0;
         for (i, g) in gone.iter().enumerate() {
             if !g {
                 new_index[i] = next;
                 next += 1;
-            } else if self.envelopes.get(i).is_some_and(|e| !e.flags.seen()) {
+            } else if self.items.get(i).is_some_and(|e| !e.flags.seen()) {
                 self.unread = self.unread.saturating_sub(1);
             }
         }
-        let mut i = 0;
-        self.envelopes.retain(|_| {
-            let keep = !gone[i];
-            i += 1;
-            keep
-        });
+        let keep: Vec<bool> = gone.iter().map(|g| !g).collect();
+        self.items.retain_indices(&keep);
         let cursor = self.cursor;
         let mut before_cursor = 0;
         let mut kept_cursor = None;
@@ -333,14 +354,8 @@ impl MessageList {
     /// is then unchanged and the caller reloads it.
     pub fn merge(&mut self, mut added: Loaded) -> bool {
         added.sort_by_uid();
-        let mut keep = vec![true; added.len()];
-        for (k, s) in keep.iter_mut().zip(&added.rows) {
-            *k = !self.contains(s.uid);
-        }
-        let mut it = keep.iter();
-        added.rows.retain(|_| *it.next().unwrap_or(&false));
-        let mut it = keep.iter();
-        added.threads.retain(|_| *it.next().unwrap_or(&false));
+        let keep: Vec<bool> = added.rows.iter().map(|s| !self.contains(s.uid)).collect();
+        added.retain_indices(&keep);
         if added.is_empty() {
             return true;
         }
@@ -373,7 +388,7 @@ impl MessageList {
 }
 
 /// The flat order: newest first, then the higher UID.
-fn flat_key(s: &Summary) -> (std::cmp::Reverse<i64>, std::cmp::Reverse<u32>) {
+fn flat_key(s: &Item) -> (std::cmp::Reverse<i64>, std::cmp::Reverse<u32>) {
     (std::cmp::Reverse(s.date), std::cmp::Reverse(s.uid))
 }
 

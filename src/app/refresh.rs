@@ -8,7 +8,6 @@ use std::collections::HashSet;
 use super::jobs::{self, Job, JobResult};
 use super::list::Loaded;
 use super::{search, App, Command, Event};
-use crate::mail::thread::ThreadKey;
 use crate::mail::Flags;
 
 /// How whole-folder work runs, and what is in flight.
@@ -149,7 +148,7 @@ impl App {
         let mut added = Loaded::with_capacity(uids.len());
         for &uid in uids {
             match self.store.envelope(account, folder, uid) {
-                Ok(Some(e)) => added.push(who.summary(&e), ThreadKey::of(&e)),
+                Ok(Some(e)) => added.push_envelope(&who, &e),
                 Ok(None) => {}
                 Err(e) => self.status.error = Some(e.to_string()),
             }

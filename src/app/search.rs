@@ -67,7 +67,7 @@ pub(super) fn reindex(app: &mut App) {
             .iter()
             .enumerate()
             .filter(|(_, r)| {
-                l.envelopes
+                l.items
                     .get(r.index)
                     .is_some_and(|e| s.hits.contains(&e.uid))
             })
@@ -137,8 +137,8 @@ pub(super) fn start(app: &mut App, text: &str) {
     // What the rows show is matched at once; the job looks at the rest.
     let hits: HashSet<u32> = app
         .list
-        .envelopes
-        .iter()
+        .items
+        .iter_views()
         .filter(|s| summary_match(s, &q))
         .map(|s| s.uid)
         .collect();
@@ -185,7 +185,7 @@ pub(super) fn arrived(app: &mut App, uids: &[u32]) {
     let now: Vec<u32> = uids
         .iter()
         .copied()
-        .filter(|&u| app.list.get(u).is_some_and(|s| summary_match(s, &q)))
+        .filter(|&u| app.list.get(u).is_some_and(|s| summary_match(&s, &q)))
         .collect();
     app.search.hits.extend(now);
     reindex(app);

@@ -88,7 +88,7 @@ impl TestApp {
         self.app
             .list
             .selected()
-            .map(|e| e.subject.clone())
+            .map(|e| e.subject.to_string())
             .unwrap_or_default()
     }
 }

@@ -59,8 +59,8 @@ fn actions_move_counts_by_delta() {
     let counted = t
         .app
         .list
-        .envelopes
-        .iter()
+        .items
+        .iter_views()
         .filter(|e| !e.flags.seen())
         .count();
     assert_eq!(t.app.list.unread, counted);
@@ -72,7 +72,7 @@ fn a_visual_move_is_one_journal_write_and_undo_finds_the_messages() {
     let n = t.app.list.rows.len();
     let journal = t.app.store.journal_len();
     let subjects: Vec<String> = (0..10)
-        .map(|r| t.app.list.row_envelope(r).unwrap().subject.clone())
+        .map(|r| t.app.list.row_envelope(r).unwrap().subject.to_string())
         .collect();
     t.sent.clear();
     t.keys("v9j:move Archive<Enter>");
@@ -92,7 +92,7 @@ fn a_visual_move_is_one_journal_write_and_undo_finds_the_messages() {
     assert_eq!(t.app.list.rows.len(), n);
     for s in &subjects {
         assert!(
-            t.app.list.envelopes.iter().any(|e| &e.subject == s),
+            t.app.list.items.iter_views().any(|e| e.subject == s),
             "{s} back"
         );
     }
@@ -182,7 +182,7 @@ fn a_reply_that_arrives_joins_its_thread() {
         .list
         .rows
         .iter()
-        .map(|r| (t.app.list.envelopes[r.index].uid, r.depth))
+        .map(|r| (t.app.list.items[r.index].uid, r.depth))
         .collect();
     let mut full = MessageList {
         threaded: true,
@@ -193,7 +193,7 @@ fn a_reply_that_arrives_joins_its_thread() {
     let want: Vec<(u32, u16)> = full
         .rows
         .iter()
-        .map(|r| (full.envelopes[r.index].uid, r.depth))
+        .map(|r| (full.items[r.index].uid, r.depth))
         .collect();
     assert_eq!(merged, want, "as threading the whole folder orders it");
     let at = merged.iter().position(|(u, _)| *u == uid).unwrap();

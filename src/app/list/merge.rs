@@ -5,16 +5,15 @@
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
-use super::{flat_key, thread_lines, Loaded, MessageList, Row, ThreadIndex};
+use super::{flat_key, thread_lines, Item, Items, Loaded, MessageList, Row, ThreadIndex};
 use crate::mail::thread::ThreadKey;
-use crate::mail::Summary;
 
 fn rank_of(i: usize) -> u8 {
     u8::try_from(i).unwrap_or(u8::MAX - 1).min(u8::MAX - 1)
 }
 
 /// The thread index of a freshly ordered list (`envelopes` and `keys` in UID order).
-pub(super) fn index(envelopes: &[Summary], keys: &[ThreadKey]) -> ThreadIndex {
+pub(super) fn index(envelopes: &[Item], keys: &[ThreadKey]) -> ThreadIndex {
     let mut ids: HashMap<u64, u32> = HashMap::with_capacity(envelopes.len());
     for (e, k) in envelopes.iter().zip(keys) {
         if k.id != 0 {
@@ -102,42 +101,15 @@ fn note_parents(
     }
 }
 
-/// Put `added` (UID order, none in the list) into `envelopes`, keeping UID order; fix the
+/// Put `added` (UID order, none in the list) into the list's items, keeping UID order; fix the
 /// rows' indices. Returns each added message's index.
-fn insert_envelopes(list: &mut MessageList, added: Vec<Summary>) -> Vec<usize> {
+fn insert_envelopes(list: &mut MessageList, added: Items) -> Vec<usize> {
     list.unread += added.iter().filter(|e| !e.flags.seen()).count();
-    let n = list.envelopes.len();
-    let appends = list
-        .envelopes
-        .last()
-        .is_none_or(|last| added.first().is_some_and(|a| a.uid > last.uid));
-    if appends {
-        let idx = (n..n + added.len()).collect();
-        list.envelopes.extend(added);
-        return idx;
-    }
-    let old = std::mem::take(&mut list.envelopes);
-    let mut remap = vec![0usize; old.len()];
-    let mut idx = Vec::with_capacity(added.len());
-    let mut out = Vec::with_capacity(old.len() + added.len());
-    let mut a = added.into_iter().peekable();
-    for (i, e) in old.into_iter().enumerate() {
-        while a.peek().is_some_and(|x| x.uid < e.uid) {
-            if let Some(x) = a.next() {
-                idx.push(out.len());
-                out.push(x);
-            }
+    let (idx, remap) = list.items.merge(added);
+    if let Some(remap) = remap {
+        for r in &mut list.rows {
+            r.index = remap[r.index];
         }
-        remap[i] = out.len();
-        out.push(e);
-    }
-    for x in a {
-        idx.push(out.len());
-        out.push(x);
-    }
-    list.envelopes = out;
-    for r in &mut list.rows {
-        r.index = remap[r.index];
     }
     idx
 }
@@ -145,7 +117,7 @@ fn insert_envelopes(list: &mut MessageList, added: Vec<Summary>) -> Vec<usize> {
 /// Flat order: the new rows sorted by date, merged into the rows.
 pub(super) fn flat(list: &mut MessageList, added: Loaded) {
     let idx = insert_envelopes(list, added.rows);
-    let env = &list.envelopes;
+    let env = &list.items;
     let mut new: Vec<Row> = idx
         .into_iter()
         .map(|index| Row {
@@ -239,7 +211,7 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
     let needs_rows = !adopt.is_empty() || !list.threads.cyclic.is_empty();
     let mut row_of_old = Vec::new();
     if needs_rows {
-        row_of_old = vec![usize::MAX; list.envelopes.len()];
+        row_of_old = vec![usize::MAX; list.items.len()];
         for (p, r) in list.rows.iter().enumerate() {
             row_of_old[r.index] = p;
         }
@@ -253,7 +225,7 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
         }
         let above = list.rows.get(..p)?;
         let r = above.iter().rev().find(|r| r.depth < d)?;
-        list.envelopes.get(r.index).map(|e| e.uid)
+        list.items.get(r.index).map(|e| e.uid)
     };
     let up = |u: u32| -> Option<u32> {
         if let Some(&(m, _)) = adopt.get(&u) {
@@ -287,7 +259,7 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
             steps += 1;
             if c == o
                 || list.threads.cyclic.contains(&c)
-                || steps > list.envelopes.len() + new_uids.len()
+                || steps > list.items.len() + new_uids.len()
             {
                 return false; // a reference cycle: let thread_keys cut it
             }
@@ -318,7 +290,7 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
             list.threads.rank.insert(o, r);
         }
     }
-    let env = &list.envelopes;
+    let env = &list.items;
     let uid_index = |u: u32| env.binary_search_by_key(&u, |e| e.uid).ok();
     let starts = thread_start(&list.rows);
     let thread_of_row = |row: usize| starts.partition_point(|&s| s <= row).saturating_sub(1);

@@ -87,7 +87,7 @@ fn unread_is_kept_by_delta() {
     assert_eq!(l.unread, 2);
     assert!(l.merge(Loaded::from_envelopes(vec![env(9, 9, "9", None)])));
     assert_eq!(l.unread, 3);
-    assert_eq!(l.envelopes.iter().filter(|e| !e.flags.seen()).count(), 3);
+    assert_eq!(l.items.iter().filter(|e| !e.flags.seen()).count(), 3);
 }
 
 #[test]
@@ -109,7 +109,7 @@ fn removing_many_keeps_the_cursor_on_its_message_or_the_next() {
     // the cursor's message and the one after it go: the next one left takes the cursor
     assert_eq!(l.remove_many(&[3, 2]), 2);
     assert_eq!(l.selected().unwrap().uid, 1);
-    let uids: Vec<u32> = l.envelopes.iter().map(|e| e.uid).collect();
+    let uids: Vec<u32> = l.items.iter().map(|e| e.uid).collect();
     assert_eq!(uids, vec![1, 4]);
 }
 
@@ -131,14 +131,14 @@ fn merged_rows_keep_the_selection_and_flat_order() {
     let uids: Vec<u32> = (0..5).map(|r| l.row_envelope(r).unwrap().uid).collect();
     assert_eq!(uids, vec![30, 20, 5, 10, 1]);
     assert_eq!(l.selected().unwrap().uid, 10);
-    assert!(l.envelopes.windows(2).all(|w| w[0].uid < w[1].uid));
+    assert!(l.items.windows(2).all(|w| w[0].uid < w[1].uid));
 }
 
 /// (uid, depth) of every row.
 fn shape(l: &MessageList) -> Vec<(u32, u16, u16)> {
     l.rows
         .iter()
-        .map(|r| (l.envelopes[r.index].uid, r.depth, r.lines))
+        .map(|r| (l.items[r.index].uid, r.depth, r.lines))
         .collect()
 }
 
