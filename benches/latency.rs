@@ -1,81 +1,40 @@
-//! Key-to-screen latency in a real pty (not a test: run `cargo bench --bench latency [SIZES...]`,
-//! default: the demo and a 50000-message store). Prints a Markdown table for docs/BENCHMARKS.md.
+//! Key-to-frame latency (not a test: run `cargo bench --bench latency [SIZES...] [--no-pty]
+//! [--no-inproc]`, default sizes 10000 50000 100000). Prints Markdown tables for
+//! docs/BENCHMARKS.md.
 //!
-//! The release binary runs in tmux exactly as a user runs it. Each key is sent on its own with
-//! `send-keys`, and the time is taken until `capture-pane` shows its effect (text or attributes),
-//! polled every 2 ms; the time includes tmux's own round trips (~3–5 ms: `less` answers in ~6 ms
-//! on these machines). For a store of N messages the bench writes a store directly (the
-//! tests' varied generated mail, threads included, every body cached) and starts tmail on it with
-//! an account whose server is unreachable: tmail runs from its cache, as it does offline.
+//! Two measurements of the same generated mailbox (`common/store.rs`: the tests' varied mail
+//! with realistic threads, every INBOX body cached):
+//!
+//! - **In process** (`common/inproc.rs`): each key through `App::update` and a frame drawn into a
+//!   `TestBackend`, for every action issue 11 lists, at each size; median and maximum, and the
+//!   growth from the smallest to the largest store.
+//! - **In a real pty**: the release binary in tmux exactly as a user runs it. Each key is sent on
+//!   its own with `send-keys`, and the time is taken until `capture-pane` shows its effect (text
+//!   or attributes), polled every 2 ms; the time includes tmux's own round trips (~3–5 ms: `less`
+//!   answers in ~6 ms on these machines). tmail runs on the store with an account whose server
+//!   is unreachable: from its cache, as it does offline.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
+
+#[path = "common/inproc.rs"]
+mod inproc;
+#[path = "common/jobs.rs"]
+mod jobs;
+#[path = "common/store.rs"]
+mod store;
 
 use std::path::Path;
 use std::time::Duration;
 
 use support::tmux::Session;
-use tmail::mail::{parse::envelope_from_raw, Flags, Folder, Role};
-use tmail::store::{FolderState, Store};
 
 /// An account on a port where nothing listens: the worker stays offline, the UI runs from the store.
 const OFFLINE_CONFIG: &str = "[[accounts]]\nname = \"work\"\nemail = \"user@example.test\"\n[accounts.imap]\nhost = \"127.0.0.1\"\nport = 9\nsecurity = \"tls\"\nusername = \"user\"\npassword_command = \"printf %s x\"\n";
 
-/// Write a store of `n` messages (all bodies cached) under `data/tmail/store` of `home`.
+/// Put a copy of the `n`-message store under `data/tmail/store` of `home`.
 fn make_store(home: &Path, n: usize) {
-    let dir = home.join("data/tmail/store");
-    std::fs::create_dir_all(&dir).expect("store dir");
-    let store = Store::open(&dir).expect("open store");
-    store
-        .put_folder(&Folder {
-            account: "work".into(),
-            path: "INBOX".into(),
-            delimiter: Some('/'),
-            role: Some(Role::Inbox),
-            selectable: true,
-            unread: 0,
-            total: 0,
-        })
-        .expect("folder");
-    let mut batch = Vec::with_capacity(2000);
-    for i in 0..n {
-        let raw = support::corpus::message(i);
-        let uid = i as u32 + 1;
-        let flags = if i % 3 == 0 {
-            Flags::default()
-        } else {
-            Flags::default().with(Flags::SEEN, true)
-        };
-        batch.push(envelope_from_raw(
-            &raw,
-            uid,
-            flags,
-            1_767_225_600 + i as i64 * 3600,
-        ));
-        store.put_body("work", "INBOX", uid, &raw).expect("body");
-        if batch.len() == 2000 {
-            store
-                .put_envelopes("work", "INBOX", &batch)
-                .expect("envelopes");
-            batch.clear();
-        }
-    }
-    store
-        .put_envelopes("work", "INBOX", &batch)
-        .expect("envelopes");
-    store
-        .set_folder_state(
-            "work",
-            "INBOX",
-            &FolderState {
-                uidvalidity: 1,
-                uidnext: n as u32 + 1,
-                highestmodseq: 0,
-            },
-        )
-        .expect("state");
-    store.recount("work", "INBOX").expect("recount");
-    store.flush().expect("flush");
+    store::copy_to(&home.join("data/tmail/store"), n);
 }
 
 /// Median and maximum of a set of timings.
@@ -108,6 +67,14 @@ fn measure(label: &str, s: &Session, word: &str) {
             .map(|_| time(s, |s| s.keys(&["j"]), None))
             .collect(),
     );
+    for (key, what) in [("U", "`U` (toggle read)"), ("f", "`f` (toggle flag)")] {
+        row(
+            what,
+            (0..presses)
+                .map(|_| time(s, |s| s.keys(&[key]), None))
+                .collect(),
+        );
+    }
     let mut g = Vec::new();
     for _ in 0..presses / 2 {
         g.push(time(s, |s| s.keys(&["G"]), None));
@@ -148,15 +115,25 @@ fn main() {
         println!("latency benchmark: run it with `cargo bench --bench latency [SIZES...]`");
         return;
     }
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args: Vec<String> = std::env::args().collect();
+    let sizes: Vec<usize> = args.iter().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() {
-        vec![50_000]
+        vec![10_000, 50_000, 100_000]
     } else {
         sizes
     };
+    if !args.iter().any(|a| a == "--no-inproc") {
+        let mut table = inproc::Table::default();
+        for &n in &sizes {
+            inproc::run(n, &mut table);
+        }
+        println!("\n### In process: key to frame (`App::update` + a 200x50 `TestBackend` draw)\n");
+        table.print(&sizes);
+    }
+    if args.iter().any(|a| a == "--no-pty") {
+        return;
+    }
+    println!("\n### In a real pty (tmux, 200x50, release binary)\n");
     println!("| mailbox | action | median ms | max ms |");
     println!("|---|---|---:|---:|");
     let s = Session::start(&["--demo"], 200, 50, |_| {});

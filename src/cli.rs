@@ -313,6 +313,7 @@ fn start(
         let mut workers = Workers::default();
         // The SMTP workers' tasks: awaited (briefly) at quit, so a send is not cut midway.
         let mut senders = Vec::new();
+        workers.add_jobs(backend::jobs::spawn(store.clone(), ev_tx.clone()));
         if demo {
             workers.add(
                 backend::demo::ACCOUNT,

@@ -91,8 +91,8 @@ fn random_cuts_during_sync_and_replay_lose_nothing_and_double_nothing() {
         let candidates: Vec<(u32, String)> = h
             .app
             .list
-            .envelopes
-            .iter()
+            .items
+            .iter_views()
             .filter(|e| e.uid < tmail::store::LOCAL_UID_BASE)
             .filter_map(|e| {
                 let full = h

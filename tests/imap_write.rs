@@ -175,10 +175,15 @@ fn actions_made_offline_replay_when_the_server_returns() {
     assert!(h
         .app
         .list
-        .envelopes
-        .iter()
+        .items
+        .iter_views()
         .any(|e| e.subject == "#0 plain" && e.flags.flagged()));
-    assert!(!h.app.list.envelopes.iter().any(|e| e.subject == "#1 html"));
+    assert!(!h
+        .app
+        .list
+        .items
+        .iter_views()
+        .any(|e| e.subject == "#1 html"));
     h.wait("offline shown", |a| {
         a.status.online.iter().any(|(_, on)| !on)
     });
@@ -201,10 +206,15 @@ fn a_move_to_a_folder_deleted_meanwhile_is_reverted_and_reported() {
     d.doveadm(&["mailbox", "delete", "-u", &u.name, "Gone"]);
     h.select("#0 plain");
     h.keys(":move Gone<Enter>");
-    assert!(!h.app.list.envelopes.iter().any(|e| e.subject == "#0 plain"));
+    assert!(!h
+        .app
+        .list
+        .items
+        .iter_views()
+        .any(|e| e.subject == "#0 plain"));
     h.wait_replayed();
     h.wait("the move reverted", |a| {
-        a.list.envelopes.iter().any(|e| e.subject == "#0 plain")
+        a.list.items.iter_views().any(|e| e.subject == "#0 plain")
     });
     let err = h.app.status.error.clone().unwrap_or_default();
     assert!(
@@ -316,10 +326,10 @@ fn folder_commands_and_server_search_reach_the_server() {
     let hits: Vec<String> = h
         .app
         .list
-        .envelopes
-        .iter()
+        .items
+        .iter_views()
         .filter(|e| h.app.search.hits.contains(&e.uid))
-        .map(|e| e.subject.clone())
+        .map(|e| e.subject.to_string())
         .collect();
     assert_eq!(hits, vec!["#0 plain".to_string()]);
     assert!(

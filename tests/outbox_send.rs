@@ -63,8 +63,8 @@ fn a_reply_goes_out_whole_its_copy_is_in_sent_once_and_the_original_is_answered(
     let original = h
         .app
         .list
-        .envelopes
-        .iter()
+        .items
+        .iter_views()
         .find(|e| e.subject == "Plans")
         .expect("the original listed")
         .uid;

@@ -157,8 +157,8 @@ fn read_file_delete_restart_and_nothing_is_lost_or_fetched_twice() {
         let uid = h
             .app
             .list
-            .envelopes
-            .iter()
+            .items
+            .iter_views()
             .find(|e| e.subject == "simple 2")
             .unwrap()
             .uid;
@@ -189,8 +189,8 @@ fn read_file_delete_restart_and_nothing_is_lost_or_fetched_twice() {
         let uid3 = h
             .app
             .list
-            .envelopes
-            .iter()
+            .items
+            .iter_views()
             .find(|e| e.subject == "simple 3")
             .unwrap()
             .uid;

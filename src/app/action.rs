@@ -100,6 +100,8 @@ pub enum Command {
         text: String,
         what: String,
     },
+    /// Whole-folder work for the job worker, off the UI thread (see `app::jobs`).
+    Job(super::jobs::Job),
     Shutdown,
 }
 
@@ -129,6 +131,7 @@ impl Command {
             Command::Open { .. }
             | Command::Pipe { .. }
             | Command::Copy { .. }
+            | Command::Job(_)
             | Command::Shutdown => None,
         }
     }
@@ -150,11 +153,23 @@ pub enum Event {
     FoldersChanged {
         account: String,
     },
-    /// Envelopes or counts of a folder changed.
+    /// Envelopes or counts of a folder changed (what changed is not said: the open list is
+    /// read again, in the background).
     FolderChanged {
         account: String,
         folder: String,
     },
+    /// These messages of a folder changed in the store (a sync says what it wrote): the open
+    /// list merges them instead of reading the folder again; the folder's counts are re-read.
+    MessagesChanged {
+        account: String,
+        folder: String,
+        added: Vec<u32>,
+        removed: Vec<u32>,
+        flags: Vec<(u32, crate::mail::Flags)>,
+    },
+    /// A job's result (see `app::jobs`).
+    Job(super::jobs::JobResult),
     BodyReady {
         account: String,
         folder: String,

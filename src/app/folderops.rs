@@ -95,7 +95,7 @@ pub(super) fn rmdir(app: &mut App) {
         app.status.error = Some(format!("{path} is a special folder and stays"));
         return;
     }
-    let n = app.list.envelopes.len();
+    let n = app.list.items.len();
     app.mode = Mode::Confirm {
         prompt: format!(
             "Delete folder {path} and its {n} message{}? (y/n)",

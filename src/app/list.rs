@@ -1,28 +1,45 @@
 //! The message list of the open folder: envelopes, their display order (flat or threaded), the
 //! cursor and the scroll offset. Drawing reads only the rows that are visible.
+//!
+//! A change costs what it changes: rows are found by UID with a binary search (the envelopes
+//! are kept in UID order), the unread count is kept by delta, and messages that arrive are
+//! merged into the order (`merge`) instead of re-reading and re-threading the folder.
+
+mod items;
+mod merge;
+
+use std::collections::HashMap;
+
+pub use items::{Item, Items, RowView};
 
 use crate::mail::thread::{self, ThreadKey};
-use crate::mail::{Envelope, Summary};
+use crate::mail::{Correspondent, Envelope, Flags, Summary};
 
 /// A folder read for the list: per message, what the list keeps (`rows`) and what only
 /// ordering needs (`threads`), dropped once the order is known.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Loaded {
-    pub rows: Vec<Summary>,
+    pub rows: Items,
     pub threads: Vec<ThreadKey>,
 }
 
 impl Loaded {
     pub fn with_capacity(n: usize) -> Loaded {
         Loaded {
-            rows: Vec::with_capacity(n),
+            rows: Items::with_capacity(n),
             threads: Vec::with_capacity(n),
         }
     }
 
     pub fn push(&mut self, row: Summary, key: ThreadKey) {
-        self.rows.push(row);
+        self.rows.push_summary(&row);
         self.threads.push(key);
+    }
+
+    /// Add a message as `who` sees it, with its thread key.
+    pub fn push_envelope(&mut self, who: &Correspondent, e: &Envelope) {
+        self.rows.push_envelope(who, e);
+        self.threads.push(ThreadKey::of(e));
     }
 
     pub fn from_envelopes(envs: Vec<Envelope>) -> Loaded {
@@ -31,6 +48,50 @@ impl Loaded {
             l.push(Summary::of(e), ThreadKey::of(e));
         }
         l
+    }
+
+    /// Put the messages in UID order (the order the list keeps them in), the first of equal
+    /// UIDs kept.
+    pub fn sort_by_uid(&mut self) {
+        if self.rows.windows(2).all(|w| w[0].uid < w[1].uid) {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.rows.len()).collect();
+        order.sort_by_key(|&i| self.rows[i].uid);
+        order.dedup_by_key(|i| self.rows[*i].uid);
+        self.rows.permute(&order);
+        let mut threads: Vec<Option<ThreadKey>> = std::mem::take(&mut self.threads)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.threads = order
+            .iter()
+            .map(|&i| {
+                threads
+                    .get_mut(i)
+                    .and_then(Option::take)
+                    .unwrap_or_default()
+            })
+            .collect();
+    }
+
+    /// Keep the messages for which `keep(index)` is true.
+    fn retain_indices(&mut self, keep: &[bool]) {
+        self.rows.retain_indices(keep);
+        let mut i = 0;
+        self.threads.retain(|_| {
+            let k = keep.get(i).copied().unwrap_or(true);
+            i += 1;
+            k
+        });
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
     }
 }
 
@@ -71,16 +132,36 @@ fn thread_lines(rows: &mut [Row]) {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+/// What threading remembers between merges (threaded lists only): which message owns each
+/// Message-ID, and which messages would rather hang under a message that is not here yet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct ThreadIndex {
+    /// Message-ID hash -> UID of the message that owns it (the lowest UID: the first one wins).
+    /// An entry whose UID left the list is stale and read as absent.
+    ids: HashMap<u64, u32>,
+    /// Message-ID hash -> (UID, rank) of messages that would hang under that message were it
+    /// here: `rank` is its place in the message's list of parents (0: In-Reply-To).
+    waiting: HashMap<u64, Vec<(u32, u8)>>,
+    /// UID -> rank of the parent a message hangs under now, for messages not under their first
+    /// choice (`u8::MAX`: a root although it has parents).
+    rank: HashMap<u32, u8>,
+    /// UIDs of messages on a reference cycle (rare: broken References).
+    cyclic: std::collections::HashSet<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MessageList {
     pub account: String,
     pub folder: String,
-    /// One compact row per message (the full envelopes stay in the store).
-    pub envelopes: Vec<Summary>,
+    /// One compact row per message, in UID order (the full envelopes stay in the store).
+    pub items: Items,
     pub rows: Vec<Row>,
     pub cursor: usize,
     pub offset: usize,
     pub threaded: bool,
+    /// How many of `items` are not seen: kept by delta, never counted per frame.
+    pub unread: usize,
+    pub(super) threads: ThreadIndex,
 }
 
 impl MessageList {
@@ -89,7 +170,8 @@ impl MessageList {
     }
 
     /// Show a folder's messages, keeping the cursor on the same message when reloading.
-    pub fn load(&mut self, account: &str, folder: &str, loaded: Loaded) {
+    pub fn load(&mut self, account: &str, folder: &str, mut loaded: Loaded) {
+        loaded.sort_by_uid();
         let same = self.account == account && self.folder == folder;
         let keep = if same {
             self.selected().map(|e| e.uid)
@@ -99,7 +181,8 @@ impl MessageList {
         let old_cursor = self.cursor;
         self.account = account.to_string();
         self.folder = folder.to_string();
-        self.envelopes = loaded.rows;
+        self.items = loaded.rows;
+        self.unread = self.items.iter().filter(|e| !e.flags.seen()).count();
         self.order(&loaded.threads);
         if !same {
             self.cursor = 0;
@@ -113,6 +196,7 @@ impl MessageList {
 
     /// Recompute row order from the thread keys: threads (newest thread first) or newest first.
     fn order(&mut self, keys: &[ThreadKey]) {
+        self.threads = ThreadIndex::default();
         if self.threaded {
             self.rows = thread::thread_keys(keys)
                 .into_iter()
@@ -123,13 +207,11 @@ impl MessageList {
                 })
                 .collect();
             thread_lines(&mut self.rows);
+            self.threads = merge::index(&self.items, keys);
         } else {
-            let rows = &self.envelopes;
+            let rows = &self.items;
             let mut idx: Vec<usize> = (0..rows.len()).collect();
-            idx.sort_by(|&a, &b| {
-                let (ea, eb) = (&rows[a], &rows[b]);
-                eb.date.cmp(&ea.date).then(eb.uid.cmp(&ea.uid))
-            });
+            idx.sort_by(|&a, &b| flat_key(&rows[a]).cmp(&flat_key(&rows[b])));
             self.rows = idx
                 .into_iter()
                 .map(|index| Row {
@@ -143,32 +225,46 @@ impl MessageList {
     }
 
     /// Switch threading, re-reading the folder's thread keys.
-    pub fn set_threaded(&mut self, on: bool, loaded: Loaded) {
+    pub fn set_threaded(&mut self, on: bool, mut loaded: Loaded) {
+        loaded.sort_by_uid();
         let keep = self.selected().map(|e| e.uid);
         self.threaded = on;
-        self.envelopes = loaded.rows;
+        self.items = loaded.rows;
+        self.unread = self.items.iter().filter(|e| !e.flags.seen()).count();
         self.order(&loaded.threads);
         if let Some(uid) = keep {
             self.select_uid(uid);
         }
     }
 
-    pub fn selected(&self) -> Option<&Summary> {
-        self.rows
-            .get(self.cursor)
-            .and_then(|r| self.envelopes.get(r.index))
+    pub fn selected(&self) -> Option<RowView<'_>> {
+        self.row_envelope(self.cursor)
     }
 
-    pub fn row_envelope(&self, row: usize) -> Option<&Summary> {
-        self.rows.get(row).and_then(|r| self.envelopes.get(r.index))
+    pub fn row_envelope(&self, row: usize) -> Option<RowView<'_>> {
+        self.rows.get(row).and_then(|r| self.items.view(r.index))
+    }
+
+    /// Where the message with this UID is in `items` (a binary search).
+    pub fn index_of(&self, uid: u32) -> Option<usize> {
+        self.items.binary_search_by_key(&uid, |e| e.uid).ok()
+    }
+
+    pub fn contains(&self, uid: u32) -> bool {
+        self.index_of(uid).is_some()
+    }
+
+    pub fn get(&self, uid: u32) -> Option<RowView<'_>> {
+        self.index_of(uid).and_then(|i| self.items.view(i))
+    }
+
+    /// The row showing envelope `index`.
+    pub fn row_of_index(&self, index: usize) -> Option<usize> {
+        self.rows.iter().position(|r| r.index == index)
     }
 
     pub fn select_uid(&mut self, uid: u32) -> bool {
-        match self
-            .rows
-            .iter()
-            .position(|r| self.envelopes.get(r.index).is_some_and(|e| e.uid == uid))
-        {
+        match self.index_of(uid).and_then(|i| self.row_of_index(i)) {
             Some(p) => {
                 self.cursor = p;
                 true
@@ -177,25 +273,105 @@ impl MessageList {
         }
     }
 
-    pub fn envelope_mut(&mut self, uid: u32) -> Option<&mut Summary> {
-        self.envelopes.iter_mut().find(|e| e.uid == uid)
+    /// Set a message's flags; returns the flags it had (`None`: not in the list).
+    pub fn set_flags(&mut self, uid: u32, flags: Flags) -> Option<Flags> {
+        let i = self.index_of(uid)?;
+        let old = self.items.set_flags(i, flags)?;
+        match (old.seen(), flags.seen()) {
+            (true, false) => self.unread += 1,
+            (false, true) => self.unread = self.unread.saturating_sub(1),
+            _ => {}
+        }
+        Some(old)
     }
 
     /// Drop a message from the list; the cursor stays at the same row.
     pub fn remove(&mut self, uid: u32) {
-        let Some(i) = self.envelopes.iter().position(|e| e.uid == uid) else {
-            return;
-        };
-        let cursor = self.cursor;
-        self.envelopes.remove(i);
-        // Keep the order (and thread depths) as they are; only re-index.
-        self.rows.retain(|r| r.index != i);
-        for r in &mut self.rows {
-            if r.index > i {
-                r.index -= 1;
+        self.remove_many(&[uid]);
+    }
+
+    /// Drop messages from the list in one pass, keeping the order (and thread depths) of the
+    /// rest. The cursor stays on its message, or (when that one left) on the row that followed.
+    /// Returns how many were in the list.
+    pub fn remove_many(&mut self, uids: &[u32]) -> usize {
+        let mut gone = vec![false; self.items.len()];
+        let mut n = 0;
+        for &uid in uids {
+            if let Some(i) = self.index_of(uid) {
+                if !gone[i] {
+                    gone[i] = true;
+                    n += 1;
+                }
             }
         }
-        self.cursor = cursor.min(self.rows.len().saturating_sub(1));
+        if n == 0 {
+            return 0;
+        }
+        // Old index -> new index of the envelopes that stay.
+        let mut new_index = vec![usize::MAX; self.items.len()];
+        let mut next = 0;
+        for (i, g) in gone.iter().enumerate() {
+            if !g {
+                new_index[i] = next;
+                next += 1;
+            } else if self.items.get(i).is_some_and(|e| !e.flags.seen()) {
+                self.unread = self.unread.saturating_sub(1);
+            }
+        }
+        let keep: Vec<bool> = gone.iter().map(|g| !g).collect();
+        self.items.retain_indices(&keep);
+        let cursor = self.cursor;
+        let mut before_cursor = 0;
+        let mut kept_cursor = None;
+        let mut pos = 0;
+        self.rows.retain_mut(|r| {
+            let here = pos;
+            pos += 1;
+            if gone[r.index] {
+                return false;
+            }
+            if here < cursor {
+                before_cursor += 1;
+            } else if here == cursor {
+                kept_cursor = Some(before_cursor);
+            }
+            r.index = new_index[r.index];
+            true
+        });
+        self.cursor = kept_cursor
+            .unwrap_or(before_cursor)
+            .min(self.rows.len().saturating_sub(1));
+        if self.threaded {
+            thread_lines(&mut self.rows);
+        }
+        n
+    }
+
+    /// Merge messages that arrived (not yet in the list) into the order, without re-reading or
+    /// re-threading the folder: O(rows) with a small constant, plus the work on what arrived.
+    /// Returns false when a threaded list cannot place them exactly as threading the whole
+    /// folder would (a duplicate Message-ID older than its twin, a reference cycle); the list
+    /// is then unchanged and the caller reloads it.
+    pub fn merge(&mut self, mut added: Loaded) -> bool {
+        added.sort_by_uid();
+        let keep: Vec<bool> = added.rows.iter().map(|s| !self.contains(s.uid)).collect();
+        added.retain_indices(&keep);
+        if added.is_empty() {
+            return true;
+        }
+        let selected = self.selected().map(|e| e.uid);
+        let ok = if self.threaded {
+            merge::threaded(self, added)
+        } else {
+            merge::flat(self, added);
+            true
+        };
+        if ok {
+            if let Some(uid) = selected {
+                self.select_uid(uid);
+            }
+        }
+        ok
     }
 
     /// Keep the cursor inside a window of `height` rows.
@@ -211,101 +387,10 @@ impl MessageList {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(uid: u32, date: i64, id: &str, parent: Option<&str>) -> Envelope {
-        Envelope {
-            uid,
-            date,
-            message_id: Some(id.into()),
-            in_reply_to: parent.map(String::from),
-            references: parent.map(|p| vec![p.to_string()]).unwrap_or_default(),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn flat_is_newest_first_and_reload_keeps_cursor() {
-        let mut l = MessageList::default();
-        l.load(
-            "a",
-            "INBOX",
-            Loaded::from_envelopes(vec![
-                env(1, 10, "1", None),
-                env(2, 30, "2", None),
-                env(3, 20, "3", None),
-            ]),
-        );
-        let uids: Vec<u32> = (0..3).map(|r| l.row_envelope(r).unwrap().uid).collect();
-        assert_eq!(uids, vec![2, 3, 1]);
-        l.cursor = 1;
-        l.load(
-            "a",
-            "INBOX",
-            Loaded::from_envelopes(vec![
-                env(4, 40, "4", None),
-                env(1, 10, "1", None),
-                env(2, 30, "2", None),
-                env(3, 20, "3", None),
-            ]),
-        );
-        assert_eq!(l.selected().unwrap().uid, 3);
-        l.remove(3);
-        assert_eq!(l.selected().unwrap().uid, 1);
-    }
-
-    #[test]
-    fn threaded_order_and_scrolling() {
-        let mut l = MessageList {
-            threaded: true,
-            ..Default::default()
-        };
-        l.load(
-            "a",
-            "INBOX",
-            Loaded::from_envelopes(vec![
-                env(1, 10, "r", None),
-                env(2, 50, "x", None),
-                env(3, 60, "c", Some("r")),
-            ]),
-        );
-        let rows: Vec<(u32, u16)> = (0..3)
-            .map(|r| (l.row_envelope(r).unwrap().uid, l.rows[r].depth))
-            .collect();
-        assert_eq!(rows, vec![(1, 0), (3, 1), (2, 0)]);
-        l.cursor = 2;
-        l.scroll_into_view(2);
-        assert_eq!(l.offset, 1);
-        l.cursor = 0;
-        l.scroll_into_view(2);
-        assert_eq!(l.offset, 0);
-    }
+/// The flat order: newest first, then the higher UID.
+fn flat_key(s: &Item) -> (std::cmp::Reverse<i64>, std::cmp::Reverse<u32>) {
+    (std::cmp::Reverse(s.date), std::cmp::Reverse(s.uid))
 }
 
 #[cfg(test)]
-mod thread_line_tests {
-    use super::*;
-
-    #[test]
-    fn branches_go_on_where_a_sibling_follows() {
-        // A, B(1), C(2), D(1), E(2), F(0)
-        let mut rows: Vec<Row> = [0u16, 1, 2, 1, 2, 0]
-            .iter()
-            .enumerate()
-            .map(|(index, &depth)| Row {
-                index,
-                depth,
-                lines: 0,
-            })
-            .collect();
-        thread_lines(&mut rows);
-        // B has a later sibling D: ├ ; C is the last child of B, under a branch that goes on: │└
-        assert!(rows[1].continues(1));
-        assert!(rows[2].continues(1) && !rows[2].continues(2));
-        // D is the last child of A: └ ; E is last under D, and nothing goes on at depth 1
-        assert!(!rows[3].continues(1));
-        assert!(!rows[4].continues(1) && !rows[4].continues(2));
-    }
-}
+mod tests;

@@ -5,8 +5,8 @@
 
 use super::undo::UndoRecord;
 use super::{App, Command, Confirmed, Mode, Pane};
-use crate::mail::{Flags, Role};
-use crate::store::{JournalEntry, JournalOp};
+use crate::mail::Role;
+use crate::store::{CountDelta, JournalEntry, JournalOp};
 
 /// The messages an operation applies to: the visual selection, else the previewed message when
 /// the preview has focus, else the one under the list cursor; a count (`3d`) takes that many
@@ -46,7 +46,22 @@ pub(super) fn report<T, E: std::fmt::Display>(app: &mut App, r: Result<T, E>) ->
     }
 }
 
-/// Store the new counts of a folder in the tree.
+/// Move a folder's counts by what an action changed, in the store and the tree: O(1), never a
+/// recount of the folder.
+pub(super) fn add_counts(app: &mut App, account: &str, folder: &str, d: CountDelta) {
+    if d.is_zero() {
+        return;
+    }
+    if let Some(Some(f)) = report(app, app.store.add_counts(account, folder, d)) {
+        if let Some(t) = app.tree.get_mut(account, folder) {
+            t.unread = f.unread;
+            t.total = f.total;
+        }
+    }
+}
+
+/// Store the new counts of a folder in the tree, counted again from every message of the
+/// folder (for small folders; actions move counts with `add_counts`).
 pub(super) fn refresh_counts(app: &mut App, account: &str, folder: &str) {
     if let Some(Some(f)) = report(app, app.store.recount(account, folder)) {
         if let Some(t) = app.tree.get_mut(account, folder) {
@@ -60,6 +75,36 @@ pub(super) fn journal(app: &mut App, account: &str, op: JournalOp, out: &mut Vec
     journal_for(app, account, op, None, out)
 }
 
+/// The journal entries of one action (each with the Message-ID of its message, if needed),
+/// written with one flush, and one `ReplayJournal`.
+pub(super) fn journal_many(
+    app: &mut App,
+    account: &str,
+    ops: Vec<(JournalOp, Option<String>)>,
+    out: &mut Vec<Command>,
+) {
+    if ops.is_empty() {
+        return;
+    }
+    let entries = ops
+        .into_iter()
+        .map(|(op, id)| (account.to_string(), op, id))
+        .collect();
+    if report(app, app.store.journal_append_many(entries)).is_some() {
+        replay_asked(app, account, out);
+    }
+}
+
+fn replay_asked(app: &mut App, account: &str, out: &mut Vec<Command>) {
+    app.status.pending = app.store.journal_len();
+    let cmd = Command::ReplayJournal {
+        account: account.to_string(),
+    };
+    if !out.contains(&cmd) {
+        out.push(cmd);
+    }
+}
+
 /// Journal an action on the message with this Message-ID (so the worker can find it on the server
 /// even when tmail only knows a local UID for it).
 pub(super) fn journal_for(
@@ -70,13 +115,7 @@ pub(super) fn journal_for(
     out: &mut Vec<Command>,
 ) {
     if report(app, app.store.journal_append_for(account, op, message_id)).is_some() {
-        app.status.pending = app.store.journal_len();
-        let cmd = Command::ReplayJournal {
-            account: account.to_string(),
-        };
-        if !out.contains(&cmd) {
-            out.push(cmd);
-        }
+        replay_asked(app, account, out);
     }
 }
 
@@ -113,23 +152,28 @@ pub(super) fn set_flags_of(
     let on = on.unwrap_or_else(|| {
         !uids
             .first()
-            .and_then(|u| app.list.envelopes.iter().find(|e| e.uid == *u))
+            .and_then(|u| app.list.get(*u))
             .is_some_and(|e| e.flags.has(bit))
     });
     let mut changes = Vec::new();
+    let mut ops = Vec::new();
+    let mut delta = CountDelta::default();
+    let mut list_flags = Vec::new();
     for &uid in uids {
-        let Some(env) = app.list.envelope_mut(uid) else {
+        let Some(shown) = app.list.get(uid).map(|e| e.flags) else {
             continue;
         };
-        let old = env.flags;
-        let new = old.with(bit, on);
-        if old == new {
+        let new = shown.with(bit, on);
+        if shown == new {
             continue;
         }
-        env.flags = new;
-        if report(app, app.store.set_flags(&account, &folder, uid, new)).is_none() {
-            return;
-        }
+        // The store first (it says what the flags were); the list follows.
+        let old = match report(app, app.store.set_flags(&account, &folder, uid, new)) {
+            Some(Some(old)) => old,
+            Some(None) => continue,
+            None => break,
+        };
+        list_flags.push((uid, new));
         // Only a local UID needs the Message-ID to be found on the server.
         let message_id = if uid >= crate::store::LOCAL_UID_BASE {
             app.store
@@ -140,9 +184,7 @@ pub(super) fn set_flags_of(
         } else {
             None
         };
-        journal_for(
-            app,
-            &account,
+        ops.push((
             JournalOp::SetFlags {
                 folder: folder.clone(),
                 uid,
@@ -150,14 +192,15 @@ pub(super) fn set_flags_of(
                 new,
             },
             message_id,
-            out,
-        );
+        ));
+        delta += CountDelta::flags(old, new);
         changes.push((uid, old));
     }
+    app.list_flags(&account, &folder, &list_flags);
+    // One flush for the whole selection.
+    journal_many(app, &account, ops, out);
+    add_counts(app, &account, &folder, delta);
     if !changes.is_empty() {
-        if bit == Flags::SEEN {
-            refresh_counts(app, &account, &folder);
-        }
         if uids.len() > 1 {
             app.status.info = Some(format!(
                 "{} message{} changed",
@@ -283,72 +326,50 @@ pub(super) fn transfer_uids(
         app.status.error = Some(format!("already in {dest}"));
         return Vec::new();
     }
-    let mut moved = Vec::new();
-    for &uid in uids {
-        // The list keeps compact rows: take the full envelope from the store.
-        let Ok(Some(mut env)) = app.store.envelope(account, from, uid) else {
-            continue;
-        };
-        let Some(local_uid) = report(app, app.store.allocate_uid(account, dest)) else {
-            return moved;
-        };
-        let message_id = env.message_id.clone();
-        let op = if copy {
-            JournalOp::Copy {
-                from: from.to_string(),
-                uid,
-                to: dest.to_string(),
-                local_uid,
-            }
-        } else {
-            JournalOp::Move {
-                from: from.to_string(),
-                uid,
-                to: dest.to_string(),
-                local_uid,
-            }
-        };
-        // The journal entry first: from then on the placeholder below is protected from syncs.
-        journal_for(app, account, op, message_id.clone(), out);
-        env.uid = local_uid;
-        if report(
-            app,
-            app.store
-                .put_envelopes(account, dest, std::slice::from_ref(&env)),
-        )
-        .is_none()
-        {
-            return moved;
-        }
-        if let Ok(Some(raw)) = app.store.body(account, from, uid) {
-            report(app, app.store.put_body(account, dest, local_uid, &raw));
-        }
+    // Journal entries (one flush), envelopes, bodies and removals: a few batches in all.
+    let Some(done) = report(
+        app,
+        app.store.transfer_messages(account, from, uids, dest, copy),
+    ) else {
+        return Vec::new();
+    };
+    if !done.is_empty() {
+        replay_asked(app, account, out);
+    }
+    let (mut d_from, mut d_dest) = (CountDelta::default(), CountDelta::default());
+    for m in &done {
+        d_dest += CountDelta::message(m.flags, 1);
         if !copy {
-            report(app, app.store.remove_message(account, from, uid));
-            if app.list.account == account && app.list.folder == from {
-                app.list.remove(uid);
-            }
-            if app.preview.is_showing(account, from, uid) {
-                app.preview.clear();
-                app.focus = Pane::List;
-            }
+            d_from += CountDelta::message(m.flags, -1);
         }
-        moved.push((local_uid, message_id));
     }
-    refresh_counts(app, account, from);
-    refresh_counts(app, account, dest);
-    if app.list.account == account && app.list.folder == dest {
-        app.reload_list();
+    add_counts(app, account, from, d_from);
+    add_counts(app, account, dest, d_dest);
+    if !copy {
+        let gone: Vec<u32> = done.iter().map(|m| m.uid).collect();
+        app.list_removed(account, from, &gone);
+        if gone
+            .iter()
+            .any(|u| app.preview.is_showing(account, from, *u))
+        {
+            app.preview.clear();
+            app.focus = Pane::List;
+        }
     }
-    app.search.refresh(&app.list, &app.store);
+    let arrived: Vec<u32> = done.iter().map(|m| m.local_uid).collect();
+    app.list_added(account, dest, &arrived);
     app.list.scroll_into_view(app.list_height());
-    let done = moved.len();
+    let moved: Vec<(u32, Option<String>)> = done
+        .into_iter()
+        .map(|m| (m.local_uid, m.message_id))
+        .collect();
+    let n = moved.len();
     let verb = if copy { "copied" } else { "moved" };
     app.status.info = Some(format!(
-        "{verb} {done} message{} to {dest} (u undoes)",
-        plural(done)
+        "{verb} {n} message{} to {dest} (u undoes)",
+        plural(n)
     ));
-    if undoable && done > 0 {
+    if undoable && n > 0 {
         app.remember(UndoRecord::Moved {
             account: account.to_string(),
             from: from.to_string(),
@@ -389,19 +410,26 @@ pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) 
             folder,
             uids,
         } => {
-            for uid in &uids {
-                let op = expunge_op(app, &account, &folder, *uid);
-                report(app, app.store.remove_message(&account, &folder, *uid));
-                if app.list.account == account && app.list.folder == folder {
-                    app.list.remove(*uid);
-                }
-                if app.preview.is_showing(&account, &folder, *uid) {
-                    app.preview.clear();
-                    app.focus = Pane::List;
-                }
-                journal(app, &account, op, out);
+            let ops: Vec<(JournalOp, Option<String>)> = uids
+                .iter()
+                .map(|uid| (expunge_op(app, &account, &folder, *uid), None))
+                .collect();
+            let flags = report(app, app.store.remove_messages(&account, &folder, &uids))
+                .unwrap_or_default();
+            app.list_removed(&account, &folder, &uids);
+            if uids
+                .iter()
+                .any(|u| app.preview.is_showing(&account, &folder, *u))
+            {
+                app.preview.clear();
+                app.focus = Pane::List;
             }
-            refresh_counts(app, &account, &folder);
+            journal_many(app, &account, ops, out);
+            let mut d = CountDelta::default();
+            for f in flags {
+                d += CountDelta::message(f, -1);
+            }
+            add_counts(app, &account, &folder, d);
             app.status.info = Some(format!(
                 "deleted {} message{} for good",
                 uids.len(),
@@ -431,12 +459,14 @@ pub(super) fn confirmed(app: &mut App, what: Confirmed, out: &mut Vec<Command>) 
 /// Undo in the store what a refused journal entry did (the worker has removed the entry).
 pub(super) fn revert(app: &mut App, entry: &JournalEntry) {
     let account = entry.account.as_str();
-    let touched: Vec<String> = match &entry.op {
+    match &entry.op {
         JournalOp::SetFlags {
             folder, uid, old, ..
         } => {
-            report(app, app.store.set_flags(account, folder, *uid, *old));
-            vec![folder.clone()]
+            if let Some(Some(now)) = report(app, app.store.set_flags(account, folder, *uid, *old)) {
+                add_counts(app, account, folder, CountDelta::flags(now, *old));
+                app.list_flags(account, folder, &[(*uid, *old)]);
+            }
         }
         JournalOp::Move {
             from,
@@ -455,32 +485,32 @@ pub(super) fn revert(app: &mut App, entry: &JournalEntry) {
                 if let Some(raw) = body {
                     report(app, app.store.put_body(account, from, *uid, &raw));
                 }
-                report(app, app.store.remove_message(account, to, *local_uid));
+                add_counts(app, account, from, CountDelta::message(env.flags, 1));
+                if let Some(Some(f)) =
+                    report(app, app.store.remove_message(account, to, *local_uid))
+                {
+                    add_counts(app, account, to, CountDelta::message(f, -1));
+                }
+                app.list_removed(account, to, &[*local_uid]);
+                app.list_added(account, from, &[*uid]);
             }
-            vec![from.clone(), to.clone()]
         }
         JournalOp::Copy { to, local_uid, .. } => {
-            report(app, app.store.remove_message(account, to, *local_uid));
-            vec![to.clone()]
+            if let Some(Some(f)) = report(app, app.store.remove_message(account, to, *local_uid)) {
+                add_counts(app, account, to, CountDelta::message(f, -1));
+            }
+            app.list_removed(account, to, &[*local_uid]);
         }
         // The message is gone locally; the next sync brings it back if the server kept it.
-        JournalOp::Expunge { folder, .. } | JournalOp::ExpungeId { folder, .. } => {
-            vec![folder.clone()]
-        }
+        JournalOp::Expunge { .. } | JournalOp::ExpungeId { .. } => {}
         // A copy the server would not take (a sent message for Sent): the copy here is the only
         // one, so it stays; the error says what happened.
-        JournalOp::Append { folder, .. } => vec![folder.clone()],
+        JournalOp::Append { .. } => {}
         op @ (JournalOp::CreateFolder { .. }
         | JournalOp::DeleteFolder { .. }
         | JournalOp::RenameFolder { .. }) => {
             super::folderops::revert(app, account, op);
-            Vec::new()
-        }
-    };
-    for folder in touched {
-        refresh_counts(app, account, &folder);
-        if app.list.account == account && app.list.folder == folder {
-            app.reload_list();
         }
     }
+    app.list.scroll_into_view(app.list_height());
 }

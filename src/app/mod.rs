@@ -7,6 +7,7 @@ pub mod compose;
 pub mod composer_ops;
 mod folderops;
 pub mod folders;
+pub mod jobs;
 pub mod keys;
 pub mod list;
 mod mailops;
@@ -14,6 +15,7 @@ mod navigation;
 pub mod picker;
 pub mod preview;
 pub mod reading;
+mod refresh;
 pub mod registry;
 mod search;
 #[cfg(test)]
@@ -25,6 +27,7 @@ pub use cmdline::{Completion, History, LineInput};
 pub use folders::{FolderTree, TreeRow};
 pub use list::{Loaded, MessageList};
 pub use preview::Preview;
+pub use refresh::Background;
 pub use search::Search;
 
 use std::path::PathBuf;
@@ -184,9 +187,11 @@ pub struct App {
     pub full_redraw: bool,
     /// Ring the terminal bell at the next draw (new mail, if the account asks for it).
     pub bell: bool,
-    /// Read only this many newest rows when the first folder opens (then the rest after the first
-    /// draw), so start-up shows mail at once even for a huge folder.
+    /// Read only this many newest rows when a folder opens (the job worker reads the rest), so
+    /// a huge folder shows at once. `None`: folders are read whole, inline (tests).
     pub first_paint: Option<usize>,
+    /// Whole-folder work in flight and how it runs (see `refresh`).
+    pub background: Background,
     /// The list holds only the newest rows of its folder so far.
     pub list_partial: bool,
     /// The user asked to suspend to the shell (Ctrl-Z); the event loop does it.
@@ -276,6 +281,7 @@ impl App {
             suspend: false,
             bell: false,
             first_paint: setup.first_paint,
+            background: Background::new(setup.first_paint.is_some()),
             list_partial: false,
             quit: false,
         };
@@ -322,6 +328,7 @@ impl App {
             }
         }
         app.recover_composer();
+        cmds.append(&mut app.background.queue);
         (app, cmds)
     }
 
@@ -345,11 +352,13 @@ impl App {
             }
             Action::Worker(ev) => self.on_event(ev, &mut out),
             Action::Deferred => {
-                if self.list_partial {
+                if self.list_partial && !self.background.enabled {
                     self.reload_list();
                 }
             }
         }
+        // Jobs asked for while updating go out with the commands.
+        out.append(&mut self.background.queue);
         self.dirty = true;
         out
     }
@@ -366,15 +375,13 @@ impl App {
                 }
             }
             Event::FolderChanged { account, folder } => {
-                if let Ok(Some(f)) = self.store.folder(&account, &folder) {
-                    if let Some(t) = self.tree.get_mut(&account, &folder) {
-                        *t = f;
-                    }
-                }
+                self.refresh_folder(&account, &folder);
                 if self.list.account == account && self.list.folder == folder {
                     self.reload_list();
                 }
             }
+            ev @ Event::MessagesChanged { .. } => self.messages_changed(ev),
+            Event::Job(r) => self.on_job(r),
             Event::BodyReady {
                 account,
                 folder,
@@ -610,14 +617,19 @@ impl App {
         }
     }
 
-    /// Re-read the open folder's envelopes from the store.
+    /// Re-read the open folder's envelopes from the store (by the job worker when it runs:
+    /// the list stays as it is until the new one lands).
     pub fn reload_list(&mut self) {
-        self.list_partial = false;
         let (account, folder) = (self.list.account.clone(), self.list.folder.clone());
+        if self.background.enabled && !self.is_outbox(&account, &folder) {
+            self.request_load();
+            return;
+        }
+        self.list_partial = false;
         match self.read_folder(&account, &folder) {
             Ok(envs) => {
                 self.list.load(&account, &folder, envs);
-                self.search.refresh(&self.list, &self.store);
+                search::reindex(self);
                 self.list.scroll_into_view(self.list_height());
             }
             Err(e) => self.status.error = Some(e.to_string()),
@@ -639,7 +651,7 @@ impl App {
             self.preview.clear();
         }
         let t0 = std::time::Instant::now();
-        let read = match self.first_paint.take() {
+        let read = match self.first_paint.filter(|_| !self.is_outbox(account, path)) {
             Some(n) => {
                 let mut loaded = Loaded::with_capacity(n);
                 let who = self.correspondent(account, path);
@@ -667,6 +679,10 @@ impl App {
                 self.status.error = Some(e.to_string());
                 return Vec::new();
             }
+        }
+        if self.list_partial {
+            // The rest of the folder comes from the job worker.
+            self.request_load();
         }
         self.list.scroll_into_view(self.list_height());
         self.focus = Pane::List;
@@ -715,6 +731,8 @@ impl App {
 mod tests;
 #[cfg(test)]
 mod tests_actions;
+#[cfg(test)]
+mod tests_changes;
 #[cfg(test)]
 mod tests_compose;
 #[cfg(test)]

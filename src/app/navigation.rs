@@ -172,11 +172,18 @@ impl App {
             }
             Op::ToggleThreads => {
                 let on = !self.list.threaded;
-                match self.read_folder(&self.list.account.clone(), &self.list.folder.clone()) {
-                    Ok(envs) => self.list.set_threaded(on, envs),
-                    Err(e) => self.status.error = Some(e.to_string()),
+                if self.background.enabled && !self.is_outbox(&self.list.account, &self.list.folder)
+                {
+                    // The job worker orders the folder again; the list keeps its rows till then.
+                    self.list.threaded = on;
+                    self.reload_list();
+                } else {
+                    match self.read_folder(&self.list.account.clone(), &self.list.folder.clone()) {
+                        Ok(envs) => self.list.set_threaded(on, envs),
+                        Err(e) => self.status.error = Some(e.to_string()),
+                    }
+                    search::reindex(self);
                 }
-                self.search.refresh(&self.list, &self.store);
                 self.list.scroll_into_view(self.list_height());
                 self.status.info = Some(
                     if on {
@@ -462,7 +469,7 @@ impl App {
 
     /// Show the message under the list cursor in the preview; mark it read.
     pub fn open_message(&mut self, out: &mut Vec<Command>) {
-        let Some(env) = self.list.selected().cloned() else {
+        let Some((uid, flags)) = self.list.selected().map(|e| (e.uid, e.flags)) else {
             return;
         };
         let (account, folder) = (self.list.account.clone(), self.list.folder.clone());
@@ -470,30 +477,26 @@ impl App {
             self.show_preview = true;
             self.list.scroll_into_view(self.list_height());
         }
-        self.preview.show_loading(&account, &folder, env.uid);
+        self.preview.show_loading(&account, &folder, uid);
         self.load_preview_body();
         if self.preview.loading {
             out.push(Command::FetchBody {
                 account: account.clone(),
                 folder: folder.clone(),
-                uid: env.uid,
+                uid,
             });
         }
         self.focus = Pane::Preview;
-        if !env.flags.seen() {
-            mailops::set_flags_of(self, &[env.uid], Flags::SEEN, Some(true), out, false);
+        if !flags.seen() {
+            mailops::set_flags_of(self, &[uid], Flags::SEEN, Some(true), out, false);
         }
         // Prefetch the next message so J is instant.
-        if let Some(next) = self.list.row_envelope(self.list.cursor + 1) {
-            if !self
-                .store
-                .has_body(&account, &folder, next.uid)
-                .unwrap_or(true)
-            {
+        if let Some(next) = self.list.row_envelope(self.list.cursor + 1).map(|e| e.uid) {
+            if !self.store.has_body(&account, &folder, next).unwrap_or(true) {
                 out.push(Command::FetchBody {
                     account,
                     folder,
-                    uid: next.uid,
+                    uid: next,
                 });
             }
         }

@@ -1,11 +1,15 @@
 //! Local search of the open folder: sender, recipients, subject and cached bodies. Works offline;
 //! `n` / `N` step through the hits.
+//!
+//! What the list rows show (subject, correspondent) is matched at once, in `update`; the rest
+//! (recipients, cached bodies: a whole-folder scan) is a job of the job worker, whose hits
+//! stream in while keys keep working. Hits of a search that was replaced are dropped by their
+//! generation. Messages that arrive while a search is shown are searched as they arrive.
 
 use std::collections::HashSet;
 
-use super::{App, MessageList};
-use crate::mail::{render, Envelope, Summary};
-use crate::store::Store;
+use super::jobs::{summary_match, Job};
+use super::App;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Search {
@@ -16,62 +20,17 @@ pub struct Search {
     pub rows: Vec<usize>,
     /// The query of the server search whose hits are shown.
     pub server_query: Option<String>,
-}
-
-fn summary_match(e: &Summary, q: &str) -> bool {
-    e.subject.to_lowercase().contains(q)
-        || e.from.as_ref().is_some_and(|a| {
-            a.email.to_lowercase().contains(q)
-                || a.name
-                    .as_ref()
-                    .is_some_and(|n| n.to_lowercase().contains(q))
-        })
-}
-
-fn header_match(e: &Envelope, q: &str) -> bool {
-    e.subject.to_lowercase().contains(q)
-        || e.from.iter().chain(&e.to).chain(&e.cc).any(|a| {
-            a.email.to_lowercase().contains(q)
-                || a.name
-                    .as_ref()
-                    .is_some_and(|n| n.to_lowercase().contains(q))
-        })
+    /// The generation of the search job whose hits are shown.
+    pub generation: u64,
+    /// The job is still searching the folder.
+    pub running: bool,
+    /// Where the cursor was when the search started, and the row the search last put it on
+    /// (while the user has not moved it, better hits that arrive move it again).
+    from: usize,
+    placed: Option<usize>,
 }
 
 impl Search {
-    /// Recompute hits of the current query against the list (after it changed).
-    pub fn refresh(&mut self, list: &MessageList, store: &Store) {
-        let Some(q) = self.query.clone() else {
-            return;
-        };
-        let q = q.to_lowercase();
-        self.hits.clear();
-        self.rows.clear();
-        for (pos, row) in list.rows.iter().enumerate() {
-            let Some(e) = list.envelopes.get(row.index) else {
-                continue;
-            };
-            // The list's rows are compact; recipients come from the stored envelope.
-            let full = || {
-                store
-                    .envelope(&list.account, &list.folder, e.uid)
-                    .ok()
-                    .flatten()
-            };
-            let hit = summary_match(e, &q)
-                || full().is_some_and(|f| header_match(&f, &q))
-                || store
-                    .body(&list.account, &list.folder, e.uid)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|raw| render::search_text(&raw).to_lowercase().contains(&q));
-            if hit {
-                self.hits.insert(e.uid);
-                self.rows.push(pos);
-            }
-        }
-    }
-
     /// The next hit after `cursor` (wrapping), or before it when `back`.
     pub fn step(&self, cursor: usize, back: bool) -> Option<usize> {
         if back {
@@ -95,6 +54,68 @@ impl Search {
     }
 }
 
+/// The row positions of the hits, after the list or the hits changed: one pass over the rows.
+pub(super) fn reindex(app: &mut App) {
+    let s = &mut app.search;
+    s.rows.clear();
+    if s.hits.is_empty() {
+        return;
+    }
+    let l = &app.list;
+    s.rows.extend(
+        l.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                l.items
+                    .get(r.index)
+                    .is_some_and(|e| s.hits.contains(&e.uid))
+            })
+            .map(|(i, _)| i),
+    );
+}
+
+/// The status line while a search runs and once it is done.
+fn say(app: &mut App) {
+    let Some(text) = app.search.query.clone() else {
+        return;
+    };
+    let n = app.search.rows.len();
+    if app.search.running {
+        app.status.info = Some(format!("searching \"{text}\"… {n} so far"));
+        app.status.error = None;
+    } else if n > 0 {
+        app.status.info = Some(format!(
+            "{n} match{} for \"{text}\" (n/N: next/previous)",
+            if n == 1 { "" } else { "es" }
+        ));
+        app.status.error = None;
+    } else {
+        app.status.info = None;
+        app.status.error = Some(format!("no match for \"{text}\" in {}", app.list.folder));
+    }
+}
+
+/// Put the cursor on the first hit at or after where the search started, unless the user moved
+/// it since the search last placed it.
+fn place(app: &mut App) {
+    let s = &app.search;
+    if s.placed.is_some_and(|p| p != app.list.cursor) {
+        return;
+    }
+    let first = s
+        .rows
+        .iter()
+        .find(|&&r| r >= s.from)
+        .or(s.rows.first())
+        .copied();
+    if let Some(row) = first {
+        app.list.cursor = row;
+        app.search.placed = Some(row);
+        app.list.scroll_into_view(app.list_height());
+    }
+}
+
 /// Run a new search from the `/` prompt or `:search`.
 pub(super) fn start(app: &mut App, text: &str) {
     let text = text.trim();
@@ -103,28 +124,79 @@ pub(super) fn start(app: &mut App, text: &str) {
         app.status.info = Some("search cleared".into());
         return;
     }
-    app.search.query = Some(text.to_string());
-    app.search.refresh(&app.list, &app.store);
-    let from = app.list.cursor;
-    let first = app
-        .search
-        .rows
-        .iter()
-        .find(|&&r| r >= from)
-        .or(app.search.rows.first())
-        .copied();
-    match first {
-        Some(row) => {
-            app.list.cursor = row;
-            app.list.scroll_into_view(app.list_height());
-            app.status.info = Some(format!(
-                "{} match{} for \"{text}\" (n/N: next/previous)",
-                app.search.rows.len(),
-                if app.search.rows.len() == 1 { "" } else { "es" }
-            ));
-        }
-        None => app.status.error = Some(format!("no match for \"{text}\" in {}", app.list.folder)),
+    let q = text.to_lowercase();
+    let generation = app.next_generation();
+    app.search = Search {
+        query: Some(text.to_string()),
+        generation,
+        running: true,
+        from: app.list.cursor,
+        placed: Some(app.list.cursor),
+        ..Default::default()
+    };
+    // What the rows show is matched at once; the job looks at the rest.
+    let hits: HashSet<u32> = app
+        .list
+        .items
+        .iter_views()
+        .filter(|s| summary_match(s, &q))
+        .map(|s| s.uid)
+        .collect();
+    app.search.hits = hits;
+    reindex(app);
+    place(app);
+    say(app);
+    let job = Job::Search {
+        generation,
+        account: app.list.account.clone(),
+        folder: app.list.folder.clone(),
+        query: q,
+        uids: None,
+    };
+    app.start_job(job);
+}
+
+/// Hits from the search job.
+pub(super) fn hits(app: &mut App, generation: u64, uids: Vec<u32>, _scanned: usize, done: bool) {
+    if generation != app.search.generation || app.search.query.is_none() {
+        return;
     }
+    let before = app.search.hits.len();
+    app.search.hits.extend(uids);
+    if app.search.hits.len() != before {
+        reindex(app);
+        place(app);
+    }
+    if done {
+        app.search.running = false;
+    }
+    say(app);
+}
+
+/// Messages arrived in the open folder while a search is shown: search them too.
+pub(super) fn arrived(app: &mut App, uids: &[u32]) {
+    let Some(text) = app.search.query.clone() else {
+        return;
+    };
+    if uids.is_empty() {
+        return;
+    }
+    let q = text.to_lowercase();
+    let now: Vec<u32> = uids
+        .iter()
+        .copied()
+        .filter(|&u| app.list.get(u).is_some_and(|s| summary_match(&s, &q)))
+        .collect();
+    app.search.hits.extend(now);
+    reindex(app);
+    let job = Job::Search {
+        generation: app.search.generation,
+        account: app.list.account.clone(),
+        folder: app.list.folder.clone(),
+        query: q,
+        uids: Some(uids.to_vec()),
+    };
+    app.start_job(job);
 }
 
 /// `n` / `N`.
@@ -138,8 +210,17 @@ pub(super) fn step(app: &mut App, back: bool) -> bool {
             app.list.cursor = row;
             app.list.scroll_into_view(app.list_height());
             let i = app.search.position(row).map_or(0, |p| p + 1);
-            app.status.info = Some(format!("match {i} of {}", app.search.rows.len()));
+            let more = if app.search.running {
+                " (still searching)"
+            } else {
+                ""
+            };
+            app.status.info = Some(format!("match {i} of {}{more}", app.search.rows.len()));
             true
+        }
+        None if app.search.running => {
+            app.status.info = Some("no match yet: still searching".into());
+            false
         }
         None => {
             app.status.error = Some("no matches".into());
@@ -164,24 +245,22 @@ pub(super) fn server(app: &mut App, query: &str, out: &mut Vec<super::Command>) 
 
 /// Show a server search's hits in the list, like a local search's (n / N step through them).
 pub(super) fn show_results(app: &mut App, query: String, uids: Vec<u32>, local: bool) {
-    app.reload_list();
-    let hits: HashSet<u32> = uids.into_iter().collect();
-    app.search.rows = app
-        .list
-        .rows
+    // Hits the server had that were not cached yet were fetched and stored: list them too.
+    let missing: Vec<u32> = uids
         .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            app.list
-                .envelopes
-                .get(r.index)
-                .is_some_and(|e| hits.contains(&e.uid))
-        })
-        .map(|(i, _)| i)
+        .copied()
+        .filter(|u| !app.list.contains(*u))
         .collect();
-    app.search.hits = hits;
-    app.search.query = None;
-    app.search.server_query = Some(query.clone());
+    let (account, folder) = (app.list.account.clone(), app.list.folder.clone());
+    app.list_added(&account, &folder, &missing);
+    let generation = app.next_generation();
+    app.search = Search {
+        hits: uids.into_iter().collect(),
+        server_query: Some(query.clone()),
+        generation,
+        ..Default::default()
+    };
+    reindex(app);
     let n = app.search.rows.len();
     match app.search.rows.first() {
         Some(&row) => {

@@ -58,11 +58,38 @@ impl TestApp {
         self
     }
 
+    /// Run the jobs sent so far (as the job worker would, one after the other) and feed their
+    /// results back through `update`, until none is left.
+    pub fn run_jobs(&mut self) -> &mut Self {
+        loop {
+            let jobs: Vec<super::jobs::Job> = self
+                .sent
+                .iter()
+                .filter_map(|c| match c {
+                    Command::Job(j) => Some(j.clone()),
+                    _ => None,
+                })
+                .collect();
+            self.sent.retain(|c| !matches!(c, Command::Job(_)));
+            if jobs.is_empty() {
+                return self;
+            }
+            for job in jobs {
+                let mut results = Vec::new();
+                super::jobs::run(&job, &self.app.store, &|| false, &mut |r| results.push(r));
+                for r in results {
+                    let cmds = self.app.update(super::Action::Worker(super::Event::Job(r)));
+                    self.sent.extend(cmds);
+                }
+            }
+        }
+    }
+
     pub fn selected_subject(&self) -> String {
         self.app
             .list
             .selected()
-            .map(|e| e.subject.clone())
+            .map(|e| e.subject.to_string())
             .unwrap_or_default()
     }
 }

@@ -34,7 +34,7 @@ fn undo_takes_back_moves_deletes_and_flags() {
     assert_eq!(t.app.list.rows.len(), n - 1);
     t.keys("u");
     assert_eq!(t.app.list.rows.len(), n);
-    assert!(t.app.list.envelopes.iter().any(|e| e.subject == subject));
+    assert!(t.app.list.items.iter_views().any(|e| e.subject == subject));
     let trash = t.app.store.envelopes("demo", "Trash").unwrap();
     assert!(!trash.iter().any(|e| e.subject == subject));
     // a visual move of 3, undone at once

@@ -68,14 +68,14 @@ fn undo_after_a_permanent_delete_changes_nothing() {
     assert!(n > 0, "the demo's Trash has mail");
     t.keys("dy");
     assert_eq!(t.app.list.rows.len(), n - 1);
-    let before_trash: Vec<u32> = t.app.list.envelopes.iter().map(|e| e.uid).collect();
+    let before_trash: Vec<u32> = t.app.list.items.iter_views().map(|e| e.uid).collect();
     t.keys("u");
     assert!(info(&t).contains("cannot be undone"), "{}", info(&t));
     assert_eq!(
         t.app.list.folder, "Trash",
         "u did not jump to another folder"
     );
-    let after: Vec<u32> = t.app.list.envelopes.iter().map(|e| e.uid).collect();
+    let after: Vec<u32> = t.app.list.items.iter_views().map(|e| e.uid).collect();
     assert_eq!(before_trash, after);
     let inbox = t.app.store.envelopes("demo", "INBOX").unwrap();
     assert!(
@@ -101,8 +101,8 @@ fn opening_a_message_is_not_what_u_undoes() {
     assert!(t
         .app
         .list
-        .envelopes
-        .iter()
+        .items
+        .iter_views()
         .find(|e| e.uid == uid)
         .unwrap()
         .flags
@@ -134,7 +134,7 @@ fn a_count_acts_on_that_many_messages() {
     let n = t.app.list.rows.len();
     let trash = t.app.store.envelopes("demo", "Trash").unwrap().len();
     let subjects: Vec<String> = (0..3)
-        .map(|r| t.app.list.row_envelope(r).unwrap().subject.clone())
+        .map(|r| t.app.list.row_envelope(r).unwrap().subject.to_string())
         .collect();
     t.keys("3d");
     assert_eq!(t.app.list.rows.len(), n - 3);
@@ -143,7 +143,7 @@ fn a_count_acts_on_that_many_messages() {
         trash + 3
     );
     for s in &subjects {
-        assert!(!t.app.list.envelopes.iter().any(|e| &e.subject == s));
+        assert!(!t.app.list.items.iter_views().any(|e| e.subject == s));
     }
     t.keys("u");
     assert_eq!(t.app.list.rows.len(), n);
@@ -174,7 +174,7 @@ fn the_list_and_the_preview_show_the_same_time() {
     let mut t = demo_app(160, 40);
     for _ in 0..5 {
         t.keys("j<Enter>");
-        let e = t.app.list.selected().unwrap().clone();
+        let e = t.app.list.selected().unwrap();
         let shown = crate::ui::list_date(e.date, &t.app.date_format);
         let date_line = t
             .app
@@ -200,10 +200,10 @@ fn sent_and_drafts_show_the_recipient() {
     for folder in ["Sent", "Drafts"] {
         t.keys(&format!(":folder {folder}<Enter>"));
         assert!(
-            !t.app.list.envelopes.is_empty(),
+            !t.app.list.items.is_empty(),
             "the demo has mail in {folder}"
         );
-        for s in &t.app.list.envelopes {
+        for s in t.app.list.items.iter_views() {
             assert!(s.outgoing, "{folder}: {s:?}");
             assert!(s.who().starts_with("To: "), "{folder}: {}", s.who());
             assert!(!s.who().contains("Sam Rivera"), "{folder}: {}", s.who());
@@ -227,8 +227,8 @@ fn sent_and_drafts_show_the_recipient() {
     let row = t
         .app
         .list
-        .envelopes
-        .iter()
+        .items
+        .iter_views()
         .find(|s| s.uid == e.uid)
         .unwrap();
     assert_eq!(row.who(), "To: Omar Haddad");
@@ -236,7 +236,7 @@ fn sent_and_drafts_show_the_recipient() {
     assert!(t
         .app
         .list
-        .envelopes
-        .iter()
+        .items
+        .iter_views()
         .any(|s| !s.outgoing && !s.who().starts_with("To: ")));
 }

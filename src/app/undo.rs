@@ -6,6 +6,7 @@
 use super::mailops::{report, set_flags_of, transfer_uids};
 use super::{App, Command, Pane};
 use crate::mail::Flags;
+use crate::store::CountDelta;
 
 /// How many actions `u` can walk back.
 const DEPTH: usize = 50;
@@ -81,20 +82,23 @@ impl App {
             } => {
                 let uids: Vec<u32> = changes.iter().map(|(u, _)| *u).collect();
                 self.land_on(&account, &folder, &uids, out);
-                for (uid, old) in changes {
-                    let Some(now) = self
-                        .list
-                        .envelopes
-                        .iter()
-                        .find(|e| e.uid == uid)
-                        .map(|e| e.flags)
-                    else {
-                        continue;
-                    };
-                    for bit in [Flags::SEEN, Flags::FLAGGED, Flags::ANSWERED, Flags::DRAFT] {
-                        if now.has(bit) != old.has(bit) {
+                // Grouped by flag and value: one journal write per group, not per message.
+                for bit in [Flags::SEEN, Flags::FLAGGED, Flags::ANSWERED, Flags::DRAFT] {
+                    for value in [true, false] {
+                        let group: Vec<u32> = changes
+                            .iter()
+                            .filter(|(uid, old)| {
+                                old.has(bit) == value
+                                    && self
+                                        .list
+                                        .get(*uid)
+                                        .is_some_and(|e| e.flags.has(bit) != value)
+                            })
+                            .map(|(uid, _)| *uid)
+                            .collect();
+                        if !group.is_empty() {
                             // not remembered: an undo is not itself undone by `u`
-                            set_flags_of(self, &[uid], bit, Some(old.has(bit)), out, false);
+                            set_flags_of(self, &group, bit, Some(value), out, false);
                         }
                     }
                 }
@@ -108,31 +112,44 @@ impl App {
                 copy,
             } => {
                 // Find each message where it is now: its local UID, or (after a sync gave it the
-                // server's UID) its Message-ID.
-                let here = report(self, self.store.envelopes(&account, &to)).unwrap_or_default();
-                let uids: Vec<u32> = moved
-                    .iter()
-                    .filter_map(|(local, id)| {
-                        here.iter()
-                            .find(|e| e.uid == *local || (id.is_some() && e.message_id == *id))
-                            .map(|e| e.uid)
-                    })
-                    .collect();
+                // server's UID) its Message-ID — looked up in the folder only for those.
+                let mut uids = Vec::with_capacity(moved.len());
+                let mut by_id = Vec::new();
+                for (local, id) in &moved {
+                    match self.store.envelope(&account, &to, *local) {
+                        Ok(Some(_)) => uids.push(*local),
+                        _ => by_id.extend(id.clone()),
+                    }
+                }
+                if !by_id.is_empty() {
+                    let mut wanted: std::collections::HashSet<String> = by_id.into_iter().collect();
+                    let r = self.store.scan_envelopes(&account, &to, |e| {
+                        if e.message_id.as_ref().is_some_and(|id| wanted.remove(id)) {
+                            uids.push(e.uid);
+                        }
+                        !wanted.is_empty()
+                    });
+                    report(self, r);
+                }
                 if uids.is_empty() {
                     self.status.error =
                         Some(format!("cannot undo: the messages are no longer in {to}"));
                     return;
                 }
                 if copy {
-                    for uid in &uids {
-                        let op = super::mailops::expunge_op(self, &account, &to, *uid);
-                        report(self, self.store.remove_message(&account, &to, *uid));
-                        super::mailops::journal(self, &account, op, out);
+                    let ops = uids
+                        .iter()
+                        .map(|uid| (super::mailops::expunge_op(self, &account, &to, *uid), None))
+                        .collect();
+                    let flags = report(self, self.store.remove_messages(&account, &to, &uids))
+                        .unwrap_or_default();
+                    super::mailops::journal_many(self, &account, ops, out);
+                    let mut d = CountDelta::default();
+                    for f in flags {
+                        d += CountDelta::message(f, -1);
                     }
-                    super::mailops::refresh_counts(self, &account, &to);
-                    if self.list.account == account && self.list.folder == to {
-                        self.reload_list();
-                    }
+                    super::mailops::add_counts(self, &account, &to, d);
+                    self.list_removed(&account, &to, &uids);
                     self.status.info = Some(format!("undid the copy to {to}"));
                 } else {
                     let back = transfer_uids(self, &account, &to, &uids, &from, false, out, false);

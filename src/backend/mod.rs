@@ -4,6 +4,7 @@
 pub mod credentials;
 pub mod demo;
 pub mod imap;
+pub mod jobs;
 pub mod local;
 pub mod net;
 pub mod outbox;
@@ -24,6 +25,8 @@ use crate::app::{Command, Event};
 #[derive(Default, Clone)]
 pub struct Workers {
     senders: HashMap<(String, Service), UnboundedSender<Command>>,
+    /// The job worker (`backend::jobs`): whole-folder work off the UI thread.
+    jobs: Option<UnboundedSender<Command>>,
 }
 
 impl Workers {
@@ -41,13 +44,29 @@ impl Workers {
         self.add_service("", Service::Local, tx);
     }
 
+    /// The job worker, which takes every `Command::Job`.
+    pub fn add_jobs(&mut self, tx: UnboundedSender<Command>) {
+        self.jobs = Some(tx);
+    }
+
     /// Route a command to its account's worker for its service (`Shutdown` goes to all).
     pub fn send(&self, cmd: Command) {
+        if matches!(cmd, Command::Job(_)) {
+            if let Some(tx) = &self.jobs {
+                let _ = tx.send(cmd);
+            }
+            return;
+        }
         if cmd.service() == Service::Local {
             if let Some(tx) = self.senders.get(&(String::new(), Service::Local)) {
                 let _ = tx.send(cmd);
             }
             return;
+        }
+        if cmd == Command::Shutdown {
+            if let Some(tx) = &self.jobs {
+                let _ = tx.send(Command::Shutdown);
+            }
         }
         match cmd.account() {
             // A typed password may be the SMTP server's too (the same account's secret).

@@ -1,11 +1,14 @@
 //! The local store (sled): folders, envelopes, bodies, folder sync state and the journal of
 //! actions not yet on the server. It is the source of truth for what the UI shows.
 
+mod changes;
 mod journal;
 pub mod outbox;
 pub mod pop3;
 mod schema;
+pub mod text;
 
+pub use changes::{counts_unread, CountDelta, Transferred};
 pub use journal::{JournalEntry, JournalOp};
 pub use outbox::{Answers, DraftRecord, OutboxRecord, OutboxState};
 pub use pop3::{Pop3Record, Pop3State, ServerCopy};
@@ -75,6 +78,8 @@ pub struct Store {
     folders: sled::Tree,
     envelopes: sled::Tree,
     bodies: sled::Tree,
+    /// The search text of each cached body (see `text`).
+    body_text: sled::Tree,
     state: sled::Tree,
     journal: sled::Tree,
     pop3: pop3::Trees,
@@ -191,6 +196,7 @@ impl Store {
             folders: db.open_tree("folders")?,
             envelopes: db.open_tree("envelopes")?,
             bodies: db.open_tree("bodies")?,
+            body_text: db.open_tree("body_text")?,
             state: db.open_tree("folder_state")?,
             journal: db.open_tree("journal")?,
             pop3: pop3::Trees::open(&db)?,
@@ -279,7 +285,7 @@ impl Store {
                 _ => continue,
             };
             let old_path = std::mem::replace(&mut f.path, new_path.clone());
-            for tree in [&self.envelopes, &self.bodies] {
+            for tree in [&self.envelopes, &self.bodies, &self.body_text] {
                 let mut batch = sled::Batch::default();
                 let old_p = folder_prefix(account, &old_path);
                 let new_p = folder_prefix(account, &new_path);
@@ -310,7 +316,7 @@ impl Store {
 
     fn clear_messages(&self, account: &str, path: &str) -> Result<()> {
         let p = folder_prefix(account, path);
-        for tree in [&self.envelopes, &self.bodies] {
+        for tree in [&self.envelopes, &self.bodies, &self.body_text] {
             let mut batch = sled::Batch::default();
             for k in tree.scan_prefix(&p).keys() {
                 batch.remove(k?);
@@ -329,7 +335,7 @@ impl Store {
         for r in self.envelopes.scan_prefix(folder_prefix(account, path)) {
             let e: Envelope = decode(&r?.1)?;
             total += 1;
-            if !e.flags.seen() && !e.flags.deleted() {
+            if counts_unread(e.flags) {
                 unread += 1;
             }
         }
@@ -456,6 +462,25 @@ impl Store {
         )
     }
 
+    /// Visit the envelopes of a folder in UID order while `f` returns true.
+    pub fn scan_envelopes(
+        &self,
+        account: &str,
+        folder: &str,
+        mut f: impl FnMut(Envelope) -> bool,
+    ) -> Result<()> {
+        for v in self
+            .envelopes
+            .scan_prefix(folder_prefix(account, folder))
+            .values()
+        {
+            if !f(decode(&v?)?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     pub fn envelope(&self, account: &str, folder: &str, uid: u32) -> Result<Option<Envelope>> {
         self.injected(fault::ENVELOPE_READS)?;
         match self.envelopes.get(message_key(account, folder, uid))? {
@@ -481,18 +506,28 @@ impl Store {
         Ok(Some(old))
     }
 
-    /// Remove a message (envelope and body) from the cache.
-    pub fn remove_message(&self, account: &str, folder: &str, uid: u32) -> Result<()> {
+    /// Remove a message (envelope, body, search text) from the cache; returns the flags it had
+    /// (`None`: it was not there), so counts can move by what left.
+    pub fn remove_message(&self, account: &str, folder: &str, uid: u32) -> Result<Option<Flags>> {
         let k = message_key(account, folder, uid);
-        self.envelopes.remove(&k)?;
+        let old = self.envelopes.remove(&k)?;
         self.bodies.remove(&k)?;
-        Ok(())
+        self.body_text.remove(&k)?;
+        match old {
+            Some(v) => Ok(Some(decode::<Envelope>(&v)?.flags)),
+            None => Ok(None),
+        }
     }
 
     // ---- bodies ----
 
+    /// Store a body, and its search text beside it (see `text`).
     pub fn put_body(&self, account: &str, folder: &str, uid: u32, raw: &[u8]) -> Result<()> {
-        self.bodies.insert(message_key(account, folder, uid), raw)?;
+        let k = message_key(account, folder, uid);
+        let size = u32::try_from(raw.len()).unwrap_or(u32::MAX);
+        self.body_text
+            .insert(k.clone(), text::encode(size, &text::make(raw)))?;
+        self.bodies.insert(k, raw)?;
         Ok(())
     }
 

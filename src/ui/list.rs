@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use crate::app::list::RowView;
 use crate::app::{App, Pane};
 use crate::mail::sanitize::{fit, sanitize, truncate};
-use crate::mail::Summary;
 
 const SIZE_W: usize = 5;
 
@@ -97,7 +97,7 @@ impl<'a> Columns<'a> {
     }
 }
 
-fn flags_cell(e: &Summary) -> String {
+fn flags_cell(e: &RowView) -> String {
     let f = e.flags;
     let mut s = String::with_capacity(4);
     s.push(if f.deleted() {
@@ -135,7 +135,7 @@ pub fn format_date(ts: i64, fmt: &str) -> String {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let l = &app.list;
-    let unread = l.envelopes.iter().filter(|e| !e.flags.seen()).count();
+    let unread = l.unread;
     let title = if l.is_open() {
         let mut t = format!(
             " {} — {} message{}",
@@ -181,7 +181,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines = Vec::with_capacity(h);
     for row_i in l.offset..(l.offset + h).min(l.rows.len()) {
         let Some(row) = l.rows.get(row_i) else { break };
-        let Some(e) = l.envelopes.get(row.index) else {
+        let Some(e) = l.items.view(row.index) else {
             continue;
         };
         let mut st = app.theme.style("list");
@@ -236,7 +236,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let indent = thread_indent(row);
         let subject_w = cols.subject.saturating_sub(indent.chars().count());
         let mut spans = vec![
-            Span::styled(flags_cell(e), row_st),
+            Span::styled(flags_cell(&e), row_st),
             Span::styled(" ", row_st),
             Span::styled(
                 fit(&short_or_year(e.date, cols.date_format), cols.date),
@@ -253,7 +253,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(" ", row_st));
         spans.push(Span::styled(indent, cell("list.thread")));
         spans.extend(super::highlight(
-            &fit(&sanitize(&e.subject), subject_w),
+            &fit(&sanitize(e.subject), subject_w),
             &needle,
             row_st,
             hit,

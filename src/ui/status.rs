@@ -84,7 +84,7 @@ pub fn draw(frame: &mut Frame, bar: Rect, msg: Rect, app: &App) {
     )];
     let l = &app.list;
     if l.is_open() {
-        let unread = l.envelopes.iter().filter(|e| !e.flags.seen()).count();
+        let unread = l.unread;
         let pos = if l.rows.is_empty() { 0 } else { l.cursor + 1 };
         left.push(Span::styled(
             format!(

@@ -114,8 +114,8 @@ fn only_visible_rows_are_drawn() {
     let mut t = demo_app(120, 20);
     t.keys("G");
     let s = screen(&t);
-    let last = t.app.list.selected().unwrap().subject.clone();
-    let first = t.app.list.row_envelope(0).unwrap().subject.clone();
+    let last = t.app.list.selected().unwrap().subject.to_string();
+    let first = t.app.list.row_envelope(0).unwrap().subject.to_string();
     let head = |x: &str| {
         crate::mail::sanitize::sanitize(x)
             .chars()

@@ -251,8 +251,8 @@ impl Harness {
         let uid = self
             .app
             .list
-            .envelopes
-            .iter()
+            .items
+            .iter_views()
             .find(|e| e.subject == subject)
             .unwrap_or_else(|| panic!("no {subject:?} in {}", self.app.list.folder))
             .uid;

@@ -228,9 +228,9 @@ impl App {
                 items.push(("message-id".into(), format!("<{id}>")));
             }
         } else if let Some(e) = self.list.selected() {
-            items.push(("subject".into(), e.subject.clone()));
-            if let Some(a) = &e.from {
-                items.push(("from".into(), a.email.clone()));
+            items.push(("subject".into(), e.subject.to_string()));
+            if !e.outgoing && !e.email.is_empty() {
+                items.push(("from".into(), e.email.to_string()));
             }
         }
         for l in &self.preview.links {

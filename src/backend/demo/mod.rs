@@ -139,7 +139,8 @@ pub fn spawn(store: Store, events: UnboundedSender<Event>) -> UnboundedSender<Co
                 | Command::SendOutbox { .. }
                 | Command::Open { .. }
                 | Command::Pipe { .. }
-                | Command::Copy { .. } => {}
+                | Command::Copy { .. }
+                | Command::Job(_) => {}
                 Command::ServerSearch {
                     account,
                     folder,

@@ -75,6 +75,8 @@ struct Worker {
     listed: bool,
     /// When kept journal entries are tried again (after a local or temporary failure).
     replay_at: Option<Instant>,
+    /// Folders whose counts the server's STATUS disputed: counted once after their next sync.
+    recount_after: std::collections::HashSet<String>,
     replay_backoff: Duration,
 }
 
@@ -117,6 +119,7 @@ pub fn spawn(
         listed: false,
         replay_at: None,
         replay_backoff: Duration::from_secs(5),
+        recount_after: Default::default(),
     };
     tokio::spawn(w.run(rx, wake_rx));
     Some(tx)
@@ -192,7 +195,12 @@ impl Worker {
                     self.poll().await;
                 }
                 if let Some(folder) = self.queue.pop_front() {
-                    self.sync(&folder).await;
+                    // Commands that came during the sync and had to wait (all but bodies).
+                    for cmd in self.sync(&folder, &mut rx).await {
+                        if !self.handle(cmd).await {
+                            return self.shutdown().await;
+                        }
+                    }
                     continue;
                 }
             }
@@ -408,21 +416,26 @@ impl Worker {
             };
             match folders::status(session, &f.path).await {
                 Ok((unread, total)) => {
-                    let cached = self
+                    let synced = self
                         .store
-                        .uids(&self.name, &f.path)
-                        .map(|u| u.len())
-                        .unwrap_or(0) as u32;
-                    if (unread, total) != (f.unread, f.total) {
-                        f.unread = unread;
-                        f.total = total;
-                        let _ = self.store.put_folder(&f);
-                        self.send(Event::FolderChanged {
-                            account: self.name.clone(),
-                            folder: f.path.clone(),
-                        });
-                    }
-                    if cached != total {
+                        .folder_state(&self.name, &f.path)
+                        .is_ok_and(|s| s.uidnext != 0);
+                    if !synced {
+                        // Nothing cached yet: show the server's counts until the first sync.
+                        if (unread, total) != (f.unread, f.total) {
+                            f.unread = unread;
+                            f.total = total;
+                            let _ = self.store.put_folder(&f);
+                            self.send(Event::FolderChanged {
+                                account: self.name.clone(),
+                                folder: f.path.clone(),
+                            });
+                        }
+                        self.enqueue_back(&f.path);
+                    } else if (unread, total) != (f.unread, f.total) {
+                        // The cache's counts move by what its syncs change: a sync brings it
+                        // (and them) in line; if they still disagree then, it is counted once.
+                        self.recount_after.insert(f.path.clone());
                         self.enqueue_back(&f.path);
                     }
                 }
@@ -432,7 +445,10 @@ impl Worker {
         }
     }
 
-    async fn sync(&mut self, folder: &str) {
+    /// Sync one folder, serving bodies the user opens between its batches; returns the other
+    /// commands that came meanwhile, for after.
+    async fn sync(&mut self, folder: &str, rx: &mut UnboundedReceiver<Command>) -> Vec<Command> {
+        let mut deferred = Vec::new();
         // Queued before the user renamed or deleted it here: its journal entry takes care of
         // the server, and the sync would only fail.
         let known = self.store.folders(Some(&self.name)).unwrap_or_default();
@@ -441,46 +457,30 @@ impl Worker {
             && !known.iter().any(|f| f.path == folder)
         {
             tracing::info!("{}: {folder} is gone here; not syncing it", self.name);
-            return;
+            return deferred;
         }
         let Some((session, caps)) = self.conn.as_mut() else {
-            return;
+            return deferred;
         };
         let caps = caps.clone();
-        let events = self.events.clone();
         let shown = crate::mail::mutf7::decode(folder);
-        let (account, f) = (self.name.clone(), folder.to_string());
-        let mut last = Instant::now();
-        // The last progress shown (done, total): it gets a final state when the sync ends, so
-        // "INBOX: 8200/10300 headers" never stays on screen after the work is over.
-        let mut progress: Option<(usize, usize)> = None;
-        let mut on_batch = |done: usize, total: usize| {
-            // The first batch always shows (the user sees at once that mail is coming), later
-            // ones at most every 150 ms.
-            if done == total || progress.is_none() || last.elapsed() > Duration::from_millis(150) {
-                last = Instant::now();
-                let _ = events.send(Event::FolderChanged {
-                    account: account.clone(),
-                    folder: f.clone(),
-                });
-                if done < total {
-                    progress = Some((done, total));
-                    let _ = events.send(Event::Status {
-                        account: account.clone(),
-                        text: format!("{shown}: {done}/{total} headers"),
-                    });
-                }
-            }
-        };
-        let r = sync::sync_folder(
-            session,
-            &caps,
-            &self.store,
-            &self.name,
+        let mut hooks = SyncHooks {
+            account: &self.name,
             folder,
-            &mut on_batch,
-        )
-        .await;
+            shown: &shown,
+            store: &self.store,
+            events: &self.events,
+            rx,
+            deferred: &mut deferred,
+            added: Vec::new(),
+            last: None,
+            progress: None,
+        };
+        let r =
+            sync::sync_folder(session, &caps, &self.store, &self.name, folder, &mut hooks).await;
+        let progress = hooks.progress;
+        let added = std::mem::take(&mut hooks.added);
+        drop(hooks);
         if let Some((done, total)) = progress {
             let text = match &r {
                 Ok(_) => format!("{shown}: {total}/{total} headers"),
@@ -493,22 +493,61 @@ impl Worker {
         }
         // A failed SELECT leaves no folder selected (RFC 3501 §6.3.1).
         self.selected = r.is_ok().then(|| folder.to_string());
+        // What was written and not told yet (also when the sync broke off).
+        let (removed, flags) = match &r {
+            Ok(report) => (report.removed_uids.clone(), report.flag_changes.clone()),
+            Err(_) => (Vec::new(), Vec::new()),
+        };
+        if r.as_ref().is_ok_and(|rep| rep.refetched) {
+            self.send(Event::FolderChanged {
+                account: self.name.clone(),
+                folder: folder.to_string(),
+            });
+        } else if !added.is_empty() || !removed.is_empty() || !flags.is_empty() {
+            self.send(Event::MessagesChanged {
+                account: self.name.clone(),
+                folder: folder.to_string(),
+                added,
+                removed,
+                flags,
+            });
+        }
+        if self.recount_after.remove(folder) {
+            // The server's counts disagreed with the cache's: count the cache once.
+            let _ = self.store.recount(&self.name, folder);
+            self.send(Event::FolderChanged {
+                account: self.name.clone(),
+                folder: folder.to_string(),
+            });
+        }
         match r {
             Ok(report) => {
-                if report.new + report.changed + report.removed > 0 || report.refetched {
-                    self.send(Event::FolderChanged {
-                        account: self.name.clone(),
-                        folder: folder.to_string(),
-                    });
-                }
                 if self.settings.offline_bodies {
                     if let Some((session, _)) = self.conn.as_mut() {
-                        if let Err(e) =
-                            sync::fetch_missing_bodies(session, &self.store, &self.name, folder)
-                                .await
-                        {
+                        let mut hooks = SyncHooks {
+                            account: &self.name,
+                            folder,
+                            shown: &shown,
+                            store: &self.store,
+                            events: &self.events,
+                            rx,
+                            deferred: &mut deferred,
+                            added: Vec::new(),
+                            last: None,
+                            progress: None,
+                        };
+                        let r = sync::fetch_missing_bodies_with(
+                            session,
+                            &self.store,
+                            &self.name,
+                            folder,
+                            &mut hooks,
+                        )
+                        .await;
+                        if let Err(e) = r {
                             if e.is_connection() {
-                                return self.lost(&e);
+                                self.lost(&e);
+                                return deferred;
                             }
                             self.error(format!("cannot fetch the bodies of {shown}: {e}"));
                         }
@@ -529,6 +568,7 @@ impl Worker {
                 self.error(format!("cannot sync {shown}: {e}"));
             }
         }
+        deferred
     }
 
     fn notify(&self, folder: &str, arrived: &[crate::mail::Envelope]) {
@@ -672,34 +712,14 @@ impl Worker {
                 }
                 let r = match self.select(&folder).await {
                     Ok(()) => match self.conn.as_mut() {
-                        Some((session, _)) => sync::fetch_body(session, uid).await,
-                        None => Err(ImapError::Protocol("offline".into())),
+                        Some((session, _)) => {
+                            let (ev, r) =
+                                body_into_store(session, &self.store, account, folder, uid).await;
+                            self.send(ev);
+                            r
+                        }
+                        None => Ok(()),
                     },
-                    Err(e) => Err(e),
-                };
-                match r {
-                    Ok(Some(raw)) => {
-                        let ev = match self.store.put_body(&account, &folder, uid, &raw) {
-                            Ok(()) => Event::BodyReady {
-                                account,
-                                folder,
-                                uid,
-                            },
-                            Err(e) => Event::BodyFailed {
-                                account,
-                                folder,
-                                uid,
-                                error: e.to_string(),
-                            },
-                        };
-                        self.send(ev);
-                    }
-                    Ok(None) => self.send(Event::BodyFailed {
-                        account,
-                        folder,
-                        uid,
-                        error: "the server no longer has this message".into(),
-                    }),
                     Err(e) => {
                         self.send(Event::BodyFailed {
                             account,
@@ -707,17 +727,22 @@ impl Worker {
                             uid,
                             error: e.to_string(),
                         });
-                        if e.is_connection() {
-                            self.lost(&e);
-                        }
+                        Err(e)
+                    }
+                };
+                if let Err(e) = r {
+                    if e.is_connection() {
+                        self.lost(&e);
                     }
                 }
             }
-            // Sending has its own worker (`Service::Smtp`); nothing for the mail server here.
+            // Sending has its own worker (`Service::Smtp`), jobs and local programs theirs;
+            // nothing for IMAP here.
             Command::SendOutbox { .. }
             | Command::Open { .. }
             | Command::Pipe { .. }
-            | Command::Copy { .. } => {}
+            | Command::Copy { .. }
+            | Command::Job(_) => {}
             Command::FolderOpened { folder, .. } => {
                 self.open_folder = folder.clone();
                 let _ = self.open_watch.send(folder.clone());
@@ -753,5 +778,141 @@ impl Worker {
             }
         }
         true
+    }
+}
+
+/// Fetch one body (its folder selected) into the store: the event that says how it went, and
+/// the error if the connection is in doubt.
+async fn body_into_store(
+    session: &mut ImapSession,
+    store: &Store,
+    account: String,
+    folder: String,
+    uid: u32,
+) -> (Event, Result<(), ImapError>) {
+    match sync::fetch_body(session, uid).await {
+        Ok(Some(raw)) => match store.put_body(&account, &folder, uid, &raw) {
+            Ok(()) => (
+                Event::BodyReady {
+                    account,
+                    folder,
+                    uid,
+                },
+                Ok(()),
+            ),
+            Err(e) => (
+                Event::BodyFailed {
+                    account,
+                    folder,
+                    uid,
+                    error: e.to_string(),
+                },
+                Ok(()),
+            ),
+        },
+        Ok(None) => (
+            Event::BodyFailed {
+                account,
+                folder,
+                uid,
+                error: "the server no longer has this message".into(),
+            },
+            Ok(()),
+        ),
+        Err(e) => (
+            Event::BodyFailed {
+                account,
+                folder,
+                uid,
+                error: e.to_string(),
+            },
+            Err(e),
+        ),
+    }
+}
+
+/// A sync's link to the worker: tells the app what each batch stored (at most every 150 ms,
+/// the first batch at once), and between batches fetches the bodies the user opened; other
+/// commands wait for the end of the sync.
+struct SyncHooks<'a> {
+    account: &'a str,
+    folder: &'a str,
+    shown: &'a str,
+    store: &'a Store,
+    events: &'a UnboundedSender<Event>,
+    rx: &'a mut UnboundedReceiver<Command>,
+    deferred: &'a mut Vec<Command>,
+    /// Stored and not told yet.
+    added: Vec<u32>,
+    last: Option<Instant>,
+    /// The last progress shown (done, total): it gets a final state when the sync ends, so
+    /// "INBOX: 8200/10300 headers" never stays on screen after the work is over.
+    progress: Option<(usize, usize)>,
+}
+
+/// How often a running sync tells the app what it stored.
+const TELL_EVERY: Duration = Duration::from_millis(150);
+
+impl sync::Progress for SyncHooks<'_> {
+    fn stored(&mut self, uids: &[u32], done: usize, total: usize) {
+        self.added.extend_from_slice(uids);
+        if done == total || self.last.is_none_or(|t| t.elapsed() > TELL_EVERY) {
+            self.last = Some(Instant::now());
+            let _ = self.events.send(Event::MessagesChanged {
+                account: self.account.to_string(),
+                folder: self.folder.to_string(),
+                added: std::mem::take(&mut self.added),
+                removed: Vec::new(),
+                flags: Vec::new(),
+            });
+            if done < total {
+                self.progress = Some((done, total));
+                let _ = self.events.send(Event::Status {
+                    account: self.account.to_string(),
+                    text: format!("{}: {done}/{total} headers", self.shown),
+                });
+            }
+        }
+    }
+
+    fn between<'b>(
+        &'b mut self,
+        session: &'b mut ImapSession,
+    ) -> futures::future::BoxFuture<'b, Result<bool, ImapError>> {
+        Box::pin(async move {
+            let mut selected = self.folder.to_string();
+            while let Ok(cmd) = self.rx.try_recv() {
+                let Command::FetchBody {
+                    account,
+                    folder,
+                    uid,
+                } = cmd
+                else {
+                    self.deferred.push(cmd);
+                    continue;
+                };
+                if folder != selected {
+                    if let Err(e) = conn::timed("SELECT", session.select(&folder)).await {
+                        let _ = self.events.send(Event::BodyFailed {
+                            account,
+                            folder,
+                            uid,
+                            error: e.to_string(),
+                        });
+                        if e.is_connection() {
+                            return Err(e);
+                        }
+                        // No folder is selected after a failed SELECT.
+                        selected.clear();
+                        continue;
+                    }
+                    selected = folder.clone();
+                }
+                let (ev, r) = body_into_store(session, self.store, account, folder, uid).await;
+                let _ = self.events.send(ev);
+                r?;
+            }
+            Ok(selected != self.folder)
+        })
     }
 }

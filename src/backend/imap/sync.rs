@@ -1,19 +1,26 @@
 //! Bringing one folder of the store up to date with the server: new messages newest first in
 //! batches, flag changes (CONDSTORE CHANGEDSINCE, else a full FLAGS diff), expunges (QRESYNC
 //! VANISHED, else UID SEARCH), and a full refetch when UIDVALIDITY changed.
+//!
+//! The folder's counts move by what the sync changed (a first sync or a refetch counts the
+//! cache once, at its start), and the sync says what it wrote: the UIDs of each stored batch go
+//! to its `Progress`, the removed UIDs and changed flags are in the report. Between two
+//! batches the caller may use the session (`Progress::between`: a body the user opened is
+//! fetched then, not after the whole folder).
 
 use std::collections::HashSet;
 
 use async_imap::imap_proto::Response;
 use async_imap::types::UnsolicitedResponse;
+use futures::future::BoxFuture;
 use futures::TryStreamExt;
 
 use super::conn::{timed, Caps, ImapError, ImapSession};
 use super::envelope::{
     flags_of, from_fetch, from_fetch_dated, uid_sets, ENVELOPE_QUERY, ENVELOPE_QUERY_RECEIVED,
 };
-use crate::mail::Envelope;
-use crate::store::{FolderState, JournalOp, Store};
+use crate::mail::{Envelope, Flags};
+use crate::store::{CountDelta, FolderState, JournalOp, Store};
 
 /// The first batch is small so the top of the list fills at once; the rest stream in large ones.
 const FIRST_BATCH: usize = 200;
@@ -31,6 +38,32 @@ pub struct SyncReport {
     /// Unseen messages that arrived since the previous sync (for notifications).
     pub arrived_unseen: Vec<Envelope>,
     pub refetched: bool,
+    /// UIDs the sync removed from the cache (expunged on the server, placeholders replaced).
+    pub removed_uids: Vec<u32>,
+    /// Messages whose flags the sync changed, with their new flags.
+    pub flag_changes: Vec<(u32, Flags)>,
+}
+
+/// What a sync tells its caller as it goes, and what it lets the caller do between batches.
+pub trait Progress: Send {
+    /// A batch of envelopes was stored: their UIDs, and `done` of the `total` new messages.
+    fn stored(&mut self, uids: &[u32], done: usize, total: usize);
+
+    /// Between two batches the session is the caller's (to fetch a body the user opened, say).
+    /// Returns true when it left another folder selected: the sync selects its own again.
+    fn between<'a>(
+        &'a mut self,
+        _session: &'a mut ImapSession,
+    ) -> BoxFuture<'a, Result<bool, ImapError>> {
+        Box::pin(async { Ok(false) })
+    }
+}
+
+/// A closure `(done, total)` is a progress that only listens.
+impl<F: FnMut(usize, usize) + Send> Progress for F {
+    fn stored(&mut self, _uids: &[u32], done: usize, total: usize) {
+        self(done, total)
+    }
 }
 
 /// UIDs of a folder that pending journal entries refer to: the server's view must not overwrite them.
@@ -63,15 +96,17 @@ async fn search_uids(session: &mut ImapSession, query: &str) -> Result<Vec<u32>,
     Ok(v)
 }
 
-/// Fetch envelopes of `uids` (any order) newest first, writing each batch; `on_batch(done, total)`.
-/// Returns how many were stored, and the unseen ones when `keep_unseen` (for notifications).
+/// Fetch envelopes of `uids` (any order, none of them cached) newest first, writing each
+/// batch and moving the folder's counts by it; `progress` hears of each batch and may use the
+/// session between two. Returns how many were stored, and the unseen ones when `keep_unseen`
+/// (for notifications).
 pub async fn fetch_envelopes(
     session: &mut ImapSession,
     store: &Store,
     account: &str,
     folder: &str,
     uids: &[u32],
-    on_batch: &mut (dyn FnMut(usize, usize) + Send),
+    progress: &mut dyn Progress,
     keep_unseen: bool,
 ) -> Result<(usize, Vec<Envelope>), ImapError> {
     let mut sorted = uids.to_vec();
@@ -80,13 +115,23 @@ pub async fn fetch_envelopes(
     let mut unseen = Vec::new();
     let mut start = 0;
     while start < sorted.len() {
+        if start > 0 && progress.between(session).await? {
+            timed("SELECT", session.select(folder)).await?;
+        }
         let size = if start == 0 { FIRST_BATCH } else { BATCH };
         let chunk = &sorted[start..(start + size).min(sorted.len())];
         start += chunk.len();
         let mut batch = Vec::with_capacity(WRITE_EVERY);
+        let mut written: Vec<u32> = Vec::with_capacity(chunk.len());
         let mut keep = |batch: &mut Vec<Envelope>| -> Result<(), ImapError> {
             store.put_envelopes(account, folder, batch)?;
+            let mut d = CountDelta::default();
+            for e in batch.iter() {
+                d += CountDelta::message(e.flags, 1);
+            }
+            store.add_counts(account, folder, d)?;
             count += batch.len();
+            written.extend(batch.iter().map(|e| e.uid));
             if keep_unseen {
                 unseen.extend(batch.iter().filter(|e| !e.flags.seen()).cloned());
             }
@@ -122,10 +167,11 @@ pub async fn fetch_envelopes(
             }
         }
         if !batch.is_empty() {
+            // Already stored (and counted) with their INTERNALDATE: only the dates change.
             store.put_envelopes(account, folder, &batch)?;
             batch.clear();
         }
-        on_batch(start, sorted.len());
+        progress.stored(&written, start, sorted.len());
     }
     Ok((count, unseen))
 }
@@ -137,7 +183,7 @@ pub async fn sync_folder(
     store: &Store,
     account: &str,
     folder: &str,
-    on_batch: &mut (dyn FnMut(usize, usize) + Send),
+    progress: &mut dyn Progress,
 ) -> Result<SyncReport, ImapError> {
     let mut report = SyncReport {
         folder: folder.to_string(),
@@ -164,13 +210,18 @@ pub async fn sync_folder(
     let protected = protected_uids(store, account, folder);
     // Placeholders of moves and copies whose journal entries are done give way to the server's
     // messages (fetched below as new).
+    let mut delta = CountDelta::default();
     for uid in store.uids(account, folder)? {
         if uid >= crate::store::LOCAL_UID_BASE && !protected.contains(&uid) {
-            store.remove_message(account, folder, uid)?;
+            if let Some(f) = store.remove_message(account, folder, uid)? {
+                delta += CountDelta::message(f, -1);
+                report.removed_uids.push(uid);
+            }
         }
     }
-    let local: Vec<u32> = store
-        .uids(account, folder)?
+    let cached = store.uids(account, folder)?;
+    let cached_set: HashSet<u32> = cached.iter().copied().collect();
+    let local: Vec<u32> = cached
         .into_iter()
         .filter(|u| !protected.contains(u))
         .collect();
@@ -179,6 +230,11 @@ pub async fn sync_folder(
 
     // 1. New messages.
     let first = state.uidnext == 0 || local.is_empty();
+    if first || report.refetched {
+        // The cache is counted once, at the start; from here on counts move by delta.
+        store.recount(account, folder)?;
+        delta = CountDelta::default();
+    }
     let mut server_all: Option<Vec<u32>> = None;
     let new: Vec<u32> = if first {
         let all = if mbox.exists == 0 {
@@ -189,7 +245,7 @@ pub async fn sync_folder(
         let new = all
             .iter()
             .copied()
-            .filter(|u| !local_set.contains(u))
+            .filter(|u| !cached_set.contains(u))
             .collect();
         server_all = Some(all);
         new
@@ -197,14 +253,14 @@ pub async fn sync_folder(
         search_uids(session, &format!("UID {}:*", state.uidnext.max(1)))
             .await?
             .into_iter()
-            .filter(|u| *u >= state.uidnext && !local_set.contains(u))
+            .filter(|u| *u >= state.uidnext && !cached_set.contains(u))
             .collect()
     } else {
         Vec::new()
     };
     if !new.is_empty() {
         let (count, unseen) =
-            fetch_envelopes(session, store, account, folder, &new, on_batch, !first).await?;
+            fetch_envelopes(session, store, account, folder, &new, progress, !first).await?;
         report.new = count;
         report.arrived_unseen = unseen;
     }
@@ -241,6 +297,8 @@ pub async fn sync_folder(
             if let Some(old) = store.envelope(account, folder, uid)? {
                 if old.flags != flags {
                     store.set_flags(account, folder, uid, flags)?;
+                    delta += CountDelta::flags(old.flags, flags);
+                    report.flag_changes.push((uid, flags));
                     report.changed += 1;
                 }
             }
@@ -257,19 +315,21 @@ pub async fn sync_folder(
     }
     let expected = local.len() + report.new;
     let qresync_done = caps.qresync && state.highestmodseq > 0;
+    let mut gone: Vec<u32> = Vec::new();
     if qresync_done {
-        for uid in &vanished {
-            store.remove_message(account, folder, *uid)?;
-        }
-        report.removed = vanished.len();
+        gone = vanished;
     } else if expected != mbox.exists as usize {
         let all = match server_all {
             Some(a) => a,
             None => search_uids(session, "ALL").await?,
         };
         let on_server: HashSet<u32> = all.into_iter().collect();
-        for uid in local.iter().filter(|u| !on_server.contains(u)) {
-            store.remove_message(account, folder, *uid)?;
+        gone.extend(local.iter().filter(|u| !on_server.contains(u)));
+    }
+    for uid in gone {
+        if let Some(f) = store.remove_message(account, folder, uid)? {
+            delta += CountDelta::message(f, -1);
+            report.removed_uids.push(uid);
             report.removed += 1;
         }
     }
@@ -283,8 +343,11 @@ pub async fn sync_folder(
             highestmodseq: mbox.highest_modseq.unwrap_or(0),
         },
     )?;
-    store.recount(account, folder)?;
-    report.total = store.uids(account, folder)?.len();
+    store.add_counts(account, folder, delta)?;
+    report.total = match store.folder(account, folder)? {
+        Some(f) => f.total as usize,
+        None => store.count_cached(account, folder)?,
+    };
     Ok(report)
 }
 
@@ -295,13 +358,27 @@ pub async fn fetch_missing_bodies(
     account: &str,
     folder: &str,
 ) -> Result<usize, ImapError> {
+    fetch_missing_bodies_with(session, store, account, folder, &mut |_, _| {}).await
+}
+
+/// `fetch_missing_bodies`, handing the session to `progress` between two sets of bodies.
+pub async fn fetch_missing_bodies_with(
+    session: &mut ImapSession,
+    store: &Store,
+    account: &str,
+    folder: &str,
+    progress: &mut dyn Progress,
+) -> Result<usize, ImapError> {
     let missing: Vec<u32> = store
         .uids(account, folder)?
         .into_iter()
         .filter(|u| !store.has_body(account, folder, *u).unwrap_or(true))
         .collect();
     let mut n = 0;
-    for set in uid_sets(&missing, 100) {
+    for (i, set) in uid_sets(&missing, 100).into_iter().enumerate() {
+        if i > 0 && progress.between(session).await? {
+            timed("SELECT", session.select(folder)).await?;
+        }
         let stream = timed(
             "UID FETCH BODY",
             session.uid_fetch(&set, "(UID BODY.PEEK[])"),

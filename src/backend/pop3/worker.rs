@@ -381,7 +381,8 @@ impl Worker {
             | Command::SendOutbox { .. }
             | Command::Open { .. }
             | Command::Pipe { .. }
-            | Command::Copy { .. } => {}
+            | Command::Copy { .. }
+            | Command::Job(_) => {}
             Command::ServerSearch {
                 account,
                 folder,

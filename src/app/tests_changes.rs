@@ -1,0 +1,318 @@
+//! App::update tests of "a key costs what it changes": counts by delta, one journal write per
+//! action, sync events merged into the list, and whole-folder work (loads, searches) as jobs
+//! whose stale results are dropped.
+
+use super::jobs::{Job, JobResult};
+use super::testing::{demo_app, demo_app_full, TestApp};
+use super::*;
+use crate::input::Keymap;
+use crate::mail::parse::envelope_from_raw;
+use crate::mail::Flags;
+
+/// The folder's counts as the tree shows them, and as counting every message gives them.
+fn counts(t: &TestApp, folder: &str) -> ((u32, u32), (u32, u32)) {
+    let shown = t
+        .app
+        .tree
+        .get("demo", folder)
+        .map(|f| (f.unread, f.total))
+        .unwrap_or_default();
+    let stored = t.app.store.folder("demo", folder).unwrap().unwrap();
+    assert_eq!(shown, (stored.unread, stored.total), "tree and store agree");
+    let counted = t
+        .app
+        .store
+        .clone()
+        .recount("demo", folder)
+        .unwrap()
+        .map(|f| (f.unread, f.total))
+        .unwrap_or_default();
+    (shown, counted)
+}
+
+fn assert_counts(t: &TestApp, folder: &str) {
+    let (shown, counted) = counts(t, folder);
+    assert_eq!(shown, counted, "{folder}: counts kept by delta");
+}
+
+#[test]
+fn actions_move_counts_by_delta() {
+    let mut t = demo_app(120, 40);
+    let unread = t.app.list.unread;
+    t.keys("U");
+    assert_ne!(t.app.list.unread, unread);
+    assert_counts(&t, "INBOX");
+    t.keys("jU<Enter>q");
+    assert_counts(&t, "INBOX");
+    t.keys("gg");
+    t.keys("v4jd");
+    assert_counts(&t, "INBOX");
+    assert_counts(&t, "Trash");
+    t.keys("u");
+    assert_counts(&t, "INBOX");
+    assert_counts(&t, "Trash");
+    t.keys("v2j:copy Archive<Enter>");
+    assert_counts(&t, "Archive");
+    t.keys("u");
+    assert_counts(&t, "Archive");
+    // the list's own unread count, kept by delta too
+    let counted = t
+        .app
+        .list
+        .items
+        .iter_views()
+        .filter(|e| !e.flags.seen())
+        .count();
+    assert_eq!(t.app.list.unread, counted);
+}
+
+#[test]
+fn a_visual_move_is_one_journal_write_and_undo_finds_the_messages() {
+    let mut t = demo_app(120, 40);
+    let n = t.app.list.rows.len();
+    let journal = t.app.store.journal_len();
+    let subjects: Vec<String> = (0..10)
+        .map(|r| t.app.list.row_envelope(r).unwrap().subject.to_string())
+        .collect();
+    t.sent.clear();
+    t.keys("v9j:move Archive<Enter>");
+    assert_eq!(t.app.list.rows.len(), n - 10);
+    assert_eq!(t.app.store.journal_len(), journal + 10);
+    let replays = t
+        .sent
+        .iter()
+        .filter(|c| matches!(c, Command::ReplayJournal { .. }))
+        .count();
+    assert_eq!(replays, 1, "one replay for the action");
+    let archive = t.app.store.envelopes("demo", "Archive").unwrap();
+    for s in &subjects {
+        assert!(archive.iter().any(|e| &e.subject == s), "{s} in Archive");
+    }
+    t.keys("u");
+    assert_eq!(t.app.list.rows.len(), n);
+    for s in &subjects {
+        assert!(
+            t.app.list.items.iter_views().any(|e| e.subject == s),
+            "{s} back"
+        );
+    }
+    assert_counts(&t, "INBOX");
+    assert_counts(&t, "Archive");
+}
+
+/// Write a new message into the demo INBOX as a sync would (counts included); its UID.
+fn deliver(t: &TestApp, subject: &str, reply_to: Option<&str>) -> u32 {
+    let uid = t.app.store.uids("demo", "INBOX").unwrap().last().unwrap() + 1;
+    let refs = reply_to
+        .map(|r| format!("In-Reply-To: <{r}>\r\nReferences: <{r}>\r\n"))
+        .unwrap_or_default();
+    let raw = format!(
+        "From: New <new@example.test>\r\nSubject: {subject}\r\nMessage-ID: <new{uid}@x>\r\n{refs}Date: Thu, 1 Jan 2060 00:00:00 +0000\r\n\r\nhi\r\n"
+    );
+    let env = envelope_from_raw(raw.as_bytes(), uid, Flags::default(), 0);
+    t.app.store.put_envelopes("demo", "INBOX", &[env]).unwrap();
+    t.app
+        .store
+        .add_counts(
+            "demo",
+            "INBOX",
+            crate::store::CountDelta::message(Flags::default(), 1),
+        )
+        .unwrap();
+    uid
+}
+
+fn changed(added: Vec<u32>, removed: Vec<u32>, flags: Vec<(u32, Flags)>) -> Action {
+    Action::Worker(Event::MessagesChanged {
+        account: "demo".into(),
+        folder: "INBOX".into(),
+        added,
+        removed,
+        flags,
+    })
+}
+
+#[test]
+fn a_sync_event_is_merged_into_the_list() {
+    let mut t = demo_app(120, 40);
+    t.keys("3j");
+    let selected = t.selected_subject();
+    let n = t.app.list.rows.len();
+    let uid = deliver(&t, "Fresh from the server", None);
+    t.app.update(changed(vec![uid], vec![], vec![]));
+    assert_eq!(t.app.list.rows.len(), n + 1);
+    assert!(t.app.list.contains(uid));
+    assert_eq!(
+        t.selected_subject(),
+        selected,
+        "the cursor stays on its message"
+    );
+    assert_counts(&t, "INBOX");
+    // flags changed on the server, then the message went
+    let seen = Flags::default().with(Flags::SEEN, true);
+    t.app.store.set_flags("demo", "INBOX", uid, seen).unwrap();
+    t.app.update(changed(vec![], vec![], vec![(uid, seen)]));
+    assert!(t.app.list.get(uid).unwrap().flags.seen());
+    t.app.store.remove_message("demo", "INBOX", uid).unwrap();
+    t.app.update(changed(vec![], vec![uid], vec![]));
+    assert_eq!(t.app.list.rows.len(), n);
+    assert!(!t.app.list.contains(uid));
+    assert_eq!(t.selected_subject(), selected);
+}
+
+#[test]
+fn a_reply_that_arrives_joins_its_thread() {
+    let mut t = demo_app(120, 40);
+    assert!(t.app.list.threaded);
+    // the thread of the last row moves to the top with its new reply
+    let last = t.app.list.rows.len() - 1;
+    let root_uid = t.app.list.row_envelope(last).unwrap().uid;
+    let id = t
+        .app
+        .store
+        .envelope("demo", "INBOX", root_uid)
+        .unwrap()
+        .unwrap()
+        .message_id
+        .unwrap();
+    let uid = deliver(&t, "Re: late reply", Some(&id));
+    t.app.update(changed(vec![uid], vec![], vec![]));
+    let merged: Vec<(u32, u16)> = t
+        .app
+        .list
+        .rows
+        .iter()
+        .map(|r| (t.app.list.items[r.index].uid, r.depth))
+        .collect();
+    let mut full = MessageList {
+        threaded: true,
+        ..Default::default()
+    };
+    let (a, f) = ("demo".to_string(), "INBOX".to_string());
+    full.load(&a, &f, t.app.read_folder(&a, &f).unwrap());
+    let want: Vec<(u32, u16)> = full
+        .rows
+        .iter()
+        .map(|r| (full.items[r.index].uid, r.depth))
+        .collect();
+    assert_eq!(merged, want, "as threading the whole folder orders it");
+    let at = merged.iter().position(|(u, _)| *u == uid).unwrap();
+    assert!(merged[at].1 > 0, "a reply, not a thread of its own");
+}
+
+fn background_app() -> TestApp {
+    let mut t = demo_app_full(120, 40, Keymap::defaults(), Some(400));
+    t.run_jobs();
+    t
+}
+
+#[test]
+fn search_hits_stream_in_from_a_job() {
+    let mut t = background_app();
+    t.sent.clear();
+    t.keys("/zanzibar<Enter>");
+    // the rows did not match; the job looks at the bodies
+    assert!(t.app.search.running);
+    assert!(t
+        .sent
+        .iter()
+        .any(|c| matches!(c, Command::Job(Job::Search { uids: None, .. }))));
+    // keys keep working meanwhile (and the cursor, moved by the user, stays where it is)
+    let before = t.app.list.cursor;
+    t.keys("j");
+    assert_eq!(t.app.list.cursor, before + 1);
+    t.run_jobs();
+    assert!(!t.app.search.running);
+    assert_eq!(t.app.search.rows.len(), 1);
+    assert_eq!(t.app.list.cursor, before + 1);
+    assert!(t
+        .app
+        .status
+        .info
+        .as_deref()
+        .unwrap_or("")
+        .contains("1 match for"));
+    t.keys("n");
+    assert_eq!(t.selected_subject(), "Quarterly budget review");
+    // untouched, the cursor goes to the first hit as it arrives
+    t.keys("gg/zanzibar<Enter>");
+    t.run_jobs();
+    assert_eq!(t.selected_subject(), "Quarterly budget review");
+}
+
+#[test]
+fn hits_of_a_replaced_search_are_dropped() {
+    let mut t = background_app();
+    t.sent.clear();
+    t.keys("/zanzibar<Enter>");
+    let old = t.sent.clone();
+    t.sent.clear();
+    t.keys("/welcome<Enter>");
+    let gen = t.app.search.generation;
+    // the first search's job answers late: its hits are not shown
+    for c in old {
+        if let Command::Job(job) = c {
+            let mut results = Vec::new();
+            jobs::run(&job, &t.app.store, &|| false, &mut |r| results.push(r));
+            assert!(results.iter().all(
+                |r| matches!(r, JobResult::SearchHits { generation, .. } if *generation < gen)
+            ));
+            for r in results {
+                t.app.update(Action::Worker(Event::Job(r)));
+            }
+        }
+    }
+    assert_eq!(t.app.search.query.as_deref(), Some("welcome"));
+    assert!(!t.app.search.hits.iter().any(|u| t
+        .app
+        .list
+        .get(*u)
+        .is_some_and(|s| s.subject == "Quarterly budget review")));
+    t.run_jobs();
+    assert!(!t.app.search.running);
+    assert!(!t.app.search.rows.is_empty());
+}
+
+#[test]
+fn changes_made_while_a_folder_loads_survive_the_load() {
+    let mut t = demo_app_full(120, 40, Keymap::defaults(), Some(5));
+    assert!(t.app.list_partial);
+    let job = t
+        .sent
+        .iter()
+        .find_map(|c| match c {
+            Command::Job(j @ Job::LoadList { .. }) => Some(j.clone()),
+            _ => None,
+        })
+        .expect("the rest of the folder is a job");
+    t.sent.clear();
+    // The job reads the folder now ...
+    let mut results = Vec::new();
+    jobs::run(&job, &t.app.store, &|| false, &mut |r| results.push(r));
+    // ... while the user flags the top message and a new one arrives.
+    t.keys("f");
+    let flagged = t.app.list.selected().unwrap().uid;
+    let uid = deliver(&t, "Arrived during the load", None);
+    t.app.update(changed(vec![uid], vec![], vec![]));
+    for r in results {
+        t.app.update(Action::Worker(Event::Job(r)));
+    }
+    assert!(!t.app.list_partial);
+    assert!(t.app.list.get(flagged).unwrap().flags.flagged());
+    assert!(t.app.list.contains(uid), "the new message is listed");
+    assert_eq!(
+        t.app.list.rows.len(),
+        t.app.store.uids("demo", "INBOX").unwrap().len()
+    );
+}
+
+#[test]
+fn toggling_threads_in_the_background_keeps_the_selection() {
+    let mut t = background_app();
+    t.keys("5j");
+    let selected = t.selected_subject();
+    t.keys("t");
+    t.run_jobs();
+    assert!(!t.app.list.threaded);
+    assert_eq!(t.selected_subject(), selected);
+}

@@ -1,0 +1,43 @@
+//! The job worker: runs the app's whole-folder jobs (`app::jobs`: loading a big folder,
+//! searching envelopes and cached bodies) on blocking threads, so the event loop never waits
+//! for them, and sends their results back as `Event::Job`. A job whose generation was
+//! superseded by a newer one of its kind stops early; the app drops what it sent anyway.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::mpsc::{self, UnboundedSender};
+
+use crate::app::jobs::{self, Kind};
+use crate::app::{Command, Event};
+use crate::store::Store;
+
+/// Start the job worker; it takes `Command::Job` (and `Shutdown`).
+pub fn spawn(store: Store, events: UnboundedSender<Event>) -> UnboundedSender<Command> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
+    // The newest generation asked for, per kind of job.
+    let latest: Arc<[AtomicU64; 2]> = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
+    tokio::spawn(async move {
+        while let Some(cmd) = rx.recv().await {
+            let job = match cmd {
+                Command::Job(job) => job,
+                Command::Shutdown => break,
+                _ => continue,
+            };
+            let slot = match job.kind() {
+                Kind::Load => 0,
+                Kind::Search => 1,
+            };
+            let generation = job.generation();
+            latest[slot].fetch_max(generation, Ordering::SeqCst);
+            let (store, events, latest) = (store.clone(), events.clone(), latest.clone());
+            tokio::task::spawn_blocking(move || {
+                let stale = || latest[slot].load(Ordering::SeqCst) != generation;
+                jobs::run(&job, &store, &stale, &mut |r| {
+                    let _ = events.send(Event::Job(r));
+                });
+            });
+        }
+    });
+    tx
+}
