@@ -107,3 +107,32 @@ fn save_open_and_copy_as_a_user() {
     let written = String::from_utf8_lossy(&std::fs::read(&out).unwrap()).into_owned();
     assert!(written.contains("\u{1b}]52;c;"), "no OSC 52 in the output");
 }
+
+#[test]
+fn fold_a_long_thread_as_a_user() {
+    let home = tempfile::tempdir().expect("home");
+    let s = Session::start_env(home, &[("NO_COLOR", "1")], &["--demo"], 80, 24, |_| {});
+    s.wait_text("Welcome to tmail");
+    s.type_text("/Release plan for 0.4");
+    s.keys(&["Enter"]);
+    s.wait_text("match");
+    std::thread::sleep(Duration::from_millis(150));
+    s.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(150));
+    // fold: one row with the thread's counts, the replies gone from the screen
+    s.type_text("za");
+    let sc = s.wait_text("▸ [6, 1 unread]");
+    assert!(sc.contains("thread folded: 6 messages"), "{sc}");
+    assert!(!sc.contains("Re: Release plan"), "{sc}");
+    // the folded thread is one target: d moves all six to Trash, u brings them back
+    s.type_text("d");
+    s.wait_for("the thread left", |sc| !sc.contains("Release plan"));
+    s.type_text("u");
+    s.wait_text("Release plan");
+    // zM folds every thread, zR unfolds them all
+    s.type_text("zM");
+    s.wait_text("threads folded");
+    s.type_text("zR");
+    s.wait_text("threads unfolded");
+    s.wait_text("Re: Release plan");
+}

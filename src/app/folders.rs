@@ -167,6 +167,55 @@ impl FolderTree {
         true
     }
 
+    /// Collapse every folder that has sub-folders (`zM`); the accounts stay open. The cursor
+    /// goes to the top folder that held it.
+    pub fn fold_all(&mut self) {
+        let keep = self.selected_folder().map(|f| {
+            let top = f.segments().first().map(|s| s.to_string());
+            (f.account.clone(), top.unwrap_or_default())
+        });
+        // every folder with sub-folders, also those hidden now, so a later `za` opens one level
+        let parents: Vec<String> = self
+            .folders
+            .iter()
+            .filter(|f| {
+                f.delimiter.is_some_and(|d| {
+                    let prefix = format!("{}{d}", f.path);
+                    self.folders
+                        .iter()
+                        .any(|g| g.account == f.account && g.path.starts_with(&prefix))
+                })
+            })
+            .map(|f| node_key(&f.account, &f.path))
+            .collect();
+        self.collapsed.extend(parents);
+        self.rebuild();
+        if let Some((account, top)) = keep {
+            let at = self.rows.iter().position(|r| match r {
+                TreeRow::Folder { index, .. } => self
+                    .folders
+                    .get(*index)
+                    .is_some_and(|f| f.account == account && f.path == top),
+                TreeRow::Account { .. } => false,
+            });
+            if let Some(pos) = at {
+                self.cursor = pos;
+            }
+        }
+    }
+
+    /// Expand every folder and account (`zR`), keeping the cursor on its folder.
+    pub fn unfold_all(&mut self) {
+        let keep = self
+            .selected_folder()
+            .map(|f| (f.account.clone(), f.path.clone()));
+        self.collapsed.clear();
+        self.rebuild();
+        if let Some((a, p)) = keep {
+            self.select(&a, &p);
+        }
+    }
+
     /// Put the cursor on a folder (expanding its parents). Returns false if it does not exist.
     pub fn select(&mut self, account: &str, path: &str) -> bool {
         let Some(index) = self
@@ -329,6 +378,34 @@ mod tests {
         assert!(t.select("a", "INBOX/Lists/rust"));
         assert_eq!(t.rows.len(), 4);
         assert_eq!(t.selected_folder().unwrap().path, "INBOX/Lists/rust");
+    }
+
+    #[test]
+    fn fold_all_keeps_the_top_folders_and_unfold_all_shows_every_one() {
+        let mut t = FolderTree::new(vec!["a".into()]);
+        t.set_folders(
+            "a",
+            vec![
+                f("a", "INBOX"),
+                f("a", "INBOX/Lists"),
+                f("a", "INBOX/Lists/rust"),
+                f("a", "Sent"),
+            ],
+        );
+        assert!(t.select("a", "INBOX/Lists/rust"));
+        t.fold_all();
+        assert_eq!(t.rows.len(), 2, "INBOX and Sent");
+        assert_eq!(
+            t.selected_folder().unwrap().path,
+            "INBOX",
+            "the cursor's top folder"
+        );
+        // one level opens at a time: the nested folder was folded too
+        assert!(t.toggle_fold());
+        assert_eq!(t.rows.len(), 3);
+        t.unfold_all();
+        assert_eq!(t.rows.len(), 4);
+        assert_eq!(t.selected_folder().unwrap().path, "INBOX");
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //! are kept in UID order), the unread count is kept by delta, and messages that arrive are
 //! merged into the order (`merge`) instead of re-reading and re-threading the folder.
 
+mod fold;
 mod items;
 mod merge;
 
 use std::collections::HashMap;
 
+pub use fold::{Fold, FoldedRow, Folds};
 pub use items::{Item, Items, RowView};
 
 use crate::mail::thread::{self, ThreadKey};
@@ -162,6 +164,8 @@ pub struct MessageList {
     /// How many of `items` are not seen: kept by delta, never counted per frame.
     pub unread: usize,
     pub(super) threads: ThreadIndex,
+    /// Folded threads (threaded lists only): what `rows` leaves out.
+    pub folds: Folds,
 }
 
 impl MessageList {
@@ -179,11 +183,17 @@ impl MessageList {
             None
         };
         let old_cursor = self.cursor;
+        if same {
+            self.expand();
+        } else {
+            self.drop_folds();
+        }
         self.account = account.to_string();
         self.folder = folder.to_string();
         self.items = loaded.rows;
         self.unread = self.items.iter().filter(|e| !e.flags.seen()).count();
         self.order(&loaded.threads);
+        self.collapse();
         if !same {
             self.cursor = 0;
             self.offset = 0;
@@ -228,10 +238,16 @@ impl MessageList {
     pub fn set_threaded(&mut self, on: bool, mut loaded: Loaded) {
         loaded.sort_by_uid();
         let keep = self.selected().map(|e| e.uid);
+        if on {
+            self.expand();
+        } else {
+            self.drop_folds();
+        }
         self.threaded = on;
         self.items = loaded.rows;
         self.unread = self.items.iter().filter(|e| !e.flags.seen()).count();
         self.order(&loaded.threads);
+        self.collapse();
         if let Some(uid) = keep {
             self.select_uid(uid);
         }
@@ -263,8 +279,12 @@ impl MessageList {
         self.rows.iter().position(|r| r.index == index)
     }
 
+    /// Put the cursor on the message with this UID, unfolding the thread that hides it.
     pub fn select_uid(&mut self, uid: u32) -> bool {
-        match self.index_of(uid).and_then(|i| self.row_of_index(i)) {
+        let Some(i) = self.index_of(uid) else {
+            return false;
+        };
+        match self.row_of_index(i).or_else(|| self.reveal(i)) {
             Some(p) => {
                 self.cursor = p;
                 true
@@ -307,6 +327,7 @@ impl MessageList {
         if n == 0 {
             return 0;
         }
+        self.expand();
         // Old index -> new index of the envelopes that stay.
         let mut new_index = vec![usize::MAX; self.items.len()];
         let mut next = 0;
@@ -344,6 +365,7 @@ impl MessageList {
         if self.threaded {
             thread_lines(&mut self.rows);
         }
+        self.collapse();
         n
     }
 
@@ -360,12 +382,14 @@ impl MessageList {
             return true;
         }
         let selected = self.selected().map(|e| e.uid);
+        self.expand();
         let ok = if self.threaded {
             merge::threaded(self, added)
         } else {
             merge::flat(self, added);
             true
         };
+        self.collapse();
         if ok {
             if let Some(uid) = selected {
                 self.select_uid(uid);

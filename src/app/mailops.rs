@@ -10,21 +10,19 @@ use crate::store::{CountDelta, JournalEntry, JournalOp};
 
 /// The messages an operation applies to: the visual selection, else the previewed message when
 /// the preview has focus, else the one under the list cursor; a count (`3d`) takes that many
-/// rows from the cursor down.
+/// rows from the cursor down. A folded thread's row stands for every message of the thread.
 pub(super) fn targets(app: &mut App) -> Vec<u32> {
     if let Some(n) = app.target_count.take() {
         if app.visual.is_none() && n > 1 {
             let start = app.list.cursor;
             return (start..start + n)
-                .filter_map(|r| app.list.row_envelope(r).map(|e| e.uid))
+                .flat_map(|r| app.list.row_uids(r))
                 .collect();
         }
     }
     if let Some(anchor) = app.visual {
         let (a, b) = (anchor.min(app.list.cursor), anchor.max(app.list.cursor));
-        return (a..=b)
-            .filter_map(|r| app.list.row_envelope(r).map(|e| e.uid))
-            .collect();
+        return (a..=b).flat_map(|r| app.list.row_uids(r)).collect();
     }
     if app.focus == Pane::Preview {
         if let Some((a, f, uid)) = &app.preview.target {
@@ -33,7 +31,7 @@ pub(super) fn targets(app: &mut App) -> Vec<u32> {
             }
         }
     }
-    app.list.selected().map(|e| vec![e.uid]).unwrap_or_default()
+    app.list.row_uids(app.list.cursor)
 }
 
 pub(super) fn report<T, E: std::fmt::Display>(app: &mut App, r: Result<T, E>) -> Option<T> {
@@ -138,7 +136,8 @@ pub(super) fn set_flag(app: &mut App, bit: u8, on: Option<bool>, out: &mut Vec<C
     set_flags_of(app, &uids, bit, on, out, true);
 }
 
-/// Set, clear (`on`) or toggle (`None`) a flag on messages of the open folder; `undoable`
+/// Set, clear (`on`) or toggle (`None`: on unless every message has it) a flag on messages of
+/// the open folder; `undoable`
 /// remembers it for `u` (opening a message marks it read without that).
 pub(super) fn set_flags_of(
     app: &mut App,
@@ -149,11 +148,12 @@ pub(super) fn set_flags_of(
     undoable: bool,
 ) {
     let (account, folder) = (app.list.account.clone(), app.list.folder.clone());
+    // Toggling several (a selection, a folded thread): set the flag on all unless all have it.
     let on = on.unwrap_or_else(|| {
         !uids
-            .first()
-            .and_then(|u| app.list.get(*u))
-            .is_some_and(|e| e.flags.has(bit))
+            .iter()
+            .filter_map(|u| app.list.get(*u))
+            .all(|e| e.flags.has(bit))
     });
     let mut changes = Vec::new();
     let mut ops = Vec::new();

@@ -1,6 +1,7 @@
 //! Running registry commands: movement in each pane, focus, opening folders and messages,
 //! toggles, and handing mail operations to `mailops`.
 
+use super::list::Fold;
 use super::registry::Op;
 use super::{cmdline::LineInput, mailops, search, App, Command, Mode, Pane};
 use crate::config::Layout;
@@ -168,6 +169,19 @@ impl App {
             Op::ToggleFold => {
                 if self.focus == Pane::Folders {
                     self.tree.toggle_fold();
+                } else {
+                    self.fold_thread();
+                }
+            }
+            Op::FoldAll | Op::UnfoldAll => {
+                if self.focus == Pane::Folders {
+                    if op == Op::FoldAll {
+                        self.tree.fold_all();
+                    } else {
+                        self.tree.unfold_all();
+                    }
+                } else {
+                    self.fold_all_threads(op == Op::FoldAll);
                 }
             }
             Op::ToggleThreads => {
@@ -413,11 +427,56 @@ impl App {
         self.visual = Some(start);
         self.list.cursor = end;
         self.list.scroll_into_view(self.list_height());
+        let n: usize = (start..=end).map(|r| self.list.row_uids(r).len()).sum();
         self.status.info = Some(format!(
-            "{} message{} in this thread selected",
-            end - start + 1,
-            if end == start { "" } else { "s" }
+            "{n} message{} in this thread selected",
+            if n == 1 { "" } else { "s" }
         ));
+    }
+
+    /// `za`: fold the thread under the cursor into one row, or unfold it.
+    fn fold_thread(&mut self) {
+        self.visual = None;
+        self.status.info = Some(match self.list.toggle_fold() {
+            Fold::Folded { messages, unread } => {
+                let unread = if unread > 0 {
+                    format!(", {unread} unread")
+                } else {
+                    String::new()
+                };
+                format!("thread folded: {messages} messages{unread} (za unfolds)")
+            }
+            Fold::Unfolded => "thread unfolded".into(),
+            Fold::Single => "this thread is one message: nothing to fold".into(),
+            Fold::NotThreaded if !self.list.threaded => "threads are off (t turns them on)".into(),
+            Fold::NotThreaded => return,
+        });
+        search::reindex(self);
+        self.list.scroll_into_view(self.list_height());
+    }
+
+    /// `zM` / `zR`: fold or unfold every thread of the list.
+    fn fold_all_threads(&mut self, fold: bool) {
+        if !self.list.threaded {
+            self.status.info = Some("threads are off (t turns them on)".into());
+            return;
+        }
+        self.visual = None;
+        self.status.info = Some(if fold {
+            match self.list.fold_all() {
+                0 => "no thread of more than one message to fold".into(),
+                1 => "1 thread folded".into(),
+                n => format!("{n} threads folded"),
+            }
+        } else {
+            match self.list.unfold_all() {
+                0 => "no folded thread".into(),
+                1 => "1 thread unfolded".into(),
+                n => format!("{n} threads unfolded"),
+            }
+        });
+        search::reindex(self);
+        self.list.scroll_into_view(self.list_height());
     }
 
     /// Esc: cancel what is in progress, innermost first; never quits.

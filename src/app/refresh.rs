@@ -92,6 +92,7 @@ impl App {
                     return;
                 }
                 let keep = self.list.selected().map(|e| e.uid);
+                list.keep_folds(&self.list);
                 list.cursor = self.list.cursor;
                 list.offset = self.list.offset;
                 if !keep.is_some_and(|u| list.select_uid(u)) {

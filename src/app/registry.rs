@@ -31,6 +31,8 @@ pub enum Op {
     SearchNext,
     SearchPrev,
     ToggleFold,
+    FoldAll,
+    UnfoldAll,
     ToggleThreads,
     TogglePreview,
     ToggleFolders,
@@ -253,7 +255,17 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd(
         "toggle-fold",
         Op::ToggleFold,
-        "Collapse or expand the folder under the cursor",
+        "Fold or unfold the thread under the cursor (list) or the folder under the cursor (folder tree); a folded thread is one row, acted on as a whole",
+    ),
+    cmd(
+        "fold-all",
+        Op::FoldAll,
+        "Fold every thread of the list (or every folder of the tree)",
+    ),
+    cmd(
+        "unfold-all",
+        Op::UnfoldAll,
+        "Unfold every thread of the list (or every folder of the tree)",
     ),
     cmd(
         "toggle-threads",

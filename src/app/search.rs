@@ -62,14 +62,17 @@ pub(super) fn reindex(app: &mut App) {
         return;
     }
     let l = &app.list;
+    let folds = l.has_folds();
     s.rows.extend(
         l.rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| {
+            .filter(|(i, r)| {
                 l.items
                     .get(r.index)
                     .is_some_and(|e| s.hits.contains(&e.uid))
+                    // a folded thread holds a hit when any of its messages does
+                    || (folds && l.row_uids(*i).iter().any(|u| s.hits.contains(u)))
             })
             .map(|(i, _)| i),
     );
@@ -111,6 +114,7 @@ fn place(app: &mut App) {
         .copied();
     if let Some(row) = first {
         app.list.cursor = row;
+        let row = reveal_hit(app, row, false);
         app.search.placed = Some(row);
         app.list.scroll_into_view(app.list_height());
     }
@@ -199,6 +203,27 @@ pub(super) fn arrived(app: &mut App, uids: &[u32]) {
     app.start_job(job);
 }
 
+/// When `row` (the cursor's) is a folded thread whose first message is not a hit, unfold it and
+/// put the cursor on the thread's first hit (its last, going back). Returns the cursor's row.
+fn reveal_hit(app: &mut App, row: usize, back: bool) -> usize {
+    let uids = app.list.row_uids(row);
+    if uids.len() < 2 || uids.first().is_some_and(|u| app.search.hits.contains(u)) {
+        return row;
+    }
+    app.list.cursor = row;
+    app.list.toggle_fold();
+    reindex(app);
+    let thread = row..row + uids.len();
+    let mut inside = app.search.rows.iter().filter(|r| thread.contains(r));
+    let hit = if back {
+        inside.next_back()
+    } else {
+        inside.next()
+    };
+    app.list.cursor = hit.copied().unwrap_or(row);
+    app.list.cursor
+}
+
 /// `n` / `N`.
 pub(super) fn step(app: &mut App, back: bool) -> bool {
     if app.search.query.is_none() && app.search.server_query.is_none() {
@@ -208,6 +233,7 @@ pub(super) fn step(app: &mut App, back: bool) -> bool {
     match app.search.step(app.list.cursor, back) {
         Some(row) => {
             app.list.cursor = row;
+            let row = reveal_hit(app, row, back);
             app.list.scroll_into_view(app.list_height());
             let i = app.search.position(row).map_or(0, |p| p + 1);
             let more = if app.search.running {

@@ -175,7 +175,7 @@ fn command_line_folder_theme_and_errors() {
         .contains("frobnicate"));
     t.keys(":them<Tab>");
     assert_eq!(t.app.mode, Mode::Command(LineInput::with("theme ")));
-    t.keys("<Esc>:fol<Tab>");
+    t.keys("<Esc>:folde<Tab>");
     assert_eq!(
         t.app.mode,
         Mode::Command(LineInput::with("folder")),

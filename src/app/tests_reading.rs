@@ -413,3 +413,104 @@ fn a_pdf_inside_a_forwarded_message_is_listed_and_saved() {
         .iter()
         .any(|l| l.text.starts_with("Subject:") && l.text.contains("TJ-55812")));
 }
+
+/// Put the cursor on the first message of the thread whose subject is `subject`.
+fn on_thread(t: &mut TestApp, subject: &str) {
+    let row = (0..t.app.list.rows.len())
+        .find(|&r| {
+            t.app.list.rows[r].depth == 0
+                && t.app
+                    .list
+                    .row_envelope(r)
+                    .is_some_and(|e| e.subject == subject)
+        })
+        .unwrap_or_else(|| panic!("no thread {subject}"));
+    t.app.list.cursor = row;
+}
+
+#[test]
+fn a_long_thread_folds_into_one_row_and_is_acted_on_as_a_whole() {
+    let mut t = demo_app(160, 45);
+    assert!(t.app.list.threaded, "the demo opens threaded");
+    let all = t.app.list.items.len();
+    let rows = t.app.list.rows.len();
+    on_thread(&mut t, "Release plan for 0.4");
+    let root = t.app.list.cursor;
+    // the cursor inside the thread folds it too
+    t.keys("jj");
+    t.keys("za");
+    assert_eq!(t.app.list.cursor, root, "the cursor is on the thread's row");
+    assert_eq!(t.app.list.rows.len(), rows - 5, "{}", info(&t));
+    assert!(info(&t).contains("6 messages"), "{}", info(&t));
+    assert_eq!(t.app.list.folded_counts(root).map(|c| c.0), Some(6));
+    // j moves past the whole thread
+    t.keys("j");
+    assert_eq!(t.app.list.cursor, root + 1);
+    assert!(!t.selected_subject().contains("Release plan"));
+    t.keys("k");
+    // a folded thread is one target: U marks all six read, d moves all six to Trash
+    t.keys("U");
+    assert_eq!(t.app.list.folded_counts(root), Some((6, 0)), "{}", info(&t));
+    t.keys("U");
+    assert_eq!(t.app.list.folded_counts(root), Some((6, 6)), "{}", info(&t));
+    t.keys("d");
+    assert_eq!(t.app.list.items.len(), all - 6, "{}", info(&t));
+    assert!(t
+        .app
+        .list
+        .items
+        .iter_views()
+        .all(|e| !e.subject.contains("Release plan")));
+    // undo brings the thread back
+    t.keys("u");
+    assert_eq!(t.app.list.items.len(), all, "{}", info(&t));
+    // <Space> folds as za does; zR unfolds everything, zM folds every thread
+    on_thread(&mut t, "Release plan for 0.4");
+    t.keys("<Space>");
+    assert_eq!(t.app.list.rows.len(), rows - 5);
+    t.keys("<Space>");
+    assert_eq!(t.app.list.rows.len(), rows);
+    t.keys("zM");
+    let folded = t.app.list.rows.len();
+    assert!(folded < rows - 5, "{folded} of {rows}");
+    assert!(info(&t).contains("threads folded"), "{}", info(&t));
+    t.keys("zR");
+    assert_eq!(t.app.list.rows.len(), rows, "{}", info(&t));
+    assert!(!t.app.list.has_folds());
+    // a single message has nothing to fold; the flat view has no threads
+    on_thread(&mut t, "Welcome to tmail");
+    t.keys("za");
+    assert!(info(&t).contains("nothing to fold"), "{}", info(&t));
+    t.keys("t");
+    t.run_jobs();
+    t.keys("za");
+    assert!(info(&t).contains("threads are off"), "{}", info(&t));
+}
+
+#[test]
+fn search_opens_a_folded_thread_to_show_its_hit() {
+    let mut t = demo_app(160, 45);
+    on_thread(&mut t, "Release plan for 0.4");
+    t.keys("za");
+    let rows = t.app.list.rows.len();
+    // only the replies, hidden in the fold, say this
+    t.keys("gg");
+    t.keys("/Re: Release plan<Enter>");
+    t.run_jobs();
+    let e = t.app.list.selected().expect("a hit");
+    assert!(e.subject.starts_with("Re: Release plan"), "{}", info(&t));
+    assert!(
+        t.app.list.rows.len() > rows,
+        "the thread is open: {}",
+        info(&t)
+    );
+    // T selects the thread; on a folded thread the one row counts every message
+    t.keys("<Esc>");
+    on_thread(&mut t, "Release plan for 0.4");
+    t.keys("zaT");
+    assert!(
+        info(&t).contains("6 messages in this thread"),
+        "{}",
+        info(&t)
+    );
+}

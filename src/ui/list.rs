@@ -52,6 +52,15 @@ fn thread_indent(row: &crate::app::list::Row) -> String {
     });
     s
 }
+/// What a folded thread shows before its subject: `▸ [12] `, or `▸ [12, 3 unread] `.
+fn fold_label((messages, unread): (usize, usize)) -> String {
+    if unread > 0 {
+        format!("▸ [{messages}, {unread} unread] ")
+    } else {
+        format!("▸ [{messages}] ")
+    }
+}
+
 const SHORT_DATE: &str = "%b %d";
 
 /// Column widths for a list `w` cells wide: the subject keeps at least ~40% by dropping the
@@ -140,8 +149,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let mut t = format!(
             " {} — {} message{}",
             sanitize(&crate::mail::mutf7::decode(&l.folder)),
-            l.rows.len(),
-            if l.rows.len() == 1 { "" } else { "s" }
+            l.items.len(),
+            if l.items.len() == 1 { "" } else { "s" }
         );
         if unread > 0 {
             t.push_str(&format!(", {unread} unread"));
@@ -181,11 +190,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines = Vec::with_capacity(h);
     for row_i in l.offset..(l.offset + h).min(l.rows.len()) {
         let Some(row) = l.rows.get(row_i) else { break };
-        let Some(e) = l.items.view(row.index) else {
+        // A folded thread: one row for the thread, unread while any of its messages is.
+        let fold = l.folded_row(row_i);
+        let Some(e) = fold.map(|f| f.thread).or_else(|| l.items.view(row.index)) else {
             continue;
         };
+        let unseen = !e.flags.seen();
         let mut st = app.theme.style("list");
-        if !e.flags.seen() {
+        if unseen {
             st = st.patch(app.theme.style("list.unread"));
         }
         if e.flags.flagged() {
@@ -215,7 +227,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 return st.patch(sel);
             }
             let s = st.patch(app.theme.style(key));
-            if !e.flags.seen() {
+            if unseen {
                 s.patch(app.theme.style("list.unread"))
             } else {
                 s
@@ -233,7 +245,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             sel
         };
         let row_st = if selected { st.patch(sel) } else { st };
-        let indent = thread_indent(row);
+        let indent = match fold {
+            Some(f) => fold_label((f.messages, f.unread)),
+            None => thread_indent(row),
+        };
         let subject_w = cols.subject.saturating_sub(indent.chars().count());
         let mut spans = vec![
             Span::styled(flags_cell(&e), row_st),

@@ -340,3 +340,34 @@ fn a_collapsed_folder_counts_its_children() {
         "{row}"
     );
 }
+
+#[test]
+fn a_folded_thread_is_one_row_with_its_counts() {
+    let mut t = demo_app(200, 50);
+    let total = t.app.list.items.len();
+    let row = (0..t.app.list.rows.len())
+        .find(|&r| {
+            t.app
+                .list
+                .row_envelope(r)
+                .is_some_and(|e| e.subject == "Release plan for 0.4")
+        })
+        .expect("the thread");
+    t.app.list.cursor = row;
+    t.keys("za");
+    let s = screen(&t);
+    let line = s
+        .lines()
+        .find(|l| l.contains("Release plan"))
+        .unwrap_or_else(|| panic!("no row for the thread:\n{s}"));
+    assert!(line.contains("▸ [6, 1 unread] Release plan"), "{line}");
+    assert!(line.contains("N"), "unread while one of it is: {line}");
+    assert!(
+        !s.contains("Re: Release plan"),
+        "the replies are hidden:\n{s}"
+    );
+    assert!(
+        s.contains(&format!("{total} messages")),
+        "the title counts messages, not rows:\n{s}"
+    );
+}

@@ -276,3 +276,226 @@ fn branches_go_on_where_a_sibling_follows() {
     assert!(!rows[3].continues(1));
     assert!(!rows[4].continues(1) && !rows[4].continues(2));
 }
+
+/// The rows a list with these folded roots shows: the full order without the rows below each
+/// folded root.
+fn folded_shape(
+    full: &MessageList,
+    roots: &std::collections::HashSet<u32>,
+) -> Vec<(u32, u16, u16)> {
+    let mut out = Vec::new();
+    let mut hiding = false;
+    for (uid, depth, lines) in shape(full) {
+        if depth == 0 {
+            hiding = roots.contains(&uid);
+        } else if hiding {
+            continue;
+        }
+        out.push((uid, depth, lines));
+    }
+    out
+}
+
+/// Two threads (1 <- 2 <- 3 and 4 <- 5) and a single message 6.
+fn threads() -> Vec<Envelope> {
+    let mut v = vec![
+        env(1, 10, "a", None),
+        env(2, 20, "b", Some("a")),
+        env(3, 30, "c", Some("b")),
+        env(4, 40, "d", None),
+        env(5, 50, "e", Some("d")),
+        env(6, 60, "f", None),
+    ];
+    v[2].flags = Flags::default(); // 3 unread
+    for e in v.iter_mut().filter(|e| e.uid != 3) {
+        e.flags = e.flags.with(Flags::SEEN, true);
+    }
+    v
+}
+
+#[test]
+fn a_thread_folds_into_one_row_and_unfolds_again() {
+    let mut l = full(true, &threads());
+    // 6 / 4 5 / 1 2 3
+    let uids: Vec<u32> = (0..l.rows.len())
+        .map(|r| l.row_envelope(r).unwrap().uid)
+        .collect();
+    assert_eq!(uids, vec![6, 4, 5, 1, 2, 3]);
+    l.cursor = 4; // on 2, inside the thread of 1
+    assert_eq!(
+        l.toggle_fold(),
+        Fold::Folded {
+            messages: 3,
+            unread: 1
+        }
+    );
+    assert_eq!(l.rows.len(), 4, "the thread is one row");
+    assert_eq!(
+        l.selected().unwrap().uid,
+        1,
+        "the cursor is on the thread's row"
+    );
+    assert_eq!(l.folded_counts(3), Some((3, 1)));
+    let f = l.folded_row(3).expect("folded row");
+    assert_eq!(f.thread.date, 30, "the thread's newest date");
+    assert!(!f.thread.flags.seen(), "unread while one message is");
+    assert_eq!(
+        l.row_uids(3),
+        vec![1, 2, 3],
+        "the row stands for the whole thread"
+    );
+    assert_eq!(l.row_uids(0), vec![6]);
+    assert_eq!(l.folded_counts(0), None);
+    // a single message has nothing to fold
+    l.cursor = 0;
+    assert_eq!(l.toggle_fold(), Fold::Single);
+    // unfolding puts the rows back where they were
+    l.cursor = 3;
+    assert_eq!(l.toggle_fold(), Fold::Unfolded);
+    assert_eq!(shape(&l), shape(&full(true, &threads())));
+    // a flat list has no threads to fold
+    let mut flat = full(false, &threads());
+    assert_eq!(flat.toggle_fold(), Fold::NotThreaded);
+}
+
+#[test]
+fn fold_all_and_unfold_all() {
+    let mut l = full(true, &threads());
+    l.cursor = 5; // on 3
+    assert_eq!(l.fold_all(), 2);
+    assert_eq!(l.rows.len(), 3);
+    assert_eq!(
+        l.selected().unwrap().uid,
+        1,
+        "the cursor goes to its thread's row"
+    );
+    assert_eq!(l.unfold_all(), 2);
+    assert_eq!(shape(&l), shape(&full(true, &threads())));
+    assert_eq!(l.selected().unwrap().uid, 1);
+}
+
+#[test]
+fn a_folded_thread_stays_folded_as_mail_comes_and_goes() {
+    let mut l = full(true, &threads());
+    l.cursor = 3;
+    l.toggle_fold(); // thread of 1
+                     // a reply arrives: the thread stays folded, counts it, and moves to the top
+    let mut reply = env(7, 70, "g", Some("c"));
+    reply.flags = Flags::default();
+    assert!(l.merge(Loaded::from_envelopes(vec![reply])));
+    assert_eq!(l.row_envelope(0).unwrap().uid, 1);
+    assert_eq!(l.folded_counts(0), Some((4, 2)));
+    assert_eq!(l.rows.len(), 4);
+    // a message of it leaves (another client deleted it): the rest keep their places, as in
+    // the same list unfolded
+    let mut twin = full(true, &threads());
+    let mut r = env(7, 70, "g", Some("c"));
+    r.flags = Flags::default();
+    assert!(twin.merge(Loaded::from_envelopes(vec![r])));
+    twin.remove_many(&[2]);
+    l.remove_many(&[2]);
+    let roots: std::collections::HashSet<u32> = [1].into_iter().collect();
+    assert_eq!(shape(&l), folded_shape(&twin, &roots));
+    assert_eq!(l.folded_counts(0), Some((3, 2)));
+    // messages outside the fold leave: the fold stays
+    l.remove_many(&[6]);
+    assert_eq!(l.folded_counts(0), Some((3, 2)));
+    // the folder is read again (same folder): folds stay
+    let again: Vec<Envelope> = threads();
+    l.load("a", "INBOX", Loaded::from_envelopes(again.clone()));
+    assert_eq!(shape(&l), folded_shape(&full(true, &again), &roots));
+    // another folder: no folds
+    l.load("a", "Archive", Loaded::from_envelopes(again.clone()));
+    assert!(!l.has_folds());
+    assert_eq!(shape(&l), shape(&full(true, &again)));
+}
+
+#[test]
+fn selecting_a_hidden_message_unfolds_its_thread() {
+    let mut l = full(true, &threads());
+    l.fold_all();
+    assert!(l.select_uid(3));
+    assert_eq!(l.selected().unwrap().uid, 3);
+    assert_eq!(
+        l.folded_counts(1),
+        Some((2, 0)),
+        "the other thread stays folded"
+    );
+    assert_eq!(l.rows.len(), 5);
+}
+
+#[test]
+fn the_flat_view_forgets_folds() {
+    let mut l = full(true, &threads());
+    l.fold_all();
+    l.set_threaded(false, Loaded::from_envelopes(threads()));
+    assert!(!l.has_folds());
+    assert_eq!(l.rows.len(), 6);
+    l.set_threaded(true, Loaded::from_envelopes(threads()));
+    assert_eq!(l.rows.len(), 6, "threads come back unfolded");
+}
+
+mod fold_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Whatever is folded, merging, removing and re-reading give the rows of threading
+        /// everything with the same threads folded.
+        #[test]
+        fn folds_follow_every_change(
+            parents in proptest::collection::vec(0usize..100, 2..30),
+            fold_at in proptest::collection::vec(0usize..100, 0..6),
+            arrive in 0usize..10,
+            gone in proptest::collection::vec(0usize..100, 0..4),
+        ) {
+            // message i answers parents[i] % i (or is a root when that is itself)
+            let n = parents.len();
+            let envs: Vec<Envelope> = (0..n)
+                .map(|i| {
+                    let p = if i == 0 { i } else { parents[i] % (i + 1) };
+                    let id = format!("m{i}");
+                    let parent = (p < i).then(|| format!("m{p}"));
+                    env(i as u32 + 1, i as i64, &id, parent.as_deref())
+                })
+                .collect();
+            let arrive = arrive.min(n - 1);
+            let (first, later) = envs.split_at(n - arrive);
+            let mut l = full(true, first);
+            for &f in &fold_at {
+                l.cursor = f % l.rows.len().max(1);
+                l.toggle_fold();
+            }
+            let roots = l.folds.roots.clone();
+            prop_assert_eq!(shape(&l), folded_shape(&full(true, first), &roots));
+            let mut have = first.to_vec();
+            if !later.is_empty() {
+                have.extend_from_slice(later);
+                if !l.merge(Loaded::from_envelopes(later.to_vec())) {
+                    l.load("a", "INBOX", Loaded::from_envelopes(have.clone()));
+                }
+                let roots = l.folds.roots.clone();
+                prop_assert_eq!(shape(&l), folded_shape(&full(true, &have), &roots));
+            }
+            // removing keeps the places of the rest (no re-threading): compare with the same
+            // list unfolded
+            let mut twin = full(true, &have);
+            let gone: Vec<u32> = gone.iter().map(|g| (g % n) as u32 + 1).collect();
+            twin.remove_many(&gone);
+            l.remove_many(&gone);
+            have.retain(|e| !gone.contains(&e.uid));
+            let roots = l.folds.roots.clone();
+            prop_assert_eq!(shape(&l), folded_shape(&twin, &roots));
+            prop_assert!(l.cursor < l.rows.len().max(1));
+            // every folded root is the first row of a thread of more than one message
+            for r in &roots {
+                let i = l.index_of(*r).expect("root listed");
+                let row = l.row_of_index(i).expect("root shown");
+                prop_assert!(l.folded_counts(row).is_some_and(|(m, _)| m >= 2));
+            }
+            l.unfold_all();
+            prop_assert_eq!(shape(&l), shape(&twin));
+        }
+    }
+}
