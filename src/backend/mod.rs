@@ -7,6 +7,7 @@ pub mod imap;
 pub mod jobs;
 pub mod local;
 pub mod net;
+mod notify;
 pub mod outbox;
 pub mod pop3;
 pub mod secret;

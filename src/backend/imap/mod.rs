@@ -21,7 +21,6 @@ use self::conn::{Caps, ImapError, ImapSession};
 use crate::app::{Command, Event};
 use crate::backend::credentials::{CredentialError, CredentialSource};
 use crate::config::{AccountSettings, ServerSettings};
-use crate::mail::sanitize::sanitize;
 use crate::store::Store;
 
 const DEFAULT_POLL: u64 = 60;
@@ -572,35 +571,16 @@ impl Worker {
     }
 
     fn notify(&self, folder: &str, arrived: &[crate::mail::Envelope]) {
-        let Some(first) = arrived.iter().max_by_key(|e| e.date) else {
-            return;
-        };
-        let from = sanitize(first.sender());
-        let subject = sanitize(&first.subject);
-        if let Some(cmd) = &self.settings.new_mail_command {
-            let mut c = tokio::process::Command::new("sh");
-            c.arg("-c")
-                .arg(cmd)
-                .env("TMAIL_ACCOUNT", &self.name)
-                .env("TMAIL_FOLDER", folder)
-                .env("TMAIL_FROM", &from)
-                .env("TMAIL_SUBJECT", &subject)
-                .env("TMAIL_COUNT", arrived.len().to_string())
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null());
-            if let Err(e) = c.spawn() {
-                self.error(format!("new_mail_command: {e}"));
-            }
+        let arrived: Vec<&crate::mail::Envelope> = arrived.iter().collect();
+        let command = self.settings.new_mail_command.as_deref();
+        let bell = self.settings.bell;
+        if let Some(ev) =
+            crate::backend::notify::new_mail(&self.name, folder, &arrived, command, bell, |e| {
+                self.error(e)
+            })
+        {
+            self.send(ev);
         }
-        self.send(Event::NewMail {
-            account: self.name.clone(),
-            folder: folder.to_string(),
-            count: arrived.len(),
-            from,
-            subject,
-            bell: self.settings.bell,
-        });
     }
 
     /// IMAP SEARCH in a folder; envelopes of hits not cached yet are fetched. Offline, the query is

@@ -13,7 +13,6 @@ use super::{check_once, ensure_folders, Pop3Error, INBOX};
 use crate::app::{Command, Event};
 use crate::backend::secret::Secret;
 use crate::config::{AccountSettings, ServerSettings};
-use crate::mail::sanitize::sanitize;
 use crate::store::Store;
 
 const FIRST_BACKOFF: Duration = Duration::from_secs(2);
@@ -289,36 +288,17 @@ impl Worker {
     }
 
     fn notify(&self, arrived: &[crate::mail::Envelope]) {
-        let fresh: Vec<_> = arrived.iter().filter(|e| !e.flags.seen()).collect();
-        let Some(first) = fresh.iter().max_by_key(|e| e.date) else {
-            return;
-        };
-        let from = sanitize(first.sender());
-        let subject = sanitize(&first.subject);
-        if let Some(cmd) = &self.settings.new_mail_command {
-            let mut c = tokio::process::Command::new("sh");
-            c.arg("-c")
-                .arg(cmd)
-                .env("TMAIL_ACCOUNT", &self.name)
-                .env("TMAIL_FOLDER", INBOX)
-                .env("TMAIL_FROM", &from)
-                .env("TMAIL_SUBJECT", &subject)
-                .env("TMAIL_COUNT", fresh.len().to_string())
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null());
-            if let Err(e) = c.spawn() {
-                self.error(format!("new_mail_command: {e}"));
-            }
+        let fresh: Vec<&crate::mail::Envelope> =
+            arrived.iter().filter(|e| !e.flags.seen()).collect();
+        let command = self.settings.new_mail_command.as_deref();
+        let bell = self.settings.bell;
+        if let Some(ev) =
+            crate::backend::notify::new_mail(&self.name, INBOX, &fresh, command, bell, |e| {
+                self.error(e)
+            })
+        {
+            self.send(ev);
         }
-        self.send(Event::NewMail {
-            account: self.name.clone(),
-            folder: INBOX.to_string(),
-            count: fresh.len(),
-            from,
-            subject,
-            bell: self.settings.bell,
-        });
     }
 
     /// One command from the app; `checking` while a check is under way (then a wanted body is
