@@ -155,25 +155,6 @@ fn idle_tmail_writes_nothing_and_a_keystroke_writes_little() {
     s.wait_dead();
 }
 
-/// Bytes each key writes to the terminal, pressed one at a time (each waits for its frame).
-fn bytes_per_press(s: &Session, log: &std::path::Path, key: &str, n: usize) -> Vec<u64> {
-    let size = || std::fs::metadata(log).map(|m| m.len()).unwrap_or(0);
-    let mut out = Vec::new();
-    for _ in 0..n {
-        let before_screen = s.screen_with_escapes();
-        let before = size();
-        s.keys(&[key]);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while s.screen_with_escapes() == before_screen && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        // the frame is out; give tmux's pipe a moment to write it down
-        std::thread::sleep(std::time::Duration::from_millis(150));
-        out.push(size() - before);
-    }
-    out
-}
-
 #[test]
 fn moving_costs_few_bytes_on_the_wire() {
     let s = Session::start(&["--demo"], 140, 40, |_| {});
@@ -184,7 +165,7 @@ fn moving_costs_few_bytes_on_the_wire() {
     // The list alone: moving the selection repaints two rows and the position.
     s.keys(&["p"]);
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let j = bytes_per_press(&s, &log, "j", 12);
+    let j = s.bytes_per_press(&log, "j", 12);
     let mean = j.iter().sum::<u64>() / j.len() as u64;
     assert!(
         mean <= 300,
@@ -196,7 +177,7 @@ fn moving_costs_few_bytes_on_the_wire() {
     s.keys(&["Enter"]);
     s.wait_text("Subject: ");
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let next = bytes_per_press(&s, &log, "J", 10);
+    let next = s.bytes_per_press(&log, "J", 10);
     assert!(next.iter().all(|&b| b > 0 && b <= 2000), "J: {next:?}");
     // and nothing while nothing happens
     let idle = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
