@@ -141,6 +141,8 @@ fn broken_user_keybinding_file_is_reported_with_its_line() {
 fn idle_tmail_writes_nothing_and_a_keystroke_writes_little() {
     let s = Session::start(&["--demo"], 140, 40, |_| {});
     s.wait_text("Welcome to tmail");
+    // start-up settles (the worker says it is online; such frames may trail by a few ms)
+    std::thread::sleep(std::time::Duration::from_millis(300));
     let log = s.home.path().join("out.bin");
     s.record_output(&log);
     std::thread::sleep(std::time::Duration::from_millis(2500));
