@@ -42,6 +42,16 @@ impl Loaded {
         self.threads.push_envelope(e);
     }
 
+    /// `push_envelope` of an envelope read in place.
+    pub fn push_ref(&mut self, who: &Correspondent, e: &crate::store::EnvelopeRef) {
+        self.rows.push_ref(who, e);
+        let parents = e
+            .in_reply_to
+            .into_iter()
+            .chain(e.references.iter().rev().copied());
+        self.threads.push_parts(e.message_id, parents, e.date);
+    }
+
     pub fn from_envelopes(envs: Vec<Envelope>) -> Loaded {
         let mut l = Loaded::with_capacity(envs.len());
         for e in &envs {

@@ -126,19 +126,31 @@ impl FlatKeys {
 
     /// The key of an envelope (as [`ThreadKey::of`] makes it), written straight in.
     pub fn push_envelope(&mut self, e: &Envelope) {
-        let id = e
-            .message_id
-            .as_deref()
-            .filter(|id| !id.is_empty())
-            .map_or(0, id_hash);
+        let parents = e
+            .in_reply_to
+            .iter()
+            .chain(e.references.iter().rev())
+            .map(String::as_str);
+        self.push_parts(e.message_id.as_deref(), parents, e.date);
+    }
+
+    /// A key from its parts: the Message-ID, the possible parents in order of preference
+    /// (In-Reply-To, then References from last to first) and the date.
+    pub fn push_parts<'a>(
+        &mut self,
+        message_id: Option<&str>,
+        parents: impl Iterator<Item = &'a str>,
+        date: i64,
+    ) {
+        let id = message_id.filter(|id| !id.is_empty()).map_or(0, id_hash);
         let start = self.parents.len();
-        for r in e.in_reply_to.iter().chain(e.references.iter().rev()) {
+        for r in parents {
             let h = id_hash(r);
             if !self.parents[start..].contains(&h) {
                 self.parents.push(h);
             }
         }
-        self.close(id, e.date);
+        self.close(id, date);
     }
 
     fn start(&self, i: usize) -> usize {

@@ -7,11 +7,13 @@ pub mod outbox;
 pub mod pop3;
 mod schema;
 pub mod text;
+mod view;
 
 pub use changes::{counts_unread, CountDelta, Transferred};
 pub use journal::{JournalEntry, JournalOp};
 pub use outbox::{Answers, DraftRecord, OutboxRecord, OutboxState};
 pub use pop3::{Pop3Record, Pop3State, ServerCopy};
+pub use view::{AddressRef, EnvelopeRef};
 
 use std::path::Path;
 
