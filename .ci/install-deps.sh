@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a Debian 12 machine (run as root; idempotent, quiet):
-# tmux for the end-to-end tests, Dovecot (IMAP, POP3, LMTP), openssl for the test CA, Postfix, and
-# man-db (with groff) for the test that renders `tmail man` with `man -l`.
+# tmux for the end-to-end tests, Dovecot (IMAP, POP3, LMTP), openssl for the test CA, Postfix,
+# man-db (with groff) for the test that renders `tmail man` with `man -l`, and OpenSSH (server and
+# client) for the end-to-end test over a real SSH session (the test runs its own sshd on a free
+# port; the system's SSH service is left as it is).
 # The tests start their own Dovecot/Postfix with their own config files in a temp dir, so any
 # system instance the packages would start is kept from starting, or stopped.
 set -euo pipefail
 
-packages=(tmux openssl dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix man-db)
+packages=(tmux openssl dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix man-db
+  openssh-server openssh-client)
 
 installed() {
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = "installed" ]
@@ -80,6 +83,7 @@ if ! id -u tmailtest >/dev/null 2>&1; then
     --user-group tmailtest >/dev/null 2>&1 || id -u tmailtest >/dev/null
 fi
 
-for bin in tmux openssl /usr/sbin/dovecot /usr/bin/doveadm /usr/sbin/postfix man groff; do
+for bin in tmux openssl /usr/sbin/dovecot /usr/bin/doveadm /usr/sbin/postfix man groff \
+  /usr/sbin/sshd ssh ssh-keygen; do
   command -v "$bin" >/dev/null 2>&1 || { echo "install-deps: $bin not found after install" >&2; exit 1; }
 done

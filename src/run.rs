@@ -10,6 +10,10 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::app::{Action, App, Command, Event};
+
+/// Frames caused only by workers (a sync's batches, a search's hits) come at most this often;
+/// a key is drawn at once.
+const WORKER_FRAME: std::time::Duration = std::time::Duration::from_millis(30);
 use crate::backend::Workers;
 use crate::terminal;
 
@@ -61,8 +65,18 @@ async fn event_loop(
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut actions: Vec<Action> = Vec::new();
     let mut first_draw = true;
+    // Whether the next frame goes out at once (the user typed, or a held frame is due), when the
+    // last one went out, and when a frame held back to coalesce worker events is due.
+    let mut draw_now = true;
+    let mut last_frame = std::time::Instant::now();
+    let mut frame_due: Option<tokio::time::Instant> = None;
     loop {
-        if app.dirty {
+        let hold = !draw_now && last_frame.elapsed() < WORKER_FRAME;
+        if app.dirty && hold {
+            frame_due
+                .get_or_insert_with(|| tokio::time::Instant::from_std(last_frame + WORKER_FRAME));
+        }
+        if app.dirty && !hold {
             term.draw(|f| crate::ui::draw(f, app))?;
             app.dirty = false;
             // What is meant for the terminal itself (an OSC 52 clipboard write).
@@ -74,6 +88,9 @@ async fn event_loop(
                 }
                 let _ = out.flush();
             }
+            draw_now = false;
+            last_frame = std::time::Instant::now();
+            frame_due = None;
             if first_draw {
                 // The first screen is out: now finish loading what start-up deferred.
                 first_draw = false;
@@ -96,6 +113,11 @@ async fn event_loop(
                 std::time::Instant::now() + std::time::Duration::from_secs(3600)
             })));
         tokio::select! {
+            _ = tokio::time::sleep_until(frame_due.unwrap_or_else(tokio::time::Instant::now)),
+                if frame_due.is_some() => {
+                draw_now = true;
+                continue;
+            }
             _ = sleep, if wake.is_some() => actions.push(Action::Timer),
             ev = input.next() => match ev {
                 Some(Ok(ev)) => actions.extend(to_action(ev)),
@@ -125,6 +147,9 @@ async fn event_loop(
         while let Ok(ev) = events.try_recv() {
             actions.push(Action::Worker(ev));
         }
+        draw_now |= actions
+            .iter()
+            .any(|a| !matches!(a, Action::Worker(_) | Action::Timer));
         for a in actions.drain(..) {
             for c in app.update(a) {
                 workers.send(c);

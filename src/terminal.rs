@@ -1,5 +1,8 @@
 //! The terminal: raw mode, alternate screen and bracketed paste on the way in; restored on the
-//! way out, on panic and before suspending.
+//! way out, on panic and before suspending. Frames go out through `backend::Spare`, which
+//! sends the changed cells in fewer bytes.
+
+mod backend;
 
 use std::io::{self, Stdout, Write};
 
@@ -8,10 +11,11 @@ use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
 use crossterm::{cursor, execute};
-use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+pub use backend::Spare;
+
+pub type Tui = Terminal<Spare<Stdout>>;
 
 /// Enter the TUI and make sure a panic restores the terminal before its message is printed.
 pub fn enter() -> io::Result<Tui> {
@@ -21,7 +25,8 @@ pub fn enter() -> io::Result<Tui> {
         hook(info);
     }));
     setup()?;
-    Terminal::new(CrosstermBackend::new(io::stdout()))
+    let erase = std::env::var("TERM").is_ok_and(|t| backend::erases_with_background(&t));
+    Terminal::new(Spare::new(io::stdout(), erase))
 }
 
 fn setup() -> io::Result<()> {
@@ -61,6 +66,7 @@ pub fn run_editor(path: &std::path::Path, term: &mut Tui) -> io::Result<(bool, O
         .arg(path)
         .status();
     setup()?;
+    term.backend_mut().forget_cursor();
     term.clear()?;
     Ok(match status {
         Ok(s) if s.success() => (true, None),
@@ -81,5 +87,6 @@ pub fn suspend(term: &mut Tui) -> io::Result<()> {
         libc::raise(libc::SIGTSTP);
     }
     setup()?;
+    term.backend_mut().forget_cursor();
     term.clear()
 }

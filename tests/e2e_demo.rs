@@ -141,6 +141,8 @@ fn broken_user_keybinding_file_is_reported_with_its_line() {
 fn idle_tmail_writes_nothing_and_a_keystroke_writes_little() {
     let s = Session::start(&["--demo"], 140, 40, |_| {});
     s.wait_text("Welcome to tmail");
+    // start-up settles (the worker says it is online; such frames may trail by a few ms)
+    std::thread::sleep(std::time::Duration::from_millis(300));
     let log = s.home.path().join("out.bin");
     s.record_output(&log);
     std::thread::sleep(std::time::Duration::from_millis(2500));
@@ -151,6 +153,38 @@ fn idle_tmail_writes_nothing_and_a_keystroke_writes_little() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     let one_j = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
     assert!(one_j > 0 && one_j < 2000, "one j wrote {one_j} bytes");
+    s.keys(&["Q"]);
+    s.wait_dead();
+}
+
+#[test]
+fn moving_costs_few_bytes_on_the_wire() {
+    let s = Session::start(&["--demo"], 140, 40, |_| {});
+    s.wait_text("Welcome to tmail");
+    let log = s.home.path().join("out.bin");
+    s.record_output(&log);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The list alone: moving the selection repaints two rows and the position.
+    s.keys(&["p"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let j = s.bytes_per_press(&log, "j", 12);
+    let mean = j.iter().sum::<u64>() / j.len() as u64;
+    assert!(
+        mean <= 300,
+        "j with the preview hidden: {j:?} (mean {mean})"
+    );
+    assert!(j.iter().all(|&b| b > 0 && b <= 400), "{j:?}");
+    // Reading on: the preview shows the next message.
+    s.keys(&["p"]);
+    s.keys(&["Enter"]);
+    s.wait_text("Subject: ");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let next = s.bytes_per_press(&log, "J", 10);
+    assert!(next.iter().all(|&b| b > 0 && b <= 2000), "J: {next:?}");
+    // and nothing while nothing happens
+    let idle = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0), idle);
     s.keys(&["Q"]);
     s.wait_dead();
 }

@@ -667,3 +667,82 @@ fn sync_progress_ends_with_a_final_state() {
     assert!(!partial, "stale progress after the sync: {info:?}");
     assert!(info.contains("INBOX: 2600/2600 headers"), "{info:?}");
 }
+
+#[test]
+fn a_body_opened_during_a_first_sync_is_fetched_between_its_batches() {
+    use tmail::app::{Command, Event};
+    let d = dovecot();
+    let u = d.new_user("between");
+    let n = 8000;
+    d.append_many(&u, "INBOX", &support::corpus::messages(n));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut account = support::harness::account(&u, d.imaps_port(), d.ca_file());
+    account.poll_interval = Some(3600);
+    rt().block_on(async {
+        let (ev_tx, mut ev_rx) = tokio::sync::mpsc::unbounded_channel();
+        let worker = tmail::backend::imap::spawn(account, store.clone(), ev_tx).unwrap();
+        let name = u.name.clone();
+        async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>) -> Event {
+            tokio::time::timeout(Duration::from_secs(30), rx.recv())
+                .await
+                .expect("an event within 30 s")
+                .expect("the worker runs")
+        }
+        // The first batch of the INBOX is stored: the user opens the oldest message, whose
+        // envelope the sync has not even fetched yet.
+        let mut added = 0;
+        loop {
+            if let Event::MessagesChanged {
+                folder, added: a, ..
+            } = next(&mut ev_rx).await
+            {
+                if folder == "INBOX" && !a.is_empty() {
+                    added += a.len();
+                    break;
+                }
+            }
+        }
+        assert!(added < n, "the first batch is not the whole folder");
+        worker
+            .send(Command::FetchBody {
+                account: name.clone(),
+                folder: "INBOX".into(),
+                uid: 1,
+            })
+            .unwrap();
+        // The body comes before the sync has stored the rest of the folder.
+        loop {
+            match next(&mut ev_rx).await {
+                Event::BodyReady { uid: 1, .. } => break,
+                Event::BodyFailed { error, .. } => panic!("the body failed: {error}"),
+                Event::MessagesChanged {
+                    folder, added: a, ..
+                } if folder == "INBOX" => {
+                    added += a.len();
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            added < n,
+            "the body waited for the whole sync ({added} of {n} stored first)"
+        );
+        assert!(store.has_body(&name, "INBOX", 1).unwrap());
+        // and the sync goes on to the end, the counts kept by delta on the way
+        while added < n {
+            if let Event::MessagesChanged {
+                folder, added: a, ..
+            } = next(&mut ev_rx).await
+            {
+                if folder == "INBOX" {
+                    added += a.len();
+                }
+            }
+        }
+        assert_eq!(store.uids(&name, "INBOX").unwrap().len(), n);
+        let f = store.folder(&name, "INBOX").unwrap().unwrap();
+        assert_eq!(f.total as usize, n);
+        let _ = worker.send(Command::Shutdown);
+    });
+}

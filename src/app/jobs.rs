@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::list::{Loaded, MessageList};
 use crate::mail::{Correspondent, Envelope};
-use crate::store::{text, Store};
+use crate::store::{text, EnvelopeRef, Store};
 
 /// Work for the job worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,8 +139,8 @@ pub fn load(
     );
     let mut n = 0usize;
     let mut gone = false;
-    store.scan_envelopes(account, folder, |e| {
-        loaded.push_envelope(who, &e);
+    store.scan_envelope_refs(account, folder, &mut |e| {
+        loaded.push_ref(who, e);
         n += 1;
         gone = n.is_multiple_of(4096) && stale();
         !gone
@@ -177,6 +177,16 @@ pub fn header_match(e: &Envelope, q: &str) -> bool {
             .any(|a| contains_ci(&a.email, q) || a.name.as_ref().is_some_and(|n| contains_ci(n, q)))
 }
 
+/// `header_match` of an envelope read in place.
+pub fn header_match_ref(e: &EnvelopeRef, q: &str) -> bool {
+    contains_ci(e.subject, q)
+        || e.from
+            .iter()
+            .chain(&e.to)
+            .chain(&e.cc)
+            .any(|a| contains_ci(a.email, q) || a.name.is_some_and(|n| contains_ci(n, q)))
+}
+
 /// The list row matches `q` (lowercase) in its subject or correspondent: what the app can tell
 /// at once, before the job has looked at recipients and bodies.
 pub fn summary_match(s: &super::list::RowView, q: &str) -> bool {
@@ -190,19 +200,19 @@ fn body_match(
     store: &Store,
     account: &str,
     folder: &str,
-    e: &Envelope,
+    (uid, size): (u32, u32),
     stored: Option<&[u8]>,
     q: &str,
 ) -> crate::store::Result<bool> {
-    if let Some(t) = stored.and_then(|v| text::decode(v, e.size)) {
+    if let Some(t) = stored.and_then(|v| text::decode(v, size)) {
         return Ok(t.contains(q));
     }
-    let Some(raw) = store.body(account, folder, e.uid)? else {
+    let Some(raw) = store.body(account, folder, uid)? else {
         return Ok(false);
     };
     let t = text::make(&raw);
     // Kept for the next search (tagged with the envelope's size, which it is checked against).
-    store.put_body_text(account, folder, e.uid, e.size, &t)?;
+    store.put_body_text(account, folder, uid, size, &t)?;
     Ok(t.contains(q))
 }
 
@@ -222,10 +232,10 @@ fn search(
     let mut last = Instant::now();
     let mut failed = None;
     let mut stopped = false;
-    let mut visit = |e: &Envelope, stored: Option<&[u8]>| -> bool {
+    let mut visit = |e: &EnvelopeRef, stored: Option<&[u8]>| -> bool {
         scanned += 1;
-        let hit = header_match(e, q)
-            || match body_match(store, account, folder, e, stored, q) {
+        let hit = header_match_ref(e, q)
+            || match body_match(store, account, folder, (e.uid, e.size), stored, q) {
                 Ok(b) => b,
                 Err(err) => {
                     failed = Some(err);
@@ -255,7 +265,8 @@ fn search(
     match only {
         Some(uids) => {
             for &uid in uids {
-                if let Some(e) = store.envelope(account, folder, uid)? {
+                if let Some(bytes) = store.envelope_bytes(account, folder, uid)? {
+                    let e = EnvelopeRef::read(&bytes)?;
                     let t = store.body_text(account, folder, uid)?;
                     if !visit(&e, t.as_deref()) {
                         break;

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 pub use fold::{Fold, FoldedRow, Folds};
 pub use items::{Item, Items, RowView};
 
-use crate::mail::thread::{self, ThreadKey};
+use crate::mail::thread::{self, FlatKeys, ThreadKey};
 use crate::mail::{Correspondent, Envelope, Flags, Summary};
 
 /// A folder read for the list: per message, what the list keeps (`rows`) and what only
@@ -22,26 +22,36 @@ use crate::mail::{Correspondent, Envelope, Flags, Summary};
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Loaded {
     pub rows: Items,
-    pub threads: Vec<ThreadKey>,
+    pub threads: FlatKeys,
 }
 
 impl Loaded {
     pub fn with_capacity(n: usize) -> Loaded {
         Loaded {
             rows: Items::with_capacity(n),
-            threads: Vec::with_capacity(n),
+            threads: FlatKeys::with_capacity(n),
         }
     }
 
     pub fn push(&mut self, row: Summary, key: ThreadKey) {
         self.rows.push_summary(&row);
-        self.threads.push(key);
+        self.threads.push(&key);
     }
 
     /// Add a message as `who` sees it, with its thread key.
     pub fn push_envelope(&mut self, who: &Correspondent, e: &Envelope) {
         self.rows.push_envelope(who, e);
-        self.threads.push(ThreadKey::of(e));
+        self.threads.push_envelope(e);
+    }
+
+    /// `push_envelope` of an envelope read in place.
+    pub fn push_ref(&mut self, who: &Correspondent, e: &crate::store::EnvelopeRef) {
+        self.rows.push_ref(who, e);
+        let parents = e
+            .in_reply_to
+            .into_iter()
+            .chain(e.references.iter().rev().copied());
+        self.threads.push_parts(e.message_id, parents, e.date);
     }
 
     pub fn from_envelopes(envs: Vec<Envelope>) -> Loaded {
@@ -62,30 +72,14 @@ impl Loaded {
         order.sort_by_key(|&i| self.rows[i].uid);
         order.dedup_by_key(|i| self.rows[*i].uid);
         self.rows.permute(&order);
-        let mut threads: Vec<Option<ThreadKey>> = std::mem::take(&mut self.threads)
-            .into_iter()
-            .map(Some)
-            .collect();
-        self.threads = order
-            .iter()
-            .map(|&i| {
-                threads
-                    .get_mut(i)
-                    .and_then(Option::take)
-                    .unwrap_or_default()
-            })
-            .collect();
+        self.threads = self.threads.select(&order);
     }
 
     /// Keep the messages for which `keep(index)` is true.
     fn retain_indices(&mut self, keep: &[bool]) {
         self.rows.retain_indices(keep);
-        let mut i = 0;
-        self.threads.retain(|_| {
-            let k = keep.get(i).copied().unwrap_or(true);
-            i += 1;
-            k
-        });
+        let order: Vec<usize> = (0..keep.len()).filter(|&i| keep[i]).collect();
+        self.threads = self.threads.select(&order);
     }
 
     pub fn len(&self) -> usize {
@@ -205,10 +199,10 @@ impl MessageList {
     }
 
     /// Recompute row order from the thread keys: threads (newest thread first) or newest first.
-    fn order(&mut self, keys: &[ThreadKey]) {
+    fn order(&mut self, keys: &FlatKeys) {
         self.threads = ThreadIndex::default();
         if self.threaded {
-            self.rows = thread::thread_keys(keys)
+            self.rows = thread::thread_with(keys)
                 .into_iter()
                 .map(|r| Row {
                     index: r.index,

@@ -63,6 +63,131 @@ pub fn thread(envs: &[Envelope]) -> Vec<ThreadRow> {
     thread_keys(&keys)
 }
 
+/// What threading reads of the messages it orders: for message `i`, its id hash (0 = none),
+/// its possible parents in order of preference and its date. Lets a caller keep its keys in
+/// whatever shape is cheapest (a folder's in flat arrays, see [`FlatKeys`]).
+pub trait Keys {
+    fn len(&self) -> usize;
+    fn id(&self, i: usize) -> u64;
+    fn parents(&self, i: usize) -> &[u64];
+    fn date(&self, i: usize) -> i64;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Keys for [ThreadKey] {
+    fn len(&self) -> usize {
+        <[ThreadKey]>::len(self)
+    }
+    fn id(&self, i: usize) -> u64 {
+        self[i].id
+    }
+    fn parents(&self, i: usize) -> &[u64] {
+        &self[i].parents
+    }
+    fn date(&self, i: usize) -> i64 {
+        self[i].date
+    }
+}
+
+/// Thread keys of many messages in four flat arrays (no allocation per message): what a
+/// folder of 100,000 messages is read into.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlatKeys {
+    ids: Vec<u64>,
+    dates: Vec<i64>,
+    /// Every message's parents, one after the other; message `i`'s end at `ends[i]`.
+    parents: Vec<u64>,
+    ends: Vec<u32>,
+}
+
+impl FlatKeys {
+    pub fn with_capacity(n: usize) -> FlatKeys {
+        FlatKeys {
+            ids: Vec::with_capacity(n),
+            dates: Vec::with_capacity(n),
+            parents: Vec::with_capacity(n * 2),
+            ends: Vec::with_capacity(n),
+        }
+    }
+
+    fn close(&mut self, id: u64, date: i64) {
+        self.ids.push(id);
+        self.dates.push(date);
+        self.ends
+            .push(u32::try_from(self.parents.len()).unwrap_or(u32::MAX));
+    }
+
+    pub fn push(&mut self, k: &ThreadKey) {
+        self.parents.extend_from_slice(&k.parents);
+        self.close(k.id, k.date);
+    }
+
+    /// The key of an envelope (as [`ThreadKey::of`] makes it), written straight in.
+    pub fn push_envelope(&mut self, e: &Envelope) {
+        let parents = e
+            .in_reply_to
+            .iter()
+            .chain(e.references.iter().rev())
+            .map(String::as_str);
+        self.push_parts(e.message_id.as_deref(), parents, e.date);
+    }
+
+    /// A key from its parts: the Message-ID, the possible parents in order of preference
+    /// (In-Reply-To, then References from last to first) and the date.
+    pub fn push_parts<'a>(
+        &mut self,
+        message_id: Option<&str>,
+        parents: impl Iterator<Item = &'a str>,
+        date: i64,
+    ) {
+        let id = message_id.filter(|id| !id.is_empty()).map_or(0, id_hash);
+        let start = self.parents.len();
+        for r in parents {
+            let h = id_hash(r);
+            if !self.parents[start..].contains(&h) {
+                self.parents.push(h);
+            }
+        }
+        self.close(id, date);
+    }
+
+    fn start(&self, i: usize) -> usize {
+        if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] as usize
+        }
+    }
+
+    /// The keys of the messages in `order` (indices into these), in that order.
+    pub fn select(&self, order: &[usize]) -> FlatKeys {
+        let mut out = FlatKeys::with_capacity(order.len());
+        for &i in order {
+            out.parents.extend_from_slice(self.parents(i));
+            out.close(self.ids[i], self.dates[i]);
+        }
+        out
+    }
+}
+
+impl Keys for FlatKeys {
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+    fn id(&self, i: usize) -> u64 {
+        self.ids[i]
+    }
+    fn parents(&self, i: usize) -> &[u64] {
+        let (from, to) = (self.start(i), self.ends[i] as usize);
+        self.parents.get(from..to).unwrap_or(&[])
+    }
+    fn date(&self, i: usize) -> i64 {
+        self.dates[i]
+    }
+}
+
 /// Thread messages by their keys (indices into `keys`): a message's parent is the last reference
 /// present in the set (In-Reply-To counts as the last); missing intermediates are skipped;
 /// messages whose parent cannot be found are roots; of duplicated Message-IDs the first wins and
@@ -70,31 +195,39 @@ pub fn thread(envs: &[Envelope]) -> Vec<ThreadRow> {
 /// message), each depth-first with siblings in ascending date order. `thread_id` is the index of
 /// the thread's root. Linear apart from sorting, and iterative (no recursion on deep chains).
 pub fn thread_keys(envs: &[ThreadKey]) -> Vec<ThreadRow> {
+    thread_with(envs)
+}
+
+/// `thread_keys` over any [`Keys`]; flat arrays inside, so a big folder is a few allocations.
+pub fn thread_with<K: Keys + ?Sized>(envs: &K) -> Vec<ThreadRow> {
+    const NONE: u32 = u32::MAX;
     let n = envs.len();
-    let mut ids: HashMap<u64, usize> = HashMap::with_capacity(n);
+    let mut ids: HashMap<u64, u32> = HashMap::with_capacity(n);
     let mut duplicate = vec![false; n];
-    for (i, e) in envs.iter().enumerate() {
-        if e.id != 0 {
-            match ids.entry(e.id) {
-                std::collections::hash_map::Entry::Occupied(_) => duplicate[i] = true,
+    for (i, dup) in duplicate.iter_mut().enumerate() {
+        let id = envs.id(i);
+        if id != 0 {
+            match ids.entry(id) {
+                std::collections::hash_map::Entry::Occupied(_) => *dup = true,
                 std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(i);
+                    v.insert(i as u32);
                 }
             }
         }
     }
-    let mut parent: Vec<Option<usize>> = envs
-        .iter()
-        .enumerate()
-        .map(|(i, e)| match duplicate[i] {
-            true => None,
-            false => e
-                .parents
+    let mut parent: Vec<u32> = (0..n)
+        .map(|i| match duplicate[i] {
+            true => NONE,
+            false => envs
+                .parents(i)
                 .iter()
                 .filter_map(|p| ids.get(p).copied())
-                .find(|&p| p != i),
+                .find(|&p| p as usize != i)
+                .unwrap_or(NONE),
         })
         .collect();
+    drop(ids);
+    drop(duplicate);
 
     // Cut cycles: walk up from every message; meeting a message of the current walk again
     // means a cycle, broken by making the message where it closes a root.
@@ -109,12 +242,12 @@ pub fn thread_keys(envs: &[ThreadKey]) -> Vec<ThreadRow> {
             state[cur] = ON_PATH;
             path.push(cur);
             match parent[cur] {
-                Some(p) if state[p] == ON_PATH => {
-                    parent[cur] = None;
+                NONE => break,
+                p if state[p as usize] == ON_PATH => {
+                    parent[cur] = NONE;
                     break;
                 }
-                Some(p) => cur = p,
-                None => break,
+                p => cur = p as usize,
             }
         }
         for &i in &path {
@@ -122,20 +255,38 @@ pub fn thread_keys(envs: &[ThreadKey]) -> Vec<ThreadRow> {
         }
         path.clear();
     }
+    drop(state);
 
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    // Children of each message, in one array: message i's are child[first[i]..first[i + 1]].
+    let mut first = vec![0u32; n + 1];
     let mut roots = Vec::new();
-    for (i, p) in parent.iter().enumerate() {
-        match p {
-            Some(p) => children[*p].push(i),
-            None => roots.push(i),
+    for (i, &p) in parent.iter().enumerate() {
+        if p == NONE {
+            roots.push(i);
+        } else {
+            first[p as usize + 1] += 1;
         }
     }
-    for c in &mut children {
+    for i in 0..n {
+        first[i + 1] += first[i];
+    }
+    let mut fill = first.clone();
+    let mut child = vec![0u32; first[n] as usize];
+    for (i, &p) in parent.iter().enumerate() {
+        if p != NONE {
+            child[fill[p as usize] as usize] = i as u32;
+            fill[p as usize] += 1;
+        }
+    }
+    drop(fill);
+    drop(parent);
+    for i in 0..n {
+        let c = &mut child[first[i] as usize..first[i + 1] as usize];
         if c.len() > 1 {
-            c.sort_unstable_by_key(|&i| (envs[i].date, i));
+            c.sort_unstable_by_key(|&x| (envs.date(x as usize), x));
         }
     }
+    let children = |i: usize| &child[first[i] as usize..first[i + 1] as usize];
 
     // Depth-first per thread; remember each thread's slice of rows and newest date.
     let mut rows = Vec::with_capacity(n);
@@ -146,14 +297,14 @@ pub fn thread_keys(envs: &[ThreadKey]) -> Vec<ThreadRow> {
         let mut newest = i64::MIN;
         stack.push((root, 0));
         while let Some((i, depth)) = stack.pop() {
-            newest = newest.max(envs[i].date);
+            newest = newest.max(envs.date(i));
             rows.push(ThreadRow {
                 index: i,
                 depth,
                 thread_id: u32::try_from(root).unwrap_or(u32::MAX),
             });
             let d = depth.saturating_add(1);
-            stack.extend(children[i].iter().rev().map(|&c| (c, d)));
+            stack.extend(children(i).iter().rev().map(|&c| (c as usize, d)));
         }
         threads.push((newest, root, start, rows.len()));
     }
@@ -181,6 +332,33 @@ mod tests {
     /// (index, depth) pairs of the rows.
     fn shape(rows: &[ThreadRow]) -> Vec<(usize, u16)> {
         rows.iter().map(|r| (r.index, r.depth)).collect()
+    }
+
+    #[test]
+    fn flat_keys_thread_as_keys_do() {
+        let envs = vec![
+            env("a", 100, &[]),
+            env("b", 200, &["a"]),
+            env("x", 150, &[]),
+            env("c", 300, &["a", "b", "a"]),
+            env("", 250, &["x"]),
+            env("a", 50, &["c"]),
+        ];
+        let keys: Vec<ThreadKey> = envs.iter().map(ThreadKey::of).collect();
+        let mut flat = FlatKeys::with_capacity(envs.len());
+        for e in &envs {
+            flat.push_envelope(e);
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(
+                (flat.id(i), flat.parents(i), flat.date(i)),
+                (k.id, &k.parents[..], k.date)
+            );
+        }
+        assert_eq!(thread_with(&flat), thread_keys(&keys));
+        let picked = flat.select(&[3, 0]);
+        assert_eq!(picked.parents(0), &keys[3].parents[..]);
+        assert_eq!(picked.id(1), keys[0].id);
     }
 
     #[test]

@@ -79,47 +79,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Visit the envelopes of a folder in UID order, each with its stored search text (raw,
-    /// see [`decode`]), while `f` returns true: one pass over each tree, side by side.
-    pub fn scan_envelopes_with_text(
-        &self,
-        account: &str,
-        folder: &str,
-        f: &mut dyn FnMut(&crate::mail::Envelope, Option<&[u8]>) -> bool,
-    ) -> Result<()> {
-        let p = folder_prefix(account, folder);
-        let mut texts = self.body_text.scan_prefix(&p).peekable();
-        for r in self.envelopes.scan_prefix(&p) {
-            let (k, v) = r?;
-            let e: crate::mail::Envelope = super::decode(&v)?;
-            // Texts of messages that are gone are skipped; the keys sort the same way.
-            let mut text = None;
-            while let Some(Ok((tk, _))) = texts.peek() {
-                match tk.as_ref().cmp(k.as_ref()) {
-                    std::cmp::Ordering::Less => {
-                        texts.next();
-                    }
-                    std::cmp::Ordering::Equal => {
-                        text = texts.next().and_then(|t| t.ok()).map(|(_, tv)| tv);
-                        break;
-                    }
-                    std::cmp::Ordering::Greater => break,
-                }
-            }
-            if let Some(Err(_)) = texts.peek() {
-                if let Some(Err(e)) = texts.next() {
-                    return Err(e.into());
-                }
-            }
-            if !f(&e, text.as_deref()) {
-                break;
-            }
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,4 +6,5 @@ pub mod dovecot;
 pub mod harness;
 pub mod postfix;
 pub mod proxy;
+pub mod sshd;
 pub mod tmux;

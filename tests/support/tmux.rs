@@ -97,6 +97,40 @@ impl Session {
         s
     }
 
+    /// Start any command line (e.g. `ssh ... tmail`) in a `w`×`h` terminal, with a fresh
+    /// temp dir as `home` for it to use.
+    pub fn start_command(command: &str, w: u16, h: u16) -> Session {
+        assert!(
+            tmux_available(),
+            "tmux is required for end-to-end tests (bash .ci/run installs it)"
+        );
+        let home = tempfile::tempdir().expect("temp home");
+        let socket = format!(
+            "tmail-test-{}-{}",
+            std::process::id(),
+            home.path()
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("x")
+        );
+        let s = Session { socket, home };
+        s.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+            "-s",
+            "t",
+            command,
+        ]);
+        s.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+        s
+    }
+
     fn tmux(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .arg("-L")
@@ -178,6 +212,26 @@ impl Session {
             "t",
             &format!("cat >> {}", file.display()),
         ]);
+    }
+
+    /// Bytes each press of `key` writes to the terminal (recorded into `log` by
+    /// `record_output`), pressed one at a time, each after the frame of the one before.
+    pub fn bytes_per_press(&self, log: &Path, key: &str, n: usize) -> Vec<u64> {
+        let size = || std::fs::metadata(log).map(|m| m.len()).unwrap_or(0);
+        let mut out = Vec::new();
+        for _ in 0..n {
+            let before_screen = self.screen_with_escapes();
+            let before = size();
+            self.keys(&[key]);
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while self.screen_with_escapes() == before_screen && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            // the frame is out; give tmux's pipe a moment to write it down
+            std::thread::sleep(Duration::from_millis(150));
+            out.push(size() - before);
+        }
+        out
     }
 
     /// The pid of the program in the pane.

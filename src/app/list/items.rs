@@ -181,6 +181,33 @@ impl Items {
         self.add(item, &e.subject, name, email, outgoing);
     }
 
+    /// `push_envelope` of an envelope read in place.
+    pub fn push_ref(&mut self, who: &Correspondent, e: &crate::store::EnvelopeRef) {
+        let item = Item {
+            uid: e.uid,
+            date: e.date,
+            size: e.size,
+            flags: e.flags,
+            bits: if e.has_attachments {
+                HAS_ATTACHMENTS
+            } else {
+                0
+            },
+            ..Default::default()
+        };
+        let outgoing = who.outgoing_folder
+            || e.from
+                .first()
+                .is_some_and(|a| who.own.iter().any(|o| a.email.eq_ignore_ascii_case(o)));
+        let a = if outgoing {
+            e.to.first().or(e.cc.first())
+        } else {
+            e.from.first()
+        };
+        let (name, email) = a.map_or((None, ""), |a| (a.name, a.email));
+        self.add(item, e.subject, name, email, outgoing);
+    }
+
     /// The message at `i`, with its strings.
     pub fn view(&self, i: usize) -> Option<RowView<'_>> {
         let it = self.items.get(i)?;

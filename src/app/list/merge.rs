@@ -6,26 +6,28 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 use super::{flat_key, thread_lines, Item, Items, Loaded, MessageList, Row, ThreadIndex};
-use crate::mail::thread::ThreadKey;
+use crate::mail::thread::{FlatKeys, Keys};
 
 fn rank_of(i: usize) -> u8 {
     u8::try_from(i).unwrap_or(u8::MAX - 1).min(u8::MAX - 1)
 }
 
 /// The thread index of a freshly ordered list (`envelopes` and `keys` in UID order).
-pub(super) fn index(envelopes: &[Item], keys: &[ThreadKey]) -> ThreadIndex {
+pub(super) fn index(envelopes: &[Item], keys: &FlatKeys) -> ThreadIndex {
     let mut ids: HashMap<u64, u32> = HashMap::with_capacity(envelopes.len());
-    for (e, k) in envelopes.iter().zip(keys) {
-        if k.id != 0 {
-            ids.entry(k.id).or_insert(e.uid);
+    for (i, e) in envelopes.iter().enumerate() {
+        let id = keys.id(i);
+        if id != 0 {
+            ids.entry(id).or_insert(e.uid);
         }
     }
     let mut t = ThreadIndex::default();
     let mut parent: Vec<Option<usize>> = vec![None; envelopes.len()];
-    for (i, (e, k)) in envelopes.iter().zip(keys).enumerate() {
-        let duplicate = k.id != 0 && ids.get(&k.id) != Some(&e.uid);
+    for (i, e) in envelopes.iter().enumerate() {
+        let id = keys.id(i);
+        let duplicate = id != 0 && ids.get(&id) != Some(&e.uid);
         if !duplicate {
-            parent[i] = note_parents(&mut t, e.uid, k, |h| ids.get(&h).copied())
+            parent[i] = note_parents(&mut t, e.uid, keys.parents(i), |h| ids.get(&h).copied())
                 .and_then(|p| envelopes.binary_search_by_key(&p, |x| x.uid).ok());
         }
     }
@@ -67,12 +69,12 @@ pub(super) fn index(envelopes: &[Item], keys: &[ThreadKey]) -> ThreadIndex {
 fn note_parents(
     t: &mut ThreadIndex,
     uid: u32,
-    k: &ThreadKey,
+    parents: &[u64],
     owner: impl Fn(u64) -> Option<u32>,
 ) -> Option<u32> {
     let mut wanted = Vec::new();
     let mut found = None;
-    for (r, &p) in k.parents.iter().enumerate() {
+    for (r, &p) in parents.iter().enumerate() {
         match owner(p) {
             Some(o) if o != uid => {
                 found = Some((o, rank_of(r)));
@@ -93,7 +95,7 @@ fn note_parents(
             Some(o)
         }
         None => {
-            if !k.parents.is_empty() {
+            if !parents.is_empty() {
                 t.rank.insert(uid, u8::MAX);
             }
             None
@@ -157,21 +159,22 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
     let present = |uid: u32| list.contains(uid) || new_uids.contains(&uid);
     let mut claims: HashMap<u64, u32> = HashMap::new();
     let mut duplicate = vec![false; added.len()];
-    for (i, (s, k)) in added.rows.iter().zip(&added.threads).enumerate() {
-        if k.id == 0 {
+    for (i, s) in added.rows.iter().enumerate() {
+        let id = added.threads.id(i);
+        if id == 0 {
             continue;
         }
         let owner = claims
-            .get(&k.id)
+            .get(&id)
             .copied()
-            .or_else(|| list.threads.ids.get(&k.id).copied().filter(|&u| present(u)));
+            .or_else(|| list.threads.ids.get(&id).copied().filter(|&u| present(u)));
         match owner {
             Some(o) if o < s.uid => duplicate[i] = true,
             // The newcomer is older than the message that owns its Message-ID: it would own
             // it instead, and take that one's replies. Rare enough to thread the folder again.
             Some(_) => return false,
             None => {
-                claims.insert(k.id, s.uid);
+                claims.insert(id, s.uid);
             }
         }
     }
@@ -183,11 +186,11 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
     };
     let mut index = ThreadIndex::default();
     let mut parent_of: HashMap<u32, Option<u32>> = HashMap::new();
-    for (i, (s, k)) in added.rows.iter().zip(&added.threads).enumerate() {
+    for (i, s) in added.rows.iter().enumerate() {
         let p = if duplicate[i] {
             None
         } else {
-            note_parents(&mut index, s.uid, k, owner)
+            note_parents(&mut index, s.uid, added.threads.parents(i), owner)
         };
         parent_of.insert(s.uid, p);
     }
