@@ -21,10 +21,24 @@ use ratatui::Frame;
 
 use crate::app::{App, Mode, Pane};
 
+/// Below this many columns or rows no pane fits: the screen says so instead.
+pub const MIN_WIDTH: u16 = 20;
+pub const MIN_HEIGHT: u16 = 3;
+
 /// Draw the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     frame.render_widget(Block::default().style(app.theme.style("base")), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        // Too small for panes: say so (as far as it fits) and draw nothing else.
+        let say = format!("tmail: {}x{} is too small", area.width, area.height);
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(crate::mail::sanitize::fit(&say, area.width as usize))
+                .style(app.theme.style("status")),
+            area,
+        );
+        return;
+    }
     let p = layout::panes((area.width, area.height), &app.view());
     if let Some(c) = &app.composer {
         // In place of the list, the message being read staying beside it where the layout
@@ -87,6 +101,8 @@ pub(crate) fn pane_block<'a>(app: &App, title: Line<'a>, pane: Pane) -> Block<'a
 
 /// A popup: clears `r`, draws a titled bordered box in the popup style, returns its inside.
 pub(crate) fn popup(frame: &mut Frame, r: Rect, app: &App, title: String) -> Rect {
+    // never past the screen: a popup's minimum size can exceed a tiny terminal
+    let r = r.intersection(frame.area());
     frame.render_widget(ratatui::widgets::Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -371,3 +371,49 @@ fn a_folded_thread_is_one_row_with_its_counts() {
         "the title counts messages, not rows:\n{s}"
     );
 }
+
+#[test]
+fn no_screen_size_panics_in_any_mode() {
+    use crate::app::Action;
+    // Each setup leaves the app in one mode: list, help, folder picker, parts list, copy menu,
+    // which-key, the `:` line, a confirmation, the composer.
+    let setups: &[&str] = &[
+        "",
+        "?",
+        "go",
+        "/Q3 report<Enter><Esc><Enter>A",
+        "/Q3 report<Enter><Esc><Enter>y",
+        "g",
+        ":save /tmp/a-very-long-path/that/does/not/fit/anywhere.pdf",
+        "/Q3 report<Enter><Esc><Enter>:quit-all-the-things",
+        "C",
+    ];
+    for keys in setups {
+        let mut t = demo_app(100, 30);
+        if !keys.is_empty() {
+            t.keys(keys);
+        }
+        for (w, h) in [
+            (1, 1),
+            (2, 1),
+            (5, 3),
+            (8, 20),
+            (9, 30),
+            (19, 2),
+            (20, 3),
+            (21, 4),
+            (30, 5),
+            (40, 8),
+            (60, 1),
+            (60, 20),
+        ] {
+            t.app.update(Action::Resize {
+                width: w,
+                height: h,
+            });
+            let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+            term.draw(|f| super::draw(f, &t.app))
+                .unwrap_or_else(|e| panic!("{keys:?} at {w}x{h}: {e}"));
+        }
+    }
+}
