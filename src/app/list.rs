@@ -11,7 +11,7 @@ mod merge;
 
 use std::collections::HashMap;
 
-pub use fold::{Fold, FoldedRow, Folds};
+pub use fold::{Fold, FoldedRow, Folds, Remembered};
 pub use items::{Item, Items, RowView};
 
 use crate::mail::thread::{self, FlatKeys, ThreadKey};
@@ -160,6 +160,11 @@ pub struct MessageList {
     pub(super) threads: ThreadIndex,
     /// Folded threads (threaded lists only): what `rows` leaves out.
     pub folds: Folds,
+    /// What is remembered of folders shown before (folds, the selected message), by
+    /// (account, folder).
+    pub memory: HashMap<(String, String), Remembered>,
+    /// A removal orphaned replies (see `take_stale_threads`).
+    pub stale_threads: bool,
 }
 
 impl MessageList {
@@ -180,17 +185,21 @@ impl MessageList {
         if same {
             self.expand();
         } else {
-            self.drop_folds();
+            self.leave_folder();
         }
         self.account = account.to_string();
         self.folder = folder.to_string();
         self.items = loaded.rows;
         self.unread = self.items.iter().filter(|e| !e.flags.seen()).count();
         self.order(&loaded.threads);
+        let back_to = if same { None } else { self.enter_folder() };
         self.collapse();
         if !same {
             self.cursor = 0;
             self.offset = 0;
+            if let Some(uid) = back_to {
+                self.select_uid(uid);
+            }
         } else if let Some(uid) = keep {
             if !self.select_uid(uid) {
                 self.cursor = old_cursor.min(self.rows.len().saturating_sub(1));
@@ -232,11 +241,7 @@ impl MessageList {
     pub fn set_threaded(&mut self, on: bool, mut loaded: Loaded) {
         loaded.sort_by_uid();
         let keep = self.selected().map(|e| e.uid);
-        if on {
-            self.expand();
-        } else {
-            self.drop_folds();
-        }
+        self.expand();
         self.threaded = on;
         self.items = loaded.rows;
         self.unread = self.items.iter().filter(|e| !e.flags.seen()).count();
@@ -339,11 +344,19 @@ impl MessageList {
         let mut before_cursor = 0;
         let mut kept_cursor = None;
         let mut pos = 0;
+        // The smallest depth of the run of removed rows just passed: a kept row deeper than
+        // that lost an ancestor (a removed message's replies come right after it).
+        let mut run: Option<u16> = None;
+        let mut orphans = false;
         self.rows.retain_mut(|r| {
             let here = pos;
             pos += 1;
             if gone[r.index] {
+                run = Some(run.map_or(r.depth, |d| d.min(r.depth)));
                 return false;
+            }
+            if run.take().is_some_and(|d| r.depth > d) {
+                orphans = true;
             }
             if here < cursor {
                 before_cursor += 1;
@@ -358,9 +371,17 @@ impl MessageList {
             .min(self.rows.len().saturating_sub(1));
         if self.threaded {
             thread_lines(&mut self.rows);
+            self.stale_threads |= orphans;
         }
         self.collapse();
         n
+    }
+
+    /// Whether a removal left replies whose parent is gone where they were (indented under
+    /// a message that is not their parent): the folder needs threading again. Reading it
+    /// clears it.
+    pub fn take_stale_threads(&mut self) -> bool {
+        std::mem::take(&mut self.stale_threads)
     }
 
     /// Merge messages that arrived (not yet in the list) into the order, without re-reading or

@@ -528,6 +528,12 @@ impl App {
 
     /// Show the message under the list cursor in the preview; mark it read.
     pub fn open_message(&mut self, out: &mut Vec<Command>) {
+        self.open_message_as(out, true);
+    }
+
+    /// Open the message under the cursor in the preview; `mark_read`: mark it read (as showing
+    /// it does), else leave its flags to the caller.
+    pub(crate) fn open_message_as(&mut self, out: &mut Vec<Command>, mark_read: bool) {
         let Some((uid, flags)) = self.list.selected().map(|e| (e.uid, e.flags)) else {
             return;
         };
@@ -546,7 +552,7 @@ impl App {
             });
         }
         self.focus = Pane::Preview;
-        if !flags.seen() {
+        if mark_read && !flags.seen() {
             mailops::set_flags_of(self, &[uid], Flags::SEEN, Some(true), out, false);
         }
         // Prefetch the next message so J is instant.

@@ -180,12 +180,25 @@ impl Preview {
                     Ok(PartView::Message(inner)) => {
                         render::render_with(&inner, width, &self.dates).lines
                     }
-                    Err(e) => vec![Line {
-                        kind: LineKind::Notice,
-                        text: crate::mail::sanitize::sanitize(&format!(
-                            "Cannot show part {id}: {e}"
-                        )),
-                    }],
+                    Err(e) => {
+                        let say = match e {
+                            parts::PartError::NotViewable(_, ct) => format!(
+                                "Part {id} ({ct}) is not text. In the parts list (A): o opens \
+                                 it with its viewer, s saves it."
+                            ),
+                            e => format!("Cannot show part {id}: {e}"),
+                        };
+                        crate::mail::sanitize::wrap(
+                            &crate::mail::sanitize::sanitize(&say),
+                            width.max(20),
+                        )
+                        .into_iter()
+                        .map(|text| Line {
+                            kind: LineKind::Notice,
+                            text,
+                        })
+                        .collect()
+                    }
                 };
                 self.marks = links::mark(&rendered.lines, &self.links);
             }

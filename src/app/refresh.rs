@@ -92,7 +92,7 @@ impl App {
                     return;
                 }
                 let keep = self.list.selected().map(|e| e.uid);
-                list.keep_folds(&self.list);
+                list.inherit(&mut self.list);
                 list.cursor = self.list.cursor;
                 list.offset = self.list.offset;
                 if !keep.is_some_and(|u| list.select_uid(u)) {
@@ -169,6 +169,11 @@ impl App {
         self.touch(uids.iter().copied());
         if self.list.remove_many(uids) > 0 {
             search::reindex(self);
+        }
+        // Replies of a removed message hang where it was: thread the folder again, off the
+        // UI thread (the rows stay as they are until the new order is there).
+        if self.list.take_stale_threads() {
+            self.reload_list();
         }
     }
 

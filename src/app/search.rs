@@ -147,6 +147,9 @@ pub(super) fn start(app: &mut App, text: &str) {
         .map(|s| s.uid)
         .collect();
     app.search.hits = hits;
+    open_folds(app);
+    app.search.from = app.list.cursor;
+    app.search.placed = Some(app.list.cursor);
     reindex(app);
     place(app);
     say(app);
@@ -168,6 +171,7 @@ pub(super) fn hits(app: &mut App, generation: u64, uids: Vec<u32>, _scanned: usi
     let before = app.search.hits.len();
     app.search.hits.extend(uids);
     if app.search.hits.len() != before {
+        open_folds(app);
         reindex(app);
         place(app);
     }
@@ -192,6 +196,7 @@ pub(super) fn arrived(app: &mut App, uids: &[u32]) {
         .filter(|&u| app.list.get(u).is_some_and(|s| summary_match(&s, &q)))
         .collect();
     app.search.hits.extend(now);
+    open_folds(app);
     reindex(app);
     let job = Job::Search {
         generation: app.search.generation,
@@ -201,6 +206,22 @@ pub(super) fn arrived(app: &mut App, uids: &[u32]) {
         uids: Some(uids.to_vec()),
     };
     app.start_job(job);
+}
+
+/// Unfold the folded threads that hide a hit, so every hit is a row `n` reaches; where the
+/// search started and last placed the cursor move with the rows.
+fn open_folds(app: &mut App) {
+    if !app.list.has_folds() {
+        return;
+    }
+    let before = app.list.cursor;
+    let hits = &app.search.hits;
+    if app.list.unfold_where(|u| hits.contains(&u)) == 0 {
+        return;
+    }
+    let moved = app.list.cursor as isize - before as isize;
+    app.search.from = app.search.from.saturating_add_signed(moved);
+    app.search.placed = app.search.placed.map(|r| r.saturating_add_signed(moved));
 }
 
 /// When `row` (the cursor's) is a folded thread whose first message is not a hit, unfold it and
@@ -286,6 +307,7 @@ pub(super) fn show_results(app: &mut App, query: String, uids: Vec<u32>, local: 
         generation,
         ..Default::default()
     };
+    open_folds(app);
     reindex(app);
     let n = app.search.rows.len();
     match app.search.rows.first() {

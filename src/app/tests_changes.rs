@@ -316,3 +316,112 @@ fn toggling_threads_in_the_background_keeps_the_selection() {
     assert!(!t.app.list.threaded);
     assert_eq!(t.selected_subject(), selected);
 }
+
+/// (UID, depth) of every row of a list.
+type Shape = Vec<(u32, u16)>;
+
+/// The rows the list shows, and those of the folder threaded afresh.
+fn rows_and_fresh(t: &mut TestApp) -> (Shape, Shape) {
+    let shape = |l: &super::list::MessageList| -> Shape {
+        l.rows
+            .iter()
+            .map(|r| (l.items[r.index].uid, r.depth))
+            .collect()
+    };
+    let (account, folder) = (t.app.list.account.clone(), t.app.list.folder.clone());
+    let mut fresh = super::list::MessageList {
+        threaded: true,
+        ..Default::default()
+    };
+    fresh.load(
+        &account,
+        &folder,
+        t.app.read_folder(&account, &folder).unwrap(),
+    );
+    (shape(&t.app.list), shape(&fresh))
+}
+
+#[test]
+fn deleting_a_message_with_replies_threads_them_again_and_undo_restores_the_thread() {
+    let mut t = demo_app(120, 40);
+    assert!(t.app.list.threaded);
+    let root = (0..t.app.list.rows.len())
+        .find(|&r| {
+            t.app.list.rows[r].depth == 0
+                && t.app
+                    .list
+                    .row_envelope(r)
+                    .is_some_and(|e| e.subject.starts_with("Offsite dinner: vote"))
+        })
+        .expect("the thread");
+    assert!(t.app.list.rows[root + 1].depth > 0, "it has replies");
+    t.app.list.cursor = root;
+    t.keys("d");
+    t.run_jobs();
+    let (shown, fresh) = rows_and_fresh(&mut t);
+    assert_eq!(
+        shown, fresh,
+        "the replies are threaded again without their parent"
+    );
+    t.keys("u");
+    t.run_jobs();
+    let (shown, fresh) = rows_and_fresh(&mut t);
+    assert_eq!(shown, fresh, "undo puts the thread back as it was");
+    // a leaf leaves without a reload: nothing else changed place
+    let leaf = (0..t.app.list.rows.len())
+        .find(|&r| {
+            t.app.list.rows[r].depth > 0
+                && t.app
+                    .list
+                    .rows
+                    .get(r + 1)
+                    .is_none_or(|n| n.depth <= t.app.list.rows[r].depth)
+        })
+        .expect("a last reply");
+    t.app.list.cursor = leaf;
+    t.sent.clear();
+    t.keys("d");
+    assert!(
+        !t.sent
+            .iter()
+            .any(|c| matches!(c, Command::Job(Job::LoadList { .. }))),
+        "no reload for a leaf"
+    );
+    // the threads are what threading afresh makes (a thread whose newest message left keeps
+    // its place until the folder is read again: the list does not jump under the cursor)
+    let (shown, fresh) = rows_and_fresh(&mut t);
+    let threads = |rows: &[(u32, u16)]| {
+        let mut v: Vec<Vec<(u32, u16)>> = Vec::new();
+        for &r in rows {
+            match v.last_mut() {
+                Some(th) if r.1 > 0 => th.push(r),
+                _ => v.push(vec![r]),
+            }
+        }
+        v.sort();
+        v
+    };
+    assert_eq!(threads(&shown), threads(&fresh));
+}
+
+#[test]
+fn a_thread_archived_and_brought_back_is_a_thread_again() {
+    let mut t = demo_app(120, 40);
+    let root = (0..t.app.list.rows.len())
+        .find(|&r| {
+            t.app.list.rows[r].depth == 0
+                && t.app
+                    .list
+                    .row_envelope(r)
+                    .is_some_and(|e| e.subject.starts_with("Moving the daily standup"))
+        })
+        .expect("the thread");
+    t.app.list.cursor = root;
+    t.keys("za");
+    t.keys("kvja");
+    t.run_jobs();
+    t.keys("u");
+    t.run_jobs();
+    let (shown, fresh) = rows_and_fresh(&mut t);
+    assert_eq!(shown, fresh);
+}

@@ -504,6 +504,17 @@ fn search_opens_a_folded_thread_to_show_its_hit() {
         "the thread is open: {}",
         info(&t)
     );
+    // a search that matches the first message too opens the thread: every hit is a row
+    t.keys("<Esc>");
+    on_thread(&mut t, "Release plan for 0.4");
+    t.keys("za/Release plan for 0.4<Enter>");
+    t.run_jobs();
+    assert!(info(&t).contains("6 matches"), "{}", info(&t));
+    assert!(!t.app.list.has_folds());
+    for _ in 0..6 {
+        t.keys("n");
+        assert!(t.selected_subject().contains("Release plan for 0.4"));
+    }
     // T selects the thread; on a folded thread the one row counts every message
     t.keys("<Esc>");
     on_thread(&mut t, "Release plan for 0.4");
@@ -513,4 +524,38 @@ fn search_opens_a_folded_thread_to_show_its_hit() {
         "{}",
         info(&t)
     );
+}
+
+#[test]
+fn acting_on_a_message_marks_it_read_only_when_it_shows() {
+    let unread_row = |t: &TestApp| {
+        (0..t.app.list.rows.len())
+            .find(|&r| t.app.list.row_envelope(r).is_some_and(|e| !e.flags.seen()))
+            .expect("an unread message")
+    };
+    // 80 columns: the preview has no room beside the list
+    let mut t = demo_app(80, 24);
+    t.app.list.cursor = unread_row(&t);
+    let uid = t.app.list.selected().unwrap().uid;
+    let unread = t.app.list.unread;
+    for keys in ["A", "y"] {
+        t.keys(keys);
+        t.keys("<Esc>");
+        assert!(
+            !t.app.list.get(uid).unwrap().flags.seen(),
+            "{keys} left it unread: {}",
+            info(&t)
+        );
+        assert_eq!(t.app.list.unread, unread);
+    }
+    // H is for reading: it shows the message (with every header), which marks it read
+    t.keys("H");
+    assert_eq!(t.app.focus, Pane::Preview, "{}", info(&t));
+    assert!(t.app.list.get(uid).unwrap().flags.seen());
+    // 200 columns: the preview beside the list shows it, so it is read
+    let mut t = demo_app(200, 50);
+    t.app.list.cursor = unread_row(&t);
+    let uid = t.app.list.selected().unwrap().uid;
+    t.keys("A");
+    assert!(t.app.list.get(uid).unwrap().flags.seen(), "{}", info(&t));
 }

@@ -52,9 +52,10 @@ fn thread_indent(row: &crate::app::list::Row) -> String {
     });
     s
 }
-/// What a folded thread shows before its subject: `▸ [12] `, or `▸ [12, 3 unread] `.
-fn fold_label((messages, unread): (usize, usize)) -> String {
-    if unread > 0 {
+/// What a folded thread shows before its subject: `▸ [12] `, or `▸ [12, 3 unread] ` when
+/// the subject column has room for it and a subject (`room`: its width in cells).
+fn fold_label((messages, unread): (usize, usize), room: usize) -> String {
+    if unread > 0 && room >= 40 {
         format!("▸ [{messages}, {unread} unread] ")
     } else {
         format!("▸ [{messages}] ")
@@ -246,7 +247,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         };
         let row_st = if selected { st.patch(sel) } else { st };
         let indent = match fold {
-            Some(f) => fold_label((f.messages, f.unread)),
+            Some(f) => fold_label((f.messages, f.unread), cols.subject),
             None => thread_indent(row),
         };
         let subject_w = cols.subject.saturating_sub(indent.chars().count());

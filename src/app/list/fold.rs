@@ -23,6 +23,13 @@ pub struct FoldedRow<'a> {
     pub thread: RowView<'a>,
 }
 
+/// What a list remembers of a folder it left: its folded roots and the selected message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Remembered {
+    roots: HashSet<u32>,
+    selected: Option<u32>,
+}
+
 /// What the folds of a list are: the roots the user folded, and the rows hidden under them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Folds {
@@ -238,11 +245,13 @@ impl MessageList {
             return;
         }
         if !self.threaded {
-            self.folds.roots.clear();
+            // remembered for when threads come back
             return;
         }
         let mut rows = Vec::with_capacity(self.rows.len());
         let mut roots = HashSet::new();
+        // roots that were shown (those that left the list are kept: an undo brings them back)
+        let mut seen: HashSet<u32> = HashSet::new();
         let (mut cursor, mut offset) = (self.cursor, self.offset);
         let mut folding: Option<(u32, Vec<Row>)> = None;
         for (i, r) in self.rows.iter().enumerate() {
@@ -257,6 +266,7 @@ impl MessageList {
                 if let Some(u) = uid.filter(|u| self.folds.roots.contains(u)) {
                     folding = Some((u, Vec::new()));
                 }
+                seen.extend(uid);
             } else if let Some((_, h)) = folding.as_mut() {
                 // hidden: a cursor or offset here goes to the root's row
                 if i == self.cursor {
@@ -282,11 +292,61 @@ impl MessageList {
                 self.folds.hidden.insert(uid, h);
             }
         }
-        // a root whose thread is down to itself, or no longer first, is forgotten
+        // a root whose thread is down to itself, or no longer first, is forgotten; one that
+        // left the list is kept
+        for r in &self.folds.roots {
+            if !roots.contains(r) && !seen.contains(r) && self.index_of(*r).is_none() {
+                roots.insert(*r);
+            }
+        }
         self.folds.roots = roots;
         self.rows = rows;
         self.cursor = cursor.min(self.rows.len().saturating_sub(1));
         self.offset = offset.min(self.cursor);
+    }
+
+    /// Unfold every folded thread that hides a message for which `hit(uid)` holds (search
+    /// hits); the cursor stays on its message. Returns how many were unfolded. Costs the
+    /// hidden rows, once.
+    pub fn unfold_where(&mut self, hit: impl Fn(u32) -> bool) -> usize {
+        if self.folds.hidden.is_empty() {
+            return 0;
+        }
+        let roots: HashSet<u32> = self
+            .folds
+            .hidden
+            .iter()
+            .filter(|(_, h)| {
+                h.iter()
+                    .any(|r| self.items.get(r.index).is_some_and(|e| hit(e.uid)))
+            })
+            .map(|(u, _)| *u)
+            .collect();
+        if roots.is_empty() {
+            return 0;
+        }
+        let mut rows = Vec::with_capacity(self.rows.len());
+        let (mut cursor, mut offset) = (self.cursor, self.offset);
+        for (i, r) in self.rows.iter().enumerate() {
+            if i == self.cursor {
+                cursor = rows.len();
+            }
+            if i == self.offset {
+                offset = rows.len();
+            }
+            rows.push(*r);
+            let uid = self.items.get(r.index).map(|e| e.uid);
+            if let Some(u) = uid.filter(|u| roots.contains(u)) {
+                self.folds.roots.remove(&u);
+                if let Some(h) = self.folds.hidden.remove(&u) {
+                    rows.extend(h);
+                }
+            }
+        }
+        self.rows = rows;
+        self.cursor = cursor;
+        self.offset = offset;
+        roots.len()
     }
 
     /// Unfold the thread that hides the message at `index` of `items`; returns its row then.
@@ -306,18 +366,35 @@ impl MessageList {
         self.rows.iter().position(|r| r.index == index)
     }
 
-    /// Carry the folds of `old` (the same folder, ordered again elsewhere) over to this list.
-    pub fn keep_folds(&mut self, old: &MessageList) {
-        if old.account == self.account && old.folder == self.folder && self.threaded {
+    /// Take over what `old` (the same folder, ordered again elsewhere) remembers: its folds
+    /// and what it keeps of other folders.
+    pub fn inherit(&mut self, old: &mut MessageList) {
+        self.memory = std::mem::take(&mut old.memory);
+        if old.account == self.account && old.folder == self.folder {
             self.expand();
-            self.folds.roots = old.folds.roots.clone();
+            self.folds.roots = std::mem::take(&mut old.folds.roots);
             self.collapse();
         }
     }
 
-    /// Forget every fold (another folder, or the flat view).
-    pub(super) fn drop_folds(&mut self) {
+    /// Leaving this folder: remember its folds and the message under the cursor, for when it
+    /// opens again; the list shows no folds then.
+    pub(super) fn leave_folder(&mut self) {
+        let selected = self.selected().map(|e| e.uid);
         self.expand();
+        let roots = std::mem::take(&mut self.folds.roots);
         self.folds = Folds::default();
+        if self.is_open() && (selected.is_some() || !roots.is_empty()) {
+            let key = (self.account.clone(), self.folder.clone());
+            self.memory.insert(key, Remembered { roots, selected });
+        }
+    }
+
+    /// Opening a folder: what was remembered of it (its folds are in place for `collapse`).
+    pub(super) fn enter_folder(&mut self) -> Option<u32> {
+        let key = (self.account.clone(), self.folder.clone());
+        let r = self.memory.remove(&key)?;
+        self.folds.roots = r.roots;
+        r.selected
     }
 }

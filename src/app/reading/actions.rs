@@ -274,6 +274,10 @@ impl App {
 
     /// `toggle-headers` (H) and `source`: other views of the previewed message.
     pub(crate) fn toggle_view(&mut self, view: crate::app::preview::View, out: &mut Vec<Command>) {
+        // A view is for reading: where the list leaves no room for the preview, go to it.
+        if self.focus != crate::app::Pane::Preview && self.panes().preview.is_none() {
+            self.open_message(out);
+        }
         if !self.preview_selected(out) {
             return;
         }

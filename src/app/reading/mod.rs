@@ -103,7 +103,12 @@ impl Menu {
                         t.push_str(&format!(", {c}"));
                     }
                     t.push_str(&format!(", {:?}", p.disposition).to_lowercase());
-                    if p.is_body {
+                    // what the preview shows: the part viewed, else the body text
+                    let shown = match &app.preview.view {
+                        crate::app::preview::View::Part(id) => *id == p.id,
+                        _ => p.is_body,
+                    };
+                    if shown {
                         t.push_str(" (shown)");
                     }
                     if p.malformed {
@@ -135,21 +140,32 @@ impl Menu {
 }
 
 impl App {
-    /// From the list, these commands act on the message under the cursor: show it in the
-    /// preview first (as opening it would, the focus staying in the list). False when its
-    /// body is still on its way (a fetch was asked for).
+    /// From the list, these commands act on the message under the cursor: load it into the
+    /// preview first, the focus staying in the list. It is marked read only when that puts
+    /// it on the screen (a layout without room for the preview beside the list does not show
+    /// it). False when its body is still on its way (a fetch was asked for).
     pub(crate) fn preview_selected(&mut self, out: &mut Vec<Command>) -> bool {
         if self.focus == crate::app::Pane::Preview {
             return self.preview.raw().is_some();
         }
-        let Some(uid) = self.list.selected().map(|e| e.uid) else {
+        let Some((uid, flags)) = self.list.selected().map(|e| (e.uid, e.flags)) else {
             return false;
         };
         let (account, folder) = (self.list.account.clone(), self.list.folder.clone());
         if !self.preview.is_showing(&account, &folder, uid) || self.preview.raw().is_none() {
             let focus = self.focus;
-            self.open_message(out);
+            self.open_message_as(out, false);
             self.focus = focus;
+            if !flags.seen() && self.panes().preview.is_some() {
+                crate::app::mailops::set_flags_of(
+                    self,
+                    &[uid],
+                    crate::mail::Flags::SEEN,
+                    Some(true),
+                    out,
+                    false,
+                );
+            }
         }
         if self.preview.raw().is_none() {
             self.status.info = Some("fetching the message… (press again when it is here)".into());
@@ -268,16 +284,17 @@ impl App {
             out.push(Command::Copy {
                 command: cmd.clone(),
                 text: text.to_string(),
-                what: what.to_string(),
+                what: copied_what(what),
             });
-            self.status.info = Some(format!("copying {what}…"));
+            self.status.info = Some(format!("copying {}…", copied_what(what)));
             return;
         }
         match crate::external::osc52(text, crate::external::in_tmux()) {
             Ok(seq) => {
                 self.terminal_out.push(seq);
                 self.status.info = Some(format!(
-                    "copied {what} ({} characters) to your clipboard",
+                    "copied {} ({} characters) to your clipboard",
+                    copied_what(what),
                     text.chars().count()
                 ));
             }
@@ -358,5 +375,19 @@ impl App {
             }
             _ => {}
         }
+    }
+}
+
+/// How the status line names what was copied: `the subject`, `the From address`, `link 3`.
+fn copied_what(what: &str) -> String {
+    match what {
+        "from" | "to" | "cc" => {
+            let mut h = what.to_string();
+            h[..1].make_ascii_uppercase();
+            format!("the {h} address")
+        }
+        "subject" => "the subject".into(),
+        "message-id" => "the Message-ID".into(),
+        other => other.to_string(),
     }
 }

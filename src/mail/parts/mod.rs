@@ -390,8 +390,9 @@ pub fn list(raw: &[u8]) -> Vec<PartInfo> {
 }
 
 /// The parts `save-all` saves, in order: every leaf that is not shown as the body text — the
-/// attachments and inline images — with a forwarded message saved whole (as `.eml`), not
-/// part by part. `parts` is what [`list`] returned.
+/// attachments and inline images — and a forwarded message whole (as `.eml`) along with the
+/// files attached inside it (parts with a file name or an `attachment` disposition; its text
+/// is in the `.eml`). `parts` is what [`list`] returned.
 pub fn saveable(parts: &[PartInfo]) -> Vec<&PartInfo> {
     let messages: Vec<&PartId> = parts
         .iter()
@@ -402,9 +403,12 @@ pub fn saveable(parts: &[PartInfo]) -> Vec<&PartInfo> {
         .iter()
         .filter(|p| p.kind != PartKind::Multipart && !p.is_body)
         .filter(|p| {
-            !messages
+            let inside = messages
                 .iter()
-                .any(|m| p.id.0.len() > m.0.len() && p.id.0.starts_with(&m.0))
+                .any(|m| p.id.0.len() > m.0.len() && p.id.0.starts_with(&m.0));
+            !inside
+                || (p.kind != PartKind::Message
+                    && (p.name.is_some() || p.disposition == Disposition::Attachment))
         })
         .collect()
 }

@@ -95,9 +95,9 @@ fn forwarded_message_is_a_tree_with_its_own_parts() {
     assert_eq!(pdf_part.size, pdf.len());
     assert_eq!(pdf_part.encoding, TransferEncoding::Base64);
     assert_eq!(decoded_bytes(raw.as_bytes(), &pdf_part.id), Ok(pdf.clone()));
-    // save-all takes the forwarded message whole, not its inner parts
+    // save-all takes the forwarded message whole, and the file attached inside it
     let saved: Vec<String> = saveable(&parts).iter().map(|p| p.id.to_string()).collect();
-    assert_eq!(saved, vec!["1.2"]);
+    assert_eq!(saved, vec!["1.2", "1.2.1.2"]);
     // only the outer text is the body the preview shows
     let body: Vec<String> = parts
         .iter()
