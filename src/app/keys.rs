@@ -251,10 +251,17 @@ fn answer(app: &mut App, yes: bool, out: &mut Vec<Command>) {
     let Mode::Confirm { on_yes, .. } = std::mem::replace(&mut app.mode, Mode::Normal) else {
         return;
     };
+    let overwrite = matches!(on_yes, super::Confirmed::Overwrite { .. });
     if yes {
         super::mailops::confirmed(app, on_yes, out);
     } else {
         app.status.info = Some("Cancelled".into());
+    }
+    // Asked while saving from the parts list: back to the list, for the next part.
+    if overwrite && app.mode == Mode::Normal {
+        if let Some(m) = app.parts_menu.take() {
+            app.mode = Mode::Menu(m);
+        }
     }
 }
 

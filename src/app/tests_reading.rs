@@ -58,8 +58,17 @@ fn a_part_is_saved_byte_for_byte_and_never_over_a_file_without_asking() {
     assert!(matches!(t.app.mode, Mode::Confirm { .. }), "{}", info(&t));
     t.keys("n");
     assert_eq!(std::fs::read(&saved).unwrap(), b"mine");
-    t.keys("As<Enter>y");
+    assert!(
+        matches!(t.app.mode, Mode::Menu(_)),
+        "back to the parts list after no"
+    );
+    t.keys("s<Enter>y");
     assert_eq!(std::fs::read(&saved).unwrap(), want);
+    assert!(matches!(t.app.mode, Mode::Menu(_)), "and after yes");
+    // a pipe goes back to the list too (its outcome comes to the status line)
+    t.keys("|cat<Enter>");
+    assert!(matches!(t.app.mode, Mode::Menu(_)), "{:?}", t.app.mode);
+    assert!(t.sent.iter().any(|c| matches!(c, Command::Pipe { .. })));
     // save-all: unique names, nothing replaced
     t.keys("S");
     let names: Vec<String> = std::fs::read_dir(dir.path())

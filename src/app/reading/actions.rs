@@ -250,7 +250,10 @@ impl App {
                 }
             }
         };
-        self.parts_menu = None;
+        // Back to the parts list (the pipe's outcome comes to the status line).
+        if let Some(m) = self.parts_menu.take() {
+            self.mode = Mode::Menu(m);
+        }
         self.status.info = Some(format!("piping to {command}…"));
         out.push(Command::Pipe {
             command: command.to_string(),
