@@ -250,7 +250,7 @@ pub(super) fn execute(app: &mut App, text: &str, out: &mut Vec<Command>) {
 }
 
 /// The candidates for the word at the end of a `:` line: command names, or after a command its
-/// argument (folders, themes).
+/// argument (folders, themes, paths for `attach` and `save`, attachment numbers).
 fn candidates(app: &App, text: &str) -> (String, String, Vec<String>, bool) {
     match text.split_once(' ') {
         None => (
@@ -273,8 +273,17 @@ fn candidates(app: &App, text: &str) -> (String, String, Vec<String>, bool) {
                     .map(|f| f.display_path())
                     .collect(),
                 Some(Op::Theme) => crate::ui::theme::names(app.theme_dir.as_deref()),
+                // Commands whose argument is a path: relative paths are relative to where the
+                // command will look for them (the attachment directory for `save`).
                 Some(Op::Attach) => {
                     let base = std::env::current_dir().unwrap_or_default();
+                    crate::files::complete(rest.trim_start(), &base)
+                }
+                Some(Op::Save) => {
+                    let base =
+                        crate::files::default_dir_path(app.reading.attachment_dir.as_deref())
+                            .or_else(|| std::env::current_dir().ok())
+                            .unwrap_or_default();
                     crate::files::complete(rest.trim_start(), &base)
                 }
                 Some(Op::Detach) => app
