@@ -158,8 +158,14 @@ fn run_in_mode(app: &mut App, ctx: Context, b: Binding, out: &mut Vec<Command>) 
         (Context::Input | Context::Picker, _) if b.command.scope == Scope::Mode => {
             app.completion = None;
             app.history.browsing = None;
-            if let Some(line) = line_mut(app) {
-                line.apply(op);
+            match &mut app.mode {
+                // Ctrl-U keeps the command word while the cursor is in its argument.
+                Mode::Command(line) if op == Op::DeleteToStart => line.delete_to_argument_start(),
+                _ => {
+                    if let Some(line) = line_mut(app) {
+                        line.apply(op);
+                    }
+                }
             }
             if let Mode::Picker(p) = &mut app.mode {
                 p.refilter();
