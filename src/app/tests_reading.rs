@@ -321,6 +321,67 @@ fn slash_in_the_preview_searches_the_message() {
 }
 
 #[test]
+fn n_in_the_preview_says_which_match_it_is() {
+    let mut t = demo_app(160, 30);
+    open_subject(&mut t, "Welcome to tmail");
+    // a word the message holds several times
+    let text: String = t
+        .app
+        .preview
+        .rendered
+        .lines
+        .iter()
+        .map(|l| l.text.to_lowercase() + "\n")
+        .collect();
+    let word = ["the", "tmail", "a"]
+        .into_iter()
+        .find(|w| text.matches(w).count() >= 3)
+        .expect("a word found three times");
+    t.keys(&format!("/{word}<Enter>"));
+    let f = t.app.preview.find.clone().unwrap();
+    let n = f.hits.len();
+    let k = f.current.unwrap() + 1;
+    assert_eq!(
+        t.app.status.info.as_deref(),
+        Some(format!("match {k} of {n} in this message (n/N: next/previous)").as_str())
+    );
+    t.keys("n");
+    assert_eq!(
+        t.app.status.info.as_deref(),
+        Some(format!("match {} of {n}", k % n + 1).as_str())
+    );
+    t.keys("N");
+    assert_eq!(
+        t.app.status.info.as_deref(),
+        Some(format!("match {k} of {n}").as_str())
+    );
+    // N from the first hit wraps to the last
+    while t.app.preview.find.as_ref().unwrap().current != Some(0) {
+        t.keys("N");
+    }
+    t.keys("N");
+    assert_eq!(
+        t.app.status.info.as_deref(),
+        Some(format!("match {n} of {n}").as_str())
+    );
+    // nothing found: said on Enter and on every n / N
+    t.keys("<Esc>/zzqqxx<Enter>");
+    assert_eq!(
+        t.app.status.error.as_deref(),
+        Some("no match for \"zzqqxx\" in this message")
+    );
+    for key in ["n", "N"] {
+        t.keys(key);
+        assert_eq!(
+            t.app.status.error.as_deref(),
+            Some("no match for \"zzqqxx\" in this message"),
+            "{key}"
+        );
+        assert_eq!(t.app.focus, Pane::Preview);
+    }
+}
+
+#[test]
 fn a_mailto_link_opens_the_composer() {
     let mut t = demo_app(160, 45);
     open_subject(&mut t, "We shipped 0.3");
