@@ -429,3 +429,41 @@ fn a_folded_thread_is_one_row_with_its_counts() {
         "the title counts messages, not rows:\n{s}"
     );
 }
+
+#[test]
+fn a_bare_url_has_a_space_before_its_link_number() {
+    let mut t = demo_app(220, 40);
+    let uid = t.app.store.uids("demo", "INBOX").unwrap().last().unwrap() + 1;
+    let raw = format!(
+        "From: Security <sec@keyvault.test>\r\nTo: alice@example.test\r\nSubject: Rotate your keys\r\n\
+         Message-ID: <rotate{uid}@keyvault.test>\r\nDate: Thu, 1 Jan 2060 00:00:00 +0000\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n\
+         Read https://keyvault.test/security before Friday.\r\n\
+         Or (https://keyvault.test/faq).\r\n"
+    );
+    let env = crate::mail::parse::envelope_from_raw(raw.as_bytes(), uid, Default::default(), 0);
+    t.app.store.put_envelopes("demo", "INBOX", &[env]).unwrap();
+    t.app
+        .store
+        .put_body("demo", "INBOX", uid, raw.as_bytes())
+        .unwrap();
+    t.app.update(crate::app::Action::Worker(
+        crate::app::Event::MessagesChanged {
+            account: "demo".into(),
+            folder: "INBOX".into(),
+            added: vec![uid],
+            removed: vec![],
+            flags: vec![],
+        },
+    ));
+    assert!(t.app.list.select_uid(uid));
+    t.keys("<Enter>");
+    assert_eq!(t.app.preview.links.len(), 2, "{:?}", t.app.preview.links);
+    let s = screen(&t);
+    assert!(
+        s.contains("Read https://keyvault.test/security [1] before Friday."),
+        "{s}"
+    );
+    assert!(s.contains("Or (https://keyvault.test/faq [2])."), "{s}");
+    assert!(!s.contains("security[1]"));
+}
