@@ -119,6 +119,50 @@ fn check_config_accepts_a_good_file_and_reports_a_bad_theme() {
     );
 }
 
+#[test]
+fn environment_overrides_reach_the_config_and_tmails_own_variables_do_not() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("env.toml");
+    std::fs::write(&cfg, "[[accounts]]\nname = \"w\"\nemail = \"a@example.test\"\n[accounts.imap]\nhost = \"127.0.0.1\"\nsecurity = \"plain\"\n").unwrap();
+    let check = |vars: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tmail"));
+        c.args(["--check-config", "--config", cfg.to_str().unwrap()])
+            .env_remove("TMAIL_DATA_DIR")
+            .env("XDG_CONFIG_HOME", d.path())
+            .env("XDG_DATA_HOME", d.path().join("data"));
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        c.output().expect("run tmail")
+    };
+    // tmail's own variables (and those a new_mail_command is given) are not keys
+    let o = check(&[
+        ("TMAIL_LOG", "debug"),
+        ("TMAIL_ACCOUNT", "w"),
+        ("TMAIL_FOLDER", "INBOX"),
+        ("TMAIL_FROM", "Bob <bob@example.test>"),
+        ("TMAIL_SUBJECT", "Hi"),
+        ("TMAIL_COUNT", "2"),
+        ("TMAIL_COPY_COMMAND", "wl-copy"),
+        ("TMAIL_UI__LAYOUT", "rows"),
+        ("TMAIL_ACCOUNTS__0__SEND_DELAY", "20"),
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    // a top-level key is read: a bad value is reported against its key
+    let o = check(&[("TMAIL_COPY_COMMAND", "wl-copy \"unclosed")]);
+    assert!(!o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).1.contains("copy_command"), "{:?}", text(&o));
+    let o = check(&[("TMAIL_UI__LAYOUT", "diagonal")]);
+    assert!(!o.status.success(), "{:?}", text(&o));
+    let o = check(&[("TMAIL_ACCOUNTS__1__SEND_DELAY", "20")]);
+    assert!(!o.status.success());
+    let (_, err) = text(&o);
+    assert!(
+        err.contains("TMAIL_ACCOUNTS__1__SEND_DELAY") && err.contains("no account 1"),
+        "{err}"
+    );
+}
+
 /// A config with one IMAP account named `w` (nothing is contacted by the commands tested).
 fn write_config(home: &std::path::Path) {
     std::fs::create_dir_all(home.join("tmail")).unwrap();

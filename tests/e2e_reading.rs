@@ -109,6 +109,50 @@ fn save_open_and_copy_as_a_user() {
 }
 
 #[test]
+fn the_save_prompt_takes_a_new_path_completed_and_scrolled_as_a_user() {
+    let (_, pdf) = q3_pdf();
+    let home = tempfile::tempdir().expect("home");
+    let saved_dir = home.path().join("saved");
+    std::fs::create_dir_all(saved_dir.join("papers")).unwrap();
+    let config = format!("attachment_dir = \"{}\"\n", saved_dir.display());
+    let s = Session::start_env(home, &[], &["--demo"], 60, 30, |dir| {
+        std::fs::write(dir.join("config.toml"), &config).unwrap();
+    });
+    let last = |sc: &str| sc.lines().last().unwrap_or("").trim_end().to_string();
+    s.wait_text("Welcome to tmail");
+    s.type_text("/Q3 report");
+    s.keys(&["Enter"]);
+    s.wait_text("match");
+    s.keys(&["Enter"]);
+    s.wait_text("Q3 report (final)");
+    s.type_text("A");
+    s.wait_text("application/pdf");
+    s.type_text("s");
+    s.wait_text(":save ");
+    // Ctrl-U keeps the command word; Tab completes relative to attachment_dir
+    s.keys(&["C-u"]);
+    s.wait_for(":save alone", |sc| last(sc) == ":save");
+    s.type_text("pa");
+    s.keys(&["Tab"]);
+    s.wait_for("completed", |sc| last(sc) == ":save papers/");
+    // a name longer than the screen: the end is shown, the cursor right after it
+    let long = format!("{}-end.pdf", "q3-report-for-the-board".repeat(4));
+    s.type_text(&long);
+    let sc = s.wait_for("scrolled", |sc| last(sc).ends_with("-end.pdf"));
+    let line = last(&sc);
+    assert!(line.starts_with(":…"), "{line:?}");
+    assert_eq!(s.cursor(), (line.chars().count() as u16, 29), "{line:?}");
+    // Home shows the start again
+    s.keys(&["Home"]);
+    s.wait_for("the start", |sc| last(sc).starts_with(":save papers/q3"));
+    assert_eq!(s.cursor(), (1, 29));
+    s.keys(&["Enter"]);
+    s.wait_text("saved ");
+    let saved = std::fs::read(saved_dir.join("papers").join(&long)).expect("saved file");
+    assert_eq!(saved, pdf);
+}
+
+#[test]
 fn fold_a_long_thread_as_a_user() {
     let home = tempfile::tempdir().expect("home");
     let s = Session::start_env(home, &[("NO_COLOR", "1")], &["--demo"], 80, 24, |_| {});

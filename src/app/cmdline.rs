@@ -78,6 +78,21 @@ impl LineInput {
         true
     }
 
+    /// `delete-to-start` on the `:` line: with the cursor inside the argument of a command
+    /// (`save /tmp/x.pdf`), delete back to the start of the argument, keeping `save `; with the
+    /// cursor at that start or in the command word, delete back to the start of the line.
+    pub fn delete_to_argument_start(&mut self) {
+        match argument_start(&self.text) {
+            Some(start) if self.cursor > start => {
+                self.text.drain(start..self.cursor);
+                self.cursor = start;
+            }
+            _ => {
+                self.apply(Op::DeleteToStart);
+            }
+        }
+    }
+
     /// Apply a key as the shipped `input` layer would (a typed character, or an editing key):
     /// for tests and for text typed outside the keymap.
     pub fn edit(&mut self, key: Key) -> bool {
@@ -98,6 +113,15 @@ impl LineInput {
         };
         self.apply(op)
     }
+}
+
+/// Where the argument of a `:` line starts (a byte index): after the command word and the
+/// blanks that follow it. None when no blank follows the command word yet.
+pub fn argument_start(text: &str) -> Option<usize> {
+    let word_start = text.len() - text.trim_start().len();
+    let word_end = word_start + text[word_start..].find(char::is_whitespace)?;
+    let rest = &text[word_end..];
+    Some(word_end + rest.len() - rest.trim_start().len())
 }
 
 /// Tab completion on the `:` line: the candidates for the word being completed and which one
@@ -250,7 +274,7 @@ pub(super) fn execute(app: &mut App, text: &str, out: &mut Vec<Command>) {
 }
 
 /// The candidates for the word at the end of a `:` line: command names, or after a command its
-/// argument (folders, themes).
+/// argument (folders, themes, paths for `attach` and `save`, attachment numbers).
 fn candidates(app: &App, text: &str) -> (String, String, Vec<String>, bool) {
     match text.split_once(' ') {
         None => (
@@ -273,8 +297,17 @@ fn candidates(app: &App, text: &str) -> (String, String, Vec<String>, bool) {
                     .map(|f| f.display_path())
                     .collect(),
                 Some(Op::Theme) => crate::ui::theme::names(app.theme_dir.as_deref()),
+                // Commands whose argument is a path: relative paths are relative to where the
+                // command will look for them (the attachment directory for `save`).
                 Some(Op::Attach) => {
                     let base = std::env::current_dir().unwrap_or_default();
+                    crate::files::complete(rest.trim_start(), &base)
+                }
+                Some(Op::Save) => {
+                    let base =
+                        crate::files::default_dir_path(app.reading.attachment_dir.as_deref())
+                            .or_else(|| std::env::current_dir().ok())
+                            .unwrap_or_default();
                     crate::files::complete(rest.trim_start(), &base)
                 }
                 Some(Op::Detach) => app
@@ -394,5 +427,20 @@ mod tests {
             alt: false,
         });
         assert_eq!(l.text, "o ");
+    }
+
+    #[test]
+    fn argument_starts() {
+        assert_eq!(argument_start("save /tmp/x"), Some(5));
+        assert_eq!(argument_start("save   x"), Some(7));
+        assert_eq!(argument_start("  save x"), Some(7));
+        assert_eq!(argument_start("save "), Some(5));
+        assert_eq!(argument_start("save"), None);
+        assert_eq!(argument_start(""), None);
+        let mut l = LineInput::with("mkdir été/x");
+        l.delete_to_argument_start();
+        assert_eq!((l.text.as_str(), l.cursor), ("mkdir ", 6));
+        l.delete_to_argument_start();
+        assert_eq!((l.text.as_str(), l.cursor), ("", 0));
     }
 }

@@ -158,8 +158,14 @@ fn run_in_mode(app: &mut App, ctx: Context, b: Binding, out: &mut Vec<Command>) 
         (Context::Input | Context::Picker, _) if b.command.scope == Scope::Mode => {
             app.completion = None;
             app.history.browsing = None;
-            if let Some(line) = line_mut(app) {
-                line.apply(op);
+            match &mut app.mode {
+                // Ctrl-U keeps the command word while the cursor is in its argument.
+                Mode::Command(line) if op == Op::DeleteToStart => line.delete_to_argument_start(),
+                _ => {
+                    if let Some(line) = line_mut(app) {
+                        line.apply(op);
+                    }
+                }
             }
             if let Mode::Picker(p) = &mut app.mode {
                 p.refilter();
@@ -188,14 +194,15 @@ fn submit(app: &mut App, out: &mut Vec<Command>) {
             if app.focus == super::Pane::Preview && app.preview.raw().is_some() {
                 // In the preview, `/` searches the message itself.
                 let h = app.preview_size().1;
-                let n = app.preview.find(input.text.trim(), h);
-                app.status.info = Some(match n {
-                    0 => format!("\"{}\" is not in this message", input.text.trim()),
-                    n => format!(
-                        "{n} match{} in this message (n/N: next/previous)",
-                        if n == 1 { "" } else { "es" }
-                    ),
-                });
+                app.preview.find(input.text.trim(), h);
+                match app.preview.find_report() {
+                    Some(Ok(info)) => {
+                        app.status.info =
+                            Some(format!("{info} in this message (n/N: next/previous)"))
+                    }
+                    Some(Err(e)) => app.status.error = Some(e),
+                    None => {}
+                }
             } else {
                 search::start(app, &input.text);
             }

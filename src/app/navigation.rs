@@ -162,6 +162,11 @@ impl App {
                 let h = self.preview_size().1;
                 if self.focus == Pane::Preview && self.preview.find.is_some() {
                     self.preview.find_step(op == Op::SearchNext, h);
+                    match self.preview.find_report() {
+                        Some(Ok(info)) => self.status.info = Some(info),
+                        Some(Err(e)) => self.status.error = Some(e),
+                        None => {}
+                    }
                 } else if search::step(self, op == Op::SearchPrev) && self.focus == Pane::Preview {
                     self.open_message(out);
                 }

@@ -307,6 +307,19 @@ impl Preview {
         }
     }
 
+    /// What to say about the search in the message: `Ok("match k of n")` for the hit shown,
+    /// `Err("no match for \"x\" in this message")` when it has none; None without a search.
+    pub fn find_report(&self) -> Option<Result<String, String>> {
+        let f = self.find.as_ref()?;
+        Some(match f.current {
+            Some(c) if !f.hits.is_empty() => Ok(format!("match {} of {}", c + 1, f.hits.len())),
+            _ => Err(format!(
+                "no match for \"{}\" in this message",
+                crate::mail::sanitize::sanitize(&f.query)
+            )),
+        })
+    }
+
     fn scroll_to_hit(&mut self, height: usize) {
         let Some(line) = self
             .find

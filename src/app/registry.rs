@@ -340,7 +340,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     key_cmd("delete-back", Op::DeleteBack, "Delete the character before the cursor"),
     key_cmd("delete-forward", Op::DeleteForward, "Delete the character under the cursor"),
     key_cmd("delete-word", Op::DeleteWord, "Delete the word before the cursor"),
-    key_cmd("delete-to-start", Op::DeleteToStart, "Delete everything before the cursor"),
+    key_cmd("delete-to-start", Op::DeleteToStart, "Delete everything before the cursor (on the : line, in an argument: back to the argument's start; again: the whole line)"),
     key_cmd("yes", Op::Yes, "Answer yes"),
     key_cmd("no", Op::No, "Answer no"),
     cmd("compose", Op::Compose, "Write a new message"),

@@ -138,6 +138,115 @@ fn folder_commands_create_rename_and_delete() {
 }
 
 #[test]
+fn folder_names_that_cannot_be_are_refused() {
+    let mut t = demo_app(120, 40);
+    let before = t.app.store.folders(Some("demo")).unwrap();
+    let journal_before = t.app.store.journal(Some("demo")).unwrap().len();
+    for bad in [
+        "../evil",
+        "/abs",
+        "a//b",
+        "x/",
+        "a/./b",
+        "a/..",
+        ".",
+        "inbox",
+        "INBOX",
+        "Inbox",
+        "bad\u{1b}[31mname",
+        "tab\there",
+    ] {
+        t.app.status.error = None;
+        t.app.status.info = None;
+        if bad.chars().any(char::is_control) {
+            // as a binding's argument would give it (typing drops control characters)
+            let mut out = Vec::new();
+            t.app
+                .run(registry::Op::Mkdir, None, Some(bad.to_string()), &mut out);
+            t.sent.extend(out);
+        } else {
+            t.keys(&format!(":mkdir {bad}<Enter>"));
+        }
+        let err = t.app.status.error.clone().unwrap_or_default();
+        assert!(
+            !err.is_empty(),
+            "{bad:?} was accepted: {:?}",
+            t.app.status.info
+        );
+        assert!(
+            t.app.status.info.is_none(),
+            "{bad:?}: {:?}",
+            t.app.status.info
+        );
+        assert!(!err.contains('\x1b'), "{err:?}");
+    }
+    assert!(t
+        .app
+        .status
+        .error
+        .as_deref()
+        .unwrap_or("")
+        .contains("control"));
+    t.app.status.error = None;
+    t.keys(":mkdir inbox<Enter>");
+    assert!(
+        t.app
+            .status
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("INBOX"),
+        "{:?}",
+        t.app.status.error
+    );
+    // nothing reached the store or the journal
+    assert_eq!(t.app.store.folders(Some("demo")).unwrap(), before);
+    assert_eq!(
+        t.app.store.journal(Some("demo")).unwrap().len(),
+        journal_before
+    );
+    // good nested names still work; a child of the INBOX takes the INBOX's spelling
+    t.app.status.error = None;
+    t.keys(":mkdir Projects/2025/Q1<Enter>");
+    assert!(t.app.status.error.is_none(), "{:?}", t.app.status.error);
+    assert!(t.app.tree.find(None, "Projects/2025/Q1").is_some());
+    t.keys(":mkdir inbox/Receipts<Enter>");
+    assert!(t.app.status.error.is_none(), "{:?}", t.app.status.error);
+    assert!(t
+        .app
+        .store
+        .folder("demo", "INBOX/Receipts")
+        .unwrap()
+        .is_some());
+    assert!(t
+        .app
+        .store
+        .folder("demo", "inbox/Receipts")
+        .unwrap()
+        .is_none());
+    // :rename checks the new name the same way
+    t.keys(":folder Projects/2025/Q1<Enter>");
+    assert_eq!(t.app.list.folder, "Projects/2025/Q1");
+    for bad in ["../Q1", "Q1/", "Inbox", "a//b"] {
+        t.app.status.error = None;
+        t.keys(&format!(":rename {bad}<Enter>"));
+        assert!(
+            t.app.status.error.is_some(),
+            "rename to {bad:?} was accepted"
+        );
+        assert_eq!(t.app.list.folder, "Projects/2025/Q1");
+    }
+    t.keys(":rename Projects/2025/First<Enter>");
+    assert_eq!(t.app.list.folder, "Projects/2025/First");
+    assert!(t
+        .app
+        .store
+        .folder("demo", "Projects/2025/Q1")
+        .unwrap()
+        .is_none());
+}
+
+#[test]
 fn server_search_asks_the_worker_and_shows_hits() {
     let mut t = demo_app(120, 40);
     t.sent.clear();

@@ -114,15 +114,49 @@ fn tab_lists_candidates_and_cycles() {
         c.candidates
     );
     assert!(line(&t).starts_with("folder "));
-    t.keys("<C-u>theme <Tab>");
+    t.keys("<C-u><C-u>theme <Tab>");
     let c = t.app.completion.clone().expect("themes");
     assert_eq!(c.candidates, vec!["ansi16", "default", "light"]);
     // a single candidate completes at once
-    t.keys("<C-u>theme l<Tab>");
+    t.keys("<C-u><C-u>theme l<Tab>");
     assert_eq!(line(&t), "theme light");
     assert!(t.app.completion.is_none());
     t.keys("<Enter>");
     assert_eq!(t.app.theme.name, "light");
+}
+
+#[test]
+fn ctrl_u_keeps_the_command_word_then_clears_the_line() {
+    let mut t = demo_app(160, 40);
+    t.keys(":save /tmp/some/dir/name.pdf<C-u>");
+    assert_eq!(line(&t), "save ");
+    // typing a new path and saving runs :save, not a command named after the path
+    t.keys("<C-u>");
+    assert_eq!(line(&t), "");
+    // in the middle of the argument: back to its start, the rest kept
+    t.keys("move  Archive/2024<Left><Left><Left><Left><Left><C-u>");
+    assert_eq!(line(&t), "move  /2024");
+    match &t.app.mode {
+        Mode::Command(i) => assert_eq!(i.cursor, "move  ".len()),
+        other => panic!("{other:?}"),
+    }
+    t.keys("<C-u>");
+    assert_eq!(line(&t), "/2024");
+    // in the command word: the whole start goes
+    t.keys("<Esc>:folder Inbox<Home><Right><Right><C-u>");
+    assert_eq!(line(&t), "lder Inbox");
+    // the / prompt has no command word: everything before the cursor
+    t.keys("<Esc>/from alice<C-u>");
+    assert_eq!(line(&t), "");
+    // the pre-filled prompt of `save` in the parts list: a new path after one Ctrl-U
+    t.keys("<Esc>");
+    let dir = tempfile::tempdir().unwrap();
+    t.app.reading.attachment_dir = Some(dir.path().to_path_buf());
+    t.keys("/Q3 report<Enter><Esc><Enter>As<C-u>");
+    assert_eq!(line(&t), "save ");
+    t.keys("q3.pdf<Enter>");
+    assert!(t.app.status.error.is_none(), "{:?}", t.app.status.error);
+    assert!(dir.path().join("q3.pdf").exists(), "{:?}", t.app.status);
 }
 
 #[test]

@@ -83,6 +83,51 @@ fn a_part_is_saved_byte_for_byte_and_never_over_a_file_without_asking() {
     );
 }
 
+fn line(t: &TestApp) -> String {
+    match &t.app.mode {
+        Mode::Command(l) => l.text.clone(),
+        other => panic!("not on the : line: {other:?}"),
+    }
+}
+
+#[test]
+fn tab_completes_paths_on_the_save_line() {
+    let mut t = demo_app(160, 45);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("paper.pdf"), b"").unwrap();
+    std::fs::create_dir(dir.path().join("pack")).unwrap();
+    std::fs::write(dir.path().join("other.txt"), b"").unwrap();
+    t.app.reading.attachment_dir = Some(dir.path().to_path_buf());
+    let d = dir.path().display().to_string();
+    open_subject(&mut t, "Q3 report");
+    // the prompt of `s` in the parts list: an absolute path
+    t.keys("As<C-w>");
+    assert_eq!(line(&t), "save ");
+    t.keys(&format!("{d}/pap<Tab>"));
+    assert_eq!(line(&t), format!("save {d}/paper.pdf"));
+    // several candidates: the wildmenu, a directory with its `/`
+    t.keys(&format!("<C-w>{d}/pa<Tab>"));
+    let c = t.app.completion.clone().expect("a wildmenu");
+    assert_eq!(
+        c.candidates,
+        vec![format!("{d}/pack/"), format!("{d}/paper.pdf")]
+    );
+    assert_eq!(line(&t), format!("save {d}/pack/"));
+    // relative to attachment_dir, where a relative path is saved
+    t.keys("<C-w>ot<Tab>");
+    assert_eq!(line(&t), "save other.txt");
+    t.keys("<Esc>");
+    assert!(
+        matches!(t.app.mode, Mode::Menu(_)),
+        "back to the parts list"
+    );
+    t.keys("<Esc>");
+    // typed on the : line too
+    t.keys(&format!(":save {d}/pa<Tab>"));
+    assert_eq!(line(&t), format!("save {d}/pack/"));
+    assert!(t.app.completion.is_some());
+}
+
 #[test]
 fn a_part_opens_with_its_viewer_from_a_private_copy() {
     let mut t = demo_app(160, 45);
@@ -282,6 +327,67 @@ fn slash_in_the_preview_searches_the_message() {
     t.keys("<Esc>");
     assert!(t.app.preview.find.is_none());
     assert_eq!(t.app.focus, Pane::Preview, "Esc first ends the search");
+}
+
+#[test]
+fn n_in_the_preview_says_which_match_it_is() {
+    let mut t = demo_app(160, 30);
+    open_subject(&mut t, "Welcome to tmail");
+    // a word the message holds several times
+    let text: String = t
+        .app
+        .preview
+        .rendered
+        .lines
+        .iter()
+        .map(|l| l.text.to_lowercase() + "\n")
+        .collect();
+    let word = ["the", "tmail", "a"]
+        .into_iter()
+        .find(|w| text.matches(w).count() >= 3)
+        .expect("a word found three times");
+    t.keys(&format!("/{word}<Enter>"));
+    let f = t.app.preview.find.clone().unwrap();
+    let n = f.hits.len();
+    let k = f.current.unwrap() + 1;
+    assert_eq!(
+        t.app.status.info.as_deref(),
+        Some(format!("match {k} of {n} in this message (n/N: next/previous)").as_str())
+    );
+    t.keys("n");
+    assert_eq!(
+        t.app.status.info.as_deref(),
+        Some(format!("match {} of {n}", k % n + 1).as_str())
+    );
+    t.keys("N");
+    assert_eq!(
+        t.app.status.info.as_deref(),
+        Some(format!("match {k} of {n}").as_str())
+    );
+    // N from the first hit wraps to the last
+    while t.app.preview.find.as_ref().unwrap().current != Some(0) {
+        t.keys("N");
+    }
+    t.keys("N");
+    assert_eq!(
+        t.app.status.info.as_deref(),
+        Some(format!("match {n} of {n}").as_str())
+    );
+    // nothing found: said on Enter and on every n / N
+    t.keys("<Esc>/zzqqxx<Enter>");
+    assert_eq!(
+        t.app.status.error.as_deref(),
+        Some("no match for \"zzqqxx\" in this message")
+    );
+    for key in ["n", "N"] {
+        t.keys(key);
+        assert_eq!(
+            t.app.status.error.as_deref(),
+            Some("no match for \"zzqqxx\" in this message"),
+            "{key}"
+        );
+        assert_eq!(t.app.focus, Pane::Preview);
+    }
 }
 
 #[test]

@@ -165,7 +165,11 @@ fn configuration(roff: &mut Roff) {
     roff.control("SH", ["CONFIGURATION"]);
     roff.text([roman(
         "$XDG_CONFIG_HOME/tmail/config.toml (or --config). Any key can be overridden from the \
-         environment as TMAIL_SECTION__KEY, e.g. TMAIL_UI__THEME=light. A mistake is reported \
+         environment: TMAIL_KEY for a top-level key (TMAIL_COPY_COMMAND=wl-copy), \
+         TMAIL_SECTION__KEY in a table (TMAIL_UI__THEME=light), \
+         TMAIL_ACCOUNTS__N__KEY in the Nth account of the file, from 0 \
+         (TMAIL_ACCOUNTS__0__SEND_DELAY=30, TMAIL_ACCOUNTS__0__IMAP__PORT=1993); \
+         the [open] table and lists cannot be. A mistake is reported \
          with the file, the line and the key, and tmail starts nothing until it is fixed; \
          tmail --check-config checks the file, the keybindings and the theme.",
     )]);
@@ -206,7 +210,7 @@ fn the_rest(roff: &mut Roff) {
             ("TMAIL_CONFIG", "The config file, as --config."),
             ("TMAIL_DATA_DIR", "Where the store and the log live, as --data-dir."),
             ("TMAIL_LOG", "The log level (error, warn, info, debug, trace), or a tracing filter. Default: info."),
-            ("TMAIL_SECTION__KEY", "Overrides one config key (TMAIL_UI__THEME=light)."),
+            ("TMAIL_KEY, TMAIL_SECTION__KEY, TMAIL_ACCOUNTS__N__KEY", "Override one config key (TMAIL_COPY_COMMAND=wl-copy, TMAIL_UI__THEME=light, TMAIL_ACCOUNTS__0__SEND_DELAY=30); see CONFIGURATION."),
             ("NO_COLOR", "When set and not empty, no colours: state is shown with reverse video, underline and bold."),
             ("COLORTERM", "truecolor or 24bit: send 24-bit colours; otherwise the 256-colour palette."),
             ("XDG_CONFIG_HOME, XDG_DATA_HOME", "Where the config and the data directories are (~/.config, ~/.local/share)."),

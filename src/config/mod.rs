@@ -280,6 +280,97 @@ impl ServerSettings {
     }
 }
 
+/// The `TMAIL_*` variables tmail reads or sets for other purposes, never config keys:
+/// `TMAIL_CONFIG`, `TMAIL_DATA_DIR` (the options of the same name), `TMAIL_LOG` (the log
+/// level), and what a `new_mail_command` is given (`TMAIL_ACCOUNT`, `TMAIL_FOLDER`,
+/// `TMAIL_FROM`, `TMAIL_SUBJECT`, `TMAIL_COUNT`), which a tmail run from that command inherits.
+pub const RESERVED_ENV: &[&str] = &[
+    "TMAIL_CONFIG",
+    "TMAIL_DATA_DIR",
+    "TMAIL_LOG",
+    "TMAIL_ACCOUNT",
+    "TMAIL_FOLDER",
+    "TMAIL_FROM",
+    "TMAIL_SUBJECT",
+    "TMAIL_COUNT",
+];
+
+/// The keys at the top of `config.toml` that take one value (`attachment_dir`, `open_command`,
+/// `copy_command`; not the `[open]` table, whose keys are MIME types no variable name can
+/// spell).
+fn top_level_env_keys() -> impl Iterator<Item = &'static str> {
+    keys::KEYS
+        .iter()
+        .filter(|k| k.tables == [""] && !k.value.starts_with('{'))
+        .map(|k| k.key)
+}
+
+/// Which environment variables override config keys: `TMAIL_SECTION__KEY` for a key in a
+/// table (`TMAIL_UI__THEME`; `__` between levels), and `TMAIL_KEY` for a top-level key
+/// (`TMAIL_COPY_COMMAND`, any case after the prefix). Every other variable is left alone, the
+/// [`RESERVED_ENV`] ones among them, so they never become keys nor "unknown key" errors.
+pub fn env_overrides(
+    vars: impl IntoIterator<Item = (String, String)>,
+) -> config::Map<String, String> {
+    vars.into_iter()
+        .filter(|(k, _)| {
+            let Some(rest) = k.strip_prefix("TMAIL_") else {
+                return false;
+            };
+            if RESERVED_ENV.contains(&k.as_str()) {
+                return false;
+            }
+            rest.contains("__") || top_level_env_keys().any(|key| rest.eq_ignore_ascii_case(key))
+        })
+        .collect()
+}
+
+/// The config key an override variable names, as a path: `TMAIL_UI__THEME` is `ui.theme`,
+/// `TMAIL_COPY_COMMAND` is `copy_command`, `TMAIL_ACCOUNTS__0__IMAP__PORT` is
+/// `accounts[0].imap.port` (accounts numbered from 0 in the order of the file, which has
+/// `accounts` of them). Errors name what is wrong with the variable's name.
+fn override_key(var: &str, accounts: usize) -> Result<String, String> {
+    let rest = var
+        .strip_prefix("TMAIL_")
+        .unwrap_or(var)
+        .to_ascii_lowercase();
+    let mut key = String::new();
+    for (i, segment) in rest.split("__").enumerate() {
+        if segment.is_empty()
+            || !segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(
+                "not a key: levels are separated by two underscores (TMAIL_UI__THEME)".into(),
+            );
+        }
+        match segment.parse::<usize>() {
+            Ok(n) if i == 1 && key == "accounts" => {
+                if n >= accounts {
+                    return Err(format!(
+                        "there is no account {n} in the config file (accounts are numbered from 0; it has {accounts})"
+                    ));
+                }
+                key.push_str(&format!("[{n}]"));
+            }
+            _ if key == "accounts" => {
+                return Err(
+                    "an account's key needs the account's number: TMAIL_ACCOUNTS__0__SEND_DELAY"
+                        .into(),
+                );
+            }
+            _ => {
+                if i > 0 {
+                    key.push('.');
+                }
+                key.push_str(segment);
+            }
+        }
+    }
+    Ok(key)
+}
+
 /// True for names and addresses of this machine.
 pub fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
@@ -289,8 +380,17 @@ pub fn is_loopback(host: &str) -> bool {
 }
 
 impl Settings {
-    /// Load `path` with `TMAIL_*` environment overrides (e.g. `TMAIL_UI__THEME=light`), then validate.
+    /// Load `path` with `TMAIL_*` environment overrides (e.g. `TMAIL_UI__THEME=light`,
+    /// `TMAIL_COPY_COMMAND=wl-copy`; see [`env_overrides`]), then validate.
     pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        Settings::load_with_env(path, std::env::vars())
+    }
+
+    /// [`Settings::load`] with the environment given: `vars` as `std::env::vars` yields them.
+    pub fn load_with_env(
+        path: &Path,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, ConfigError> {
         let file = path.display().to_string();
         if !path.exists() {
             return Err(ConfigError::Missing(path.to_path_buf()));
@@ -302,23 +402,22 @@ impl Settings {
         // A first strict pass over the file alone gives line numbers for syntax and type errors.
         let from_file: Settings =
             toml::from_str(&text).map_err(|e| toml_error(&file, &text, &e))?;
-        // Only `TMAIL_SECTION__KEY` variables are overrides; TMAIL_CONFIG and TMAIL_DATA_DIR are not.
-        let overrides: config::Map<String, String> = std::env::vars()
-            .filter(|(k, _)| k.starts_with("TMAIL_") && k.contains("__"))
-            .collect();
+        let overrides = env_overrides(vars);
         let settings = if !overrides.is_empty() {
-            let built = config::Config::builder()
-                .add_source(config::File::from(path).format(config::FileFormat::Toml))
-                .add_source(
-                    config::Environment::with_prefix("TMAIL")
-                        .prefix_separator("_")
-                        .separator("__")
-                        .try_parsing(true)
-                        .source(Some(overrides)),
-                )
+            let mut builder = config::Config::builder()
+                .add_source(config::File::from(path).format(config::FileFormat::Toml));
+            for (var, value) in &overrides {
+                let key = override_key(var, from_file.accounts.len())
+                    .map_err(|e| ConfigError::Environment(format!("{var}: {e}")))?;
+                // Values go in as text: the schema's types parse them (numbers, true/false,
+                // names), and text keys keep what was written ("0123", "true").
+                builder = builder
+                    .set_override(&key, value.as_str())
+                    .map_err(|e| ConfigError::Environment(format!("{var}: {e}")))?;
+            }
+            builder
                 .build()
-                .map_err(|e| ConfigError::Environment(e.to_string()))?;
-            built
+                .map_err(|e| ConfigError::Environment(e.to_string()))?
                 .try_deserialize::<Settings>()
                 .map_err(|e| ConfigError::Environment(e.to_string()))?
         } else {

@@ -302,3 +302,110 @@ fn reading_keys_are_validated_with_file_line_and_key() {
         "{e}"
     );
 }
+
+fn vars(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn environment_overrides_top_level_and_nested_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, EXAMPLE);
+    let s = Settings::load_with_env(
+        &path,
+        vars(&[
+            ("TMAIL_COPY_COMMAND", "wl-copy --type text/plain"),
+            ("TMAIL_ATTACHMENT_DIR", "/tmp/parts"),
+            ("TMAIL_open_command", "firefox"),
+            ("TMAIL_UI__THEME", "light"),
+            ("TMAIL_UI__DATE_FORMAT", "%d.%m."),
+            ("HOME", "/home/x"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(s.copy_command.as_deref(), Some("wl-copy --type text/plain"));
+    assert_eq!(
+        s.attachment_dir,
+        Some(std::path::PathBuf::from("/tmp/parts"))
+    );
+    assert_eq!(s.open_command.as_deref(), Some("firefox"));
+    assert_eq!(s.ui.theme, "light");
+    assert_eq!(s.ui.date_format, "%d.%m.");
+    // the file's other keys stay
+    assert_eq!(s.accounts[0].name, "work");
+}
+
+#[test]
+fn tmails_own_variables_are_not_config_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, EXAMPLE);
+    let mut env: Vec<(String, String)> = crate::config::RESERVED_ENV
+        .iter()
+        .map(|k| (k.to_string(), "x".to_string()))
+        .collect();
+    env.extend(vars(&[
+        ("TMAIL_SOMETHING_ELSE", "1"),
+        ("NOT_TMAIL_COPY_COMMAND", "y"),
+    ]));
+    let s = Settings::load_with_env(&path, env.clone()).unwrap();
+    assert_eq!(s, Settings::load_with_env(&path, Vec::new()).unwrap());
+    assert!(env_overrides(env).is_empty());
+    // no top-level key can ever be spelled like one of them
+    for k in crate::config::keys::KEYS {
+        let var = format!("TMAIL_{}", k.key.to_uppercase());
+        assert!(
+            !crate::config::RESERVED_ENV.contains(&var.as_str()),
+            "{var} is tmail's own variable and a key"
+        );
+    }
+    // a mistake in a nested override is still reported
+    let e = Settings::load_with_env(&path, vars(&[("TMAIL_UI__THEEM", "light")])).unwrap_err();
+    assert!(e.to_string().contains("theem"), "{e}");
+}
+
+#[test]
+fn environment_overrides_keys_of_an_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = format!("{EXAMPLE}\n{POP3}");
+    let path = write(&dir, &two);
+    let s = Settings::load_with_env(
+        &path,
+        vars(&[
+            ("TMAIL_ACCOUNTS__0__SEND_DELAY", "30"),
+            ("TMAIL_ACCOUNTS__0__IMAP__PORT", "1993"),
+            ("TMAIL_ACCOUNTS__0__IMAP__USERNAME", "0123"),
+            ("TMAIL_ACCOUNTS__1__POP3__LEAVE_ON_SERVER", "false"),
+            ("TMAIL_UI__THREADING", "false"),
+            ("TMAIL_COPY_COMMAND", "true"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(s.accounts[0].send_delay(), 30);
+    let imap = s.accounts[0].imap.as_ref().unwrap();
+    assert_eq!(imap.port, Some(1993));
+    assert_eq!(imap.username.as_deref(), Some("0123"), "text stays text");
+    assert_eq!(
+        imap.host, "mail.example.test",
+        "the rest of the table stays"
+    );
+    assert!(!s.accounts[1].pop3.as_ref().unwrap().leave_on_server());
+    assert_eq!(s.accounts[1].name, "home");
+    assert!(!s.ui.threading);
+    assert_eq!(s.copy_command.as_deref(), Some("true"));
+    // an account that is not there, or no number: said, naming the variable
+    for (var, want) in [
+        ("TMAIL_ACCOUNTS__2__SEND_DELAY", "no account 2"),
+        ("TMAIL_ACCOUNTS__SEND_DELAY", "account's number"),
+        ("TMAIL_UI____THEME", "two underscores"),
+    ] {
+        let e = Settings::load_with_env(&path, vars(&[(var, "1")])).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains(var) && text.contains(want), "{text}");
+    }
+    // validation still applies to what came from the environment
+    let e =
+        Settings::load_with_env(&path, vars(&[("TMAIL_ACCOUNTS__0__EMAIL", "nope")])).unwrap_err();
+    assert!(e.to_string().contains("accounts[0].email"), "{e}");
+}

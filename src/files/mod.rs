@@ -8,5 +8,5 @@ pub mod save;
 pub mod scratch;
 
 pub use complete::{common_prefix, complete};
-pub use save::{default_dir, save, save_all, target_path, SaveError};
+pub use save::{default_dir, default_dir_path, save, save_all, target_path, SaveError};
 pub use scratch::Scratch;

@@ -36,16 +36,23 @@ fn io(path: &Path, e: &std::io::Error) -> SaveError {
     }
 }
 
+/// The path of the default directory ([`default_dir`]) without creating it or looking at the
+/// disk: `configured` with `~` expanded, else `~/Downloads`; None without a home directory.
+/// For Tab completion, which must not create directories.
+pub fn default_dir_path(configured: Option<&Path>) -> Option<PathBuf> {
+    match configured {
+        Some(p) => Some(expand_tilde(&p.to_string_lossy())),
+        None => home_dir().map(|h| h.join("Downloads")),
+    }
+}
+
 /// Where saved parts go by default: `configured` (the `attachment_dir` setting, `~`
 /// expanded) or else `~/Downloads`; created (with its parents) when missing.
 ///
 /// Errors: the path exists but is not a directory, no home directory, or it cannot be
 /// created.
 pub fn default_dir(configured: Option<&Path>) -> Result<PathBuf, SaveError> {
-    let dir = match configured {
-        Some(p) => expand_tilde(&p.to_string_lossy()),
-        None => home_dir().ok_or(SaveError::NoHome)?.join("Downloads"),
-    };
+    let dir = default_dir_path(configured).ok_or(SaveError::NoHome)?;
     match std::fs::metadata(&dir) {
         Ok(m) if m.is_dir() => Ok(dir),
         Ok(_) => Err(SaveError::NotADirectory(dir)),

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use crate::app::compose::{Composer, Field};
 use crate::app::App;
 use crate::mail::compose::AttachmentSource;
-use crate::mail::sanitize::{fit, sanitize, width};
+use crate::mail::sanitize::{fit, sanitize};
 
 /// A size in the attachment list.
 fn size_of(a: &crate::mail::compose::DraftAttachment) -> String {
@@ -89,25 +89,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Composer) {
         let here = c.field == f;
         let label = format!("{:>w$}: ", f.label(), w = label_w - 2);
         let value_w = w.saturating_sub(label_w);
-        let text = sanitize(&input.text);
-        // Keep the cursor in view: show the end of a long field when the cursor is there.
-        let before = sanitize(&input.text[..input.cursor.min(input.text.len())]);
-        let skip = if here {
-            width(&before).saturating_sub(value_w.saturating_sub(1))
-        } else {
-            0
-        };
-        let shown: String = if skip > 0 {
-            let mut acc = 0;
-            text.chars()
-                .skip_while(|ch| {
-                    acc += unicode_width::UnicodeWidthChar::width(*ch).unwrap_or(0);
-                    acc <= skip
-                })
-                .collect()
-        } else {
-            text.clone()
-        };
+        // Keep the cursor in view: the field being typed scrolls sideways; the others show
+        // their start.
+        let (shown, col) =
+            super::input_line::window(&input.text, if here { input.cursor } else { 0 }, value_w);
         let st = if here {
             value_st.patch(cur_st)
         } else {
@@ -125,7 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Composer) {
             Span::styled(fit(&shown, value_w), st),
         ]));
         if here && c.insert {
-            let x = inner.x + (label_w + width(&before) - skip).min(w.saturating_sub(1)) as u16;
+            let x = inner.x + (label_w + col).min(w.saturating_sub(1)) as u16;
             cursor = Some(Position::new(x, inner.y + lines.len() as u16 - 1));
         }
         // Completions under the field being typed.

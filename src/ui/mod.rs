@@ -4,6 +4,7 @@
 pub mod composer;
 mod folders;
 pub mod help;
+mod input_line;
 pub mod layout;
 pub mod list;
 mod menu;

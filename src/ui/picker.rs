@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use crate::app::picker::Picker;
 use crate::app::App;
-use crate::mail::sanitize::{fit, sanitize, width};
+use crate::mail::sanitize::{fit, sanitize};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
     let w = 60.min(area.width.saturating_sub(2)).max(10);
@@ -26,16 +26,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
     if inner.height == 0 {
         return;
     }
-    let text = sanitize(&p.input.text);
+    let (text, col) = super::input_line::window(
+        &p.input.text,
+        p.input.cursor,
+        (inner.width as usize).saturating_sub(2),
+    );
     frame.render_widget(
         Paragraph::new(format!("> {text}")).style(app.theme.style("cmdline")),
         Rect::new(inner.x, inner.y, inner.width, 1),
     );
-    let cursor_x = inner.x
-        + (2 + width(&sanitize(
-            &p.input.text[..p.input.cursor.min(p.input.text.len())],
-        )))
-        .min(inner.width.saturating_sub(1) as usize) as u16;
+    let cursor_x = inner.x + (2 + col).min(inner.width.saturating_sub(1) as usize) as u16;
     frame.set_cursor_position(Position::new(cursor_x, inner.y));
     let rows = inner.height.saturating_sub(1) as usize;
     let offset = if p.selected >= rows {

@@ -80,7 +80,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 let last = !p.marks.iter().any(|n| n.number == m.number && n.line > i);
                 // html2text's own footnote lines ("[3]: https://…") carry a number already.
                 let footnote = l.text.trim_start().starts_with('[') && l.text.contains("]: ");
+                // The marked text is the URL itself: a space before the number keeps it out
+                // of what a mouse selects as the URL (`https://x.test/a [1]`).
                 if last && !footnote {
+                    inserts.push((m.bytes.end, " ".to_string(), base));
                     inserts.push((m.bytes.end, format!("[{}]", m.number), number));
                 }
             }

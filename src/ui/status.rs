@@ -141,24 +141,24 @@ pub fn draw(frame: &mut Frame, bar: Rect, msg: Rect, app: &App) {
             } else {
                 "/"
             };
-            let text = sanitize(&input.text);
+            // The prompt stays; the text scrolls sideways to keep the cursor in view.
+            let (shown, col) =
+                super::input_line::window(&input.text, input.cursor, w.saturating_sub(1));
             frame.render_widget(
-                Paragraph::new(format!("{prompt}{text}")).style(app.theme.style("cmdline")),
+                Paragraph::new(format!("{prompt}{shown}")).style(app.theme.style("cmdline")),
                 msg,
             );
-            let before = width(&sanitize(&input.text[..input.cursor.min(input.text.len())]));
-            let x = msg.x + (1 + before).min(w.saturating_sub(1)) as u16;
+            let x = msg.x + (1 + col).min(w.saturating_sub(1)) as u16;
             frame.set_cursor_position(Position::new(x, msg.y));
         }
         Mode::Password { prompt, input, .. } => {
-            // Never the password itself: one * per character.
-            let shown = format!(
-                "{}{}",
-                sanitize(prompt),
-                "*".repeat(input.text.chars().count())
-            );
+            // Never the password itself: one * per character, the end in view.
+            let prompt = truncate(&sanitize(prompt), w.saturating_sub(1));
+            let stars = "*".repeat(input.text.chars().count());
+            let room = w.saturating_sub(width(&prompt));
+            let (stars, _) = super::input_line::window(&stars, stars.len(), room);
             frame.render_widget(
-                Paragraph::new(truncate(&shown, w)).style(app.theme.style("cmdline")),
+                Paragraph::new(format!("{prompt}{stars}")).style(app.theme.style("cmdline")),
                 msg,
             );
         }

@@ -94,6 +94,64 @@ fn command_line_and_errors_in_the_status_line() {
     assert!(screen(&t).contains("no folder \"Nowhere\""));
 }
 
+/// The screen and where the terminal cursor is.
+fn screen_and_cursor(t: &TestApp) -> (String, (u16, u16)) {
+    let (w, h) = t.app.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| super::draw(f, &t.app)).unwrap();
+    let p = term.get_cursor_position().unwrap();
+    (screen(t), (p.x, p.y))
+}
+
+#[test]
+fn a_long_command_line_scrolls_to_keep_the_cursor_in_view() {
+    let mut t = demo_app(60, 30);
+    // 150 characters after the command word, ending in a recognisable tail
+    let arg: String = (0..146)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let text = format!("save {arg}");
+    let arg = format!("{arg}THE-END");
+    let text = format!("{text}THE-END");
+    t.keys(&format!(":save {arg}"));
+    let (s, (x, y)) = screen_and_cursor(&t);
+    let last = s.lines().last().unwrap();
+    assert_eq!(y, 29, "the cursor on the command line");
+    // the end is shown, cut on the left with a marker, the prompt kept
+    assert!(last.starts_with(":…"), "{last:?}");
+    assert!(last.trim_end().ends_with("THE-END"), "{last:?}");
+    assert_eq!(
+        x as usize,
+        crate::mail::sanitize::width(last.trim_end()),
+        "the cursor just after the last character: {last:?}"
+    );
+    assert!((x as usize) < 60);
+    // Home: the start shows, the cursor after the prompt, the cut on the right
+    t.keys("<Home>");
+    let (s, (x, _)) = screen_and_cursor(&t);
+    let last = s.lines().last().unwrap();
+    assert!(last.starts_with(":save abcdef"), "{last:?}");
+    assert!(last.ends_with('…'), "{last:?}");
+    assert!(!last.contains("THE-END"));
+    assert_eq!(x, 1);
+    // in the middle: the character under the cursor is the one at the cursor
+    t.keys(&"<Right>".repeat(80));
+    let (s, (x, _)) = screen_and_cursor(&t);
+    let last = s.lines().last().unwrap();
+    assert!(last.starts_with(":…") && last.ends_with('…'), "{last:?}");
+    let under: String = last.chars().skip(x as usize).take(1).collect();
+    assert_eq!(under, text[80..81], "{last:?} cursor at {x}");
+    // wide characters: the cursor cell counts two per character
+    t.keys("<Esc>/");
+    t.keys(&"日本".repeat(40));
+    let (s, (x, _)) = screen_and_cursor(&t);
+    let last = s.lines().last().unwrap();
+    let last = last.trim_end();
+    assert!(last.starts_with("/…") && last.ends_with("日本"), "{last:?}");
+    assert_eq!(x as usize, crate::mail::sanitize::width(last), "{last:?}");
+    assert!((x as usize) < 60);
+}
+
 #[test]
 fn rows_layout_and_tiny_terminals() {
     let mut t = demo_app(100, 30);
@@ -416,4 +474,42 @@ fn no_screen_size_panics_in_any_mode() {
                 .unwrap_or_else(|e| panic!("{keys:?} at {w}x{h}: {e}"));
         }
     }
+}
+
+#[test]
+fn a_bare_url_has_a_space_before_its_link_number() {
+    let mut t = demo_app(220, 40);
+    let uid = t.app.store.uids("demo", "INBOX").unwrap().last().unwrap() + 1;
+    let raw = format!(
+        "From: Security <sec@keyvault.test>\r\nTo: alice@example.test\r\nSubject: Rotate your keys\r\n\
+         Message-ID: <rotate{uid}@keyvault.test>\r\nDate: Thu, 1 Jan 2060 00:00:00 +0000\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n\
+         Read https://keyvault.test/security before Friday.\r\n\
+         Or (https://keyvault.test/faq).\r\n"
+    );
+    let env = crate::mail::parse::envelope_from_raw(raw.as_bytes(), uid, Default::default(), 0);
+    t.app.store.put_envelopes("demo", "INBOX", &[env]).unwrap();
+    t.app
+        .store
+        .put_body("demo", "INBOX", uid, raw.as_bytes())
+        .unwrap();
+    t.app.update(crate::app::Action::Worker(
+        crate::app::Event::MessagesChanged {
+            account: "demo".into(),
+            folder: "INBOX".into(),
+            added: vec![uid],
+            removed: vec![],
+            flags: vec![],
+        },
+    ));
+    assert!(t.app.list.select_uid(uid));
+    t.keys("<Enter>");
+    assert_eq!(t.app.preview.links.len(), 2, "{:?}", t.app.preview.links);
+    let s = screen(&t);
+    assert!(
+        s.contains("Read https://keyvault.test/security [1] before Friday."),
+        "{s}"
+    );
+    assert!(s.contains("Or (https://keyvault.test/faq [2])."), "{s}");
+    assert!(!s.contains("security[1]"));
 }

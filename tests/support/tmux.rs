@@ -249,6 +249,19 @@ impl Session {
             == "1"
     }
 
+    /// Where the terminal's cursor is: (column, row), from 0.
+    pub fn cursor(&self) -> (u16, u16) {
+        let out = self.tmux(&[
+            "display-message",
+            "-p",
+            "-t",
+            "t",
+            "#{cursor_x} #{cursor_y}",
+        ]);
+        let mut it = out.split_whitespace().map(|n| n.parse().expect("cursor"));
+        (it.next().expect("x"), it.next().expect("y"))
+    }
+
     pub fn pane_title(&self) -> String {
         self.tmux(&["display-message", "-p", "-t", "t", "#{pane_title}"])
             .trim()
