@@ -340,27 +340,31 @@ pub async fn sync_folder(
         } else {
             "(UID FLAGS)".to_string()
         };
-        let stream = timed(
+        let mut stream = timed(
             "UID FETCH FLAGS",
             session.uid_fetch(format!("1:{known_max}"), &query),
         )
         .await?;
-        let fetched: Vec<_> = timed("UID FETCH FLAGS", stream.try_collect::<Vec<_>>()).await?;
-        for f in &fetched {
+        // Each answer is handled as it comes: a full FLAGS diff of 100,000 messages held at
+        // once (each answer keeps its read buffer) took hundreds of MB.
+        while let Some(f) = timed("UID FETCH FLAGS", stream.try_next()).await? {
             let Some(uid) = f.uid else { continue };
             if !local_set.contains(&uid) {
                 continue;
             }
             let flags = flags_of(f.flags());
-            if let Some(old) = store.envelope(account, folder, uid)? {
-                if old.flags != flags {
-                    store.set_flags(account, folder, uid, flags)?;
-                    delta += CountDelta::flags(old.flags, flags);
-                    report.flag_changes.push((uid, flags));
-                    report.changed += 1;
-                }
+            let old = match store.envelope_bytes(account, folder, uid)? {
+                Some(bytes) => crate::store::EnvelopeRef::read(&bytes)?.flags,
+                None => continue,
+            };
+            if old != flags {
+                store.set_flags(account, folder, uid, flags)?;
+                delta += CountDelta::flags(old, flags);
+                report.flag_changes.push((uid, flags));
+                report.changed += 1;
             }
         }
+        drop(stream);
         while let Ok(u) = session.unsolicited_responses.try_recv() {
             if let UnsolicitedResponse::Other(data) = u {
                 if let Response::Vanished { uids, .. } = data.parsed() {
