@@ -11,8 +11,9 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::app::{Action, App, Command, Event};
 
-/// Frames caused only by workers (a sync's batches, a search's hits) come at most this often;
-/// a key is drawn at once.
+/// Frames caused only by workers (a sync's batches, a search's hits) come at most this often
+/// once such frames follow each other; a key, and the first worker frame after other frames,
+/// are drawn at once.
 const WORKER_FRAME: std::time::Duration = std::time::Duration::from_millis(30);
 use crate::backend::Workers;
 use crate::terminal;
@@ -65,13 +66,14 @@ async fn event_loop(
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut actions: Vec<Action> = Vec::new();
     let mut first_draw = true;
-    // Whether the next frame goes out at once (the user typed, or a held frame is due), when the
-    // last one went out, and when a frame held back to coalesce worker events is due.
-    let mut draw_now = true;
+    // Whether the user typed since the last frame, whether that frame was the workers' alone,
+    // when it went out, and when a frame held back to coalesce worker events is due.
+    let mut typed = true;
+    let mut last_by_workers = false;
     let mut last_frame = std::time::Instant::now();
     let mut frame_due: Option<tokio::time::Instant> = None;
     loop {
-        let hold = !draw_now && last_frame.elapsed() < WORKER_FRAME;
+        let hold = !typed && last_by_workers && last_frame.elapsed() < WORKER_FRAME;
         if app.dirty && hold {
             frame_due
                 .get_or_insert_with(|| tokio::time::Instant::from_std(last_frame + WORKER_FRAME));
@@ -88,7 +90,8 @@ async fn event_loop(
                 }
                 let _ = out.flush();
             }
-            draw_now = false;
+            last_by_workers = !typed;
+            typed = false;
             last_frame = std::time::Instant::now();
             frame_due = None;
             if first_draw {
@@ -115,7 +118,7 @@ async fn event_loop(
         tokio::select! {
             _ = tokio::time::sleep_until(frame_due.unwrap_or_else(tokio::time::Instant::now)),
                 if frame_due.is_some() => {
-                draw_now = true;
+                frame_due = None;
                 continue;
             }
             _ = sleep, if wake.is_some() => actions.push(Action::Timer),
@@ -147,7 +150,7 @@ async fn event_loop(
         while let Ok(ev) = events.try_recv() {
             actions.push(Action::Worker(ev));
         }
-        draw_now |= actions
+        typed |= actions
             .iter()
             .any(|a| !matches!(a, Action::Worker(_) | Action::Timer));
         for a in actions.drain(..) {

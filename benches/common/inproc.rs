@@ -214,165 +214,194 @@ impl Harness {
     }
 }
 
-/// Every measurement for one store size.
+/// Every measurement for one store size. `TMAIL_BENCH_ONLY=visual,search-env` runs only
+/// those sections (open, keys, enter, read, flag, delete, move, visual, search-env,
+/// search-body, switch, sync), for profiling one.
 pub fn run(n: usize, table: &mut Table) {
+    let only = std::env::var("TMAIL_BENCH_ONLY").ok();
+    let want = |section: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|w| w.trim() == section))
+    };
     let home = tempfile::tempdir().expect("temp dir");
     let dir = home.path().join("store");
     store::copy_to(&dir, n);
     eprintln!("{n} messages:");
 
-    let mut firsts = Vec::new();
-    let mut wholes = Vec::new();
     let mut dir = dir;
-    for _ in 0..3 {
-        let (h, first, whole) = Harness::open(&dir);
-        firsts.push(first);
-        wholes.push(whole);
-        dir = h.close();
-        // sled lets go of the directory a moment after the handle is dropped
-        std::thread::sleep(Duration::from_millis(300));
+    if want("open") {
+        let mut firsts = Vec::new();
+        let mut wholes = Vec::new();
+        for _ in 0..3 {
+            let (h, first, whole) = Harness::open(&dir);
+            firsts.push(first);
+            wholes.push(whole);
+            dir = h.close();
+            // sled lets go of the directory a moment after the handle is dropped
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        table.add("open the INBOX (warm, in process): first frame", n, firsts);
+        table.add("open the INBOX (warm, in process): all listed", n, wholes);
     }
-    table.add("open the INBOX (warm, in process): first frame", n, firsts);
-    table.add("open the INBOX (warm, in process): all listed", n, wholes);
 
     let (mut h, _, _) = Harness::open(&dir);
     assert_eq!(h.app.list.rows.len(), n, "the whole INBOX is listed");
 
-    table.add("`j`", n, (0..30).map(|_| h.press("j")).collect());
-    table.add(
-        "`PgDn`",
-        n,
-        (0..20).map(|_| h.press("<PageDown>")).collect(),
-    );
-    let mut v = Vec::new();
-    for _ in 0..10 {
-        v.push(h.press("G"));
-        h.prep("gg");
+    if want("keys") {
+        table.add("`j`", n, (0..30).map(|_| h.press("j")).collect());
+        table.add(
+            "`PgDn`",
+            n,
+            (0..20).map(|_| h.press("<PageDown>")).collect(),
+        );
+        let mut v = Vec::new();
+        for _ in 0..10 {
+            v.push(h.press("G"));
+            h.prep("gg");
+        }
+        table.add("`G`", n, v);
     }
-    table.add("`G`", n, v);
 
     h.prep("gg");
-    let mut v = Vec::new();
-    for _ in 0..20 {
-        h.prep("j");
-        v.push(h.press("<Enter>"));
-        h.prep("q");
+    if want("enter") {
+        let mut v = Vec::new();
+        for _ in 0..20 {
+            h.prep("j");
+            v.push(h.press("<Enter>"));
+            h.prep("q");
+        }
+        table.add("Enter: open a cached message", n, v);
     }
-    table.add("Enter: open a cached message", n, v);
+    if want("read") {
+        table.add(
+            "`U`: toggle read",
+            n,
+            (0..20)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        h.prep("j");
+                    }
+                    h.press("U")
+                })
+                .collect(),
+        );
+    }
+    if want("flag") {
+        table.add(
+            "`f`: toggle flag",
+            n,
+            (0..20)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        h.prep("j");
+                    }
+                    h.press("f")
+                })
+                .collect(),
+        );
+    }
+    if want("delete") {
+        table.add(
+            "`d`: delete (to Trash)",
+            n,
+            (0..20).map(|_| h.press("d")).collect(),
+        );
+    }
+    if want("move") {
+        let mut v = Vec::new();
+        for _ in 0..10 {
+            h.prep(":move Archive");
+            v.push(h.press("<Enter>"));
+        }
+        table.add("move one message (`:move Archive` Enter)", n, v);
+    }
+    if want("visual") {
+        let (mut mv, mut un) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            h.prep("gg");
+            h.prep("v999j:move Archive");
+            let (_, t) = h.press_until_done("<Enter>");
+            mv.push(t);
+            let (_, t) = h.press_until_done("u");
+            un.push(t);
+        }
+        table.add("move a visual selection of 1,000", n, mv);
+        table.add("undo that move (`u`)", n, un);
+    }
 
-    table.add(
-        "`U`: toggle read",
-        n,
-        (0..20)
-            .map(|i| {
-                if i % 2 == 0 {
-                    h.prep("j");
-                }
-                h.press("U")
-            })
-            .collect(),
-    );
-    table.add(
-        "`f`: toggle flag",
-        n,
-        (0..20)
-            .map(|i| {
-                if i % 2 == 0 {
-                    h.prep("j");
-                }
-                h.press("f")
-            })
-            .collect(),
-    );
-    table.add(
-        "`d`: delete (to Trash)",
-        n,
-        (0..20).map(|_| h.press("d")).collect(),
-    );
-    let mut v = Vec::new();
-    for _ in 0..10 {
-        h.prep(":move Archive");
-        v.push(h.press("<Enter>"));
+    if want("search-env") {
+        // Search over envelopes: a folder whose bodies are not cached.
+        h.prep(":folder Headers<Enter>");
+        let (mut first, mut done) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            h.prep("/sender3");
+            let (f, d) = h.press_until_done("<Enter>");
+            first.push(f);
+            done.push(d);
+            h.prep("<Esc>");
+        }
+        table.add("`/sender3` over envelopes: first frame", n, first);
+        table.add("`/sender3` over envelopes: all hits", n, done);
+        h.prep(":folder INBOX<Enter>");
     }
-    table.add("move one message (`:move Archive` Enter)", n, v);
+    if want("search-body") {
+        let (mut first, mut done) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            h.prep("/münchen");
+            let (f, d) = h.press_until_done("<Enter>");
+            first.push(f);
+            done.push(d);
+            h.prep("<Esc>");
+        }
+        table.add("`/münchen` over cached bodies: first frame", n, first);
+        table.add("`/münchen` over cached bodies: all hits", n, done);
+    }
 
-    let (mut mv, mut un) = (Vec::new(), Vec::new());
-    for _ in 0..3 {
-        h.prep("gg");
-        h.prep("v999j:move Archive");
-        let (_, t) = h.press_until_done("<Enter>");
-        mv.push(t);
-        let (_, t) = h.press_until_done("u");
-        un.push(t);
+    if want("switch") {
+        let (mut first, mut done) = (Vec::new(), Vec::new());
+        for i in 0..6 {
+            let to = if i % 2 == 0 { "Headers" } else { "INBOX" };
+            h.prep(&format!(":folder {to}"));
+            let (f, d) = h.press_until_done("<Enter>");
+            first.push(f);
+            done.push(d);
+        }
+        table.add("switch folder: first frame", n, first);
+        table.add("switch folder: all listed", n, done);
     }
-    table.add("move a visual selection of 1,000", n, mv);
-    table.add("undo that move (`u`)", n, un);
 
-    // Search over envelopes: a folder whose bodies are not cached.
-    h.prep(":folder Headers<Enter>");
-    let (mut first, mut done) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
-        h.prep("/sender3");
-        let (f, d) = h.press_until_done("<Enter>");
-        first.push(f);
-        done.push(d);
-        h.prep("<Esc>");
+    if want("sync") {
+        // A sync writes a batch of new messages, then tells the app.
+        let mut v = Vec::new();
+        let mut refs = Vec::new();
+        for round in 0..10u32 {
+            let next = h
+                .store()
+                .uids(ACCOUNT, "INBOX")
+                .expect("uids")
+                .into_iter()
+                .filter(|u| *u < tmail::store::LOCAL_UID_BASE)
+                .max()
+                .unwrap_or(0)
+                + 1;
+            let envs: Vec<_> = (0..200u32)
+                .map(|k| {
+                    let i = (n as u32 + round * 200 + k) as usize;
+                    let raw = store::message(i, &mut refs);
+                    envelope_from_raw(
+                        &raw,
+                        next + k,
+                        Flags::default(),
+                        1_767_225_600 + i as i64 * 3600,
+                    )
+                })
+                .collect();
+            h.store()
+                .put_envelopes(ACCOUNT, "INBOX", &envs)
+                .expect("envelopes");
+            v.push(h.event(super::jobs::sync_event(&envs)));
+            h.settle();
+        }
+        table.add("a sync's event: 200 new messages", n, v);
     }
-    table.add("`/sender3` over envelopes: first frame", n, first);
-    table.add("`/sender3` over envelopes: all hits", n, done);
-    h.prep(":folder INBOX<Enter>");
-    let (mut first, mut done) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
-        h.prep("/münchen");
-        let (f, d) = h.press_until_done("<Enter>");
-        first.push(f);
-        done.push(d);
-        h.prep("<Esc>");
-    }
-    table.add("`/münchen` over cached bodies: first frame", n, first);
-    table.add("`/münchen` over cached bodies: all hits", n, done);
-
-    let (mut first, mut done) = (Vec::new(), Vec::new());
-    for i in 0..6 {
-        let to = if i % 2 == 0 { "Headers" } else { "INBOX" };
-        h.prep(&format!(":folder {to}"));
-        let (f, d) = h.press_until_done("<Enter>");
-        first.push(f);
-        done.push(d);
-    }
-    table.add("switch folder: first frame", n, first);
-    table.add("switch folder: all listed", n, done);
-
-    // A sync writes a batch of new messages, then tells the app.
-    let mut v = Vec::new();
-    let mut refs = Vec::new();
-    for round in 0..10u32 {
-        let next = h
-            .store()
-            .uids(ACCOUNT, "INBOX")
-            .expect("uids")
-            .into_iter()
-            .filter(|u| *u < tmail::store::LOCAL_UID_BASE)
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let envs: Vec<_> = (0..200u32)
-            .map(|k| {
-                let i = (n as u32 + round * 200 + k) as usize;
-                let raw = store::message(i, &mut refs);
-                envelope_from_raw(
-                    &raw,
-                    next + k,
-                    Flags::default(),
-                    1_767_225_600 + i as i64 * 3600,
-                )
-            })
-            .collect();
-        h.store()
-            .put_envelopes(ACCOUNT, "INBOX", &envs)
-            .expect("envelopes");
-        v.push(h.event(super::jobs::sync_event(&envs)));
-        h.settle();
-    }
-    table.add("a sync's event: 200 new messages", n, v);
 }

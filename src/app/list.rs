@@ -35,6 +35,7 @@ impl Loaded {
 
     pub fn push(&mut self, row: Summary, key: ThreadKey) {
         self.rows.push_summary(&row);
+        self.rows.set_last_thread(key.id);
         self.threads.push(&key);
     }
 
@@ -42,6 +43,7 @@ impl Loaded {
     pub fn push_envelope(&mut self, who: &Correspondent, e: &Envelope) {
         self.rows.push_envelope(who, e);
         self.threads.push_envelope(e);
+        self.rows.set_last_thread(self.threads.last_id());
     }
 
     /// `push_envelope` of an envelope read in place.
@@ -52,6 +54,7 @@ impl Loaded {
             .into_iter()
             .chain(e.references.iter().rev().copied());
         self.threads.push_parts(e.message_id, parents, e.date);
+        self.rows.set_last_thread(self.threads.last_id());
     }
 
     pub fn from_envelopes(envs: Vec<Envelope>) -> Loaded {
@@ -135,9 +138,10 @@ pub(super) struct ThreadIndex {
     /// Message-ID hash -> UID of the message that owns it (the lowest UID: the first one wins).
     /// An entry whose UID left the list is stale and read as absent.
     ids: HashMap<u64, u32>,
-    /// Message-ID hash -> (UID, rank) of messages that would hang under that message were it
-    /// here: `rank` is its place in the message's list of parents (0: In-Reply-To).
-    waiting: HashMap<u64, Vec<(u32, u8)>>,
+    /// Message-ID hash -> (UID, rank, own Message-ID hash) of messages that would hang under
+    /// that message were it here: `rank` is its place in the message's list of parents (0:
+    /// In-Reply-To); the own hash tells the message from a later one given the same UID.
+    waiting: HashMap<u64, Vec<(u32, u8, u64)>>,
     /// UID -> rank of the parent a message hangs under now, for messages not under their first
     /// choice (`u8::MAX`: a root although it has parents).
     rank: HashMap<u32, u8>,
@@ -336,6 +340,15 @@ impl MessageList {
                 next += 1;
             } else if self.items.get(i).is_some_and(|e| !e.flags.seen()) {
                 self.unread = self.unread.saturating_sub(1);
+            }
+        }
+        // Threading forgets them: a UID may be given to another message later.
+        for (i, g) in gone.iter().enumerate() {
+            if let (true, Some(it)) = (*g, self.items.get(i)) {
+                if it.thread != 0 && self.threads.ids.get(&it.thread) == Some(&it.uid) {
+                    self.threads.ids.remove(&it.thread);
+                }
+                self.threads.rank.remove(&it.uid);
             }
         }
         let keep: Vec<bool> = gone.iter().map(|g| !g).collect();

@@ -1,7 +1,9 @@
 //! The job worker: runs the app's whole-folder jobs (`app::jobs`: loading a big folder,
 //! searching envelopes and cached bodies) on blocking threads, so the event loop never waits
 //! for them, and sends their results back as `Event::Job`. A job whose generation was
-//! superseded by a newer one of its kind stops early; the app drops what it sent anyway.
+//! superseded by a newer one of its kind stops early (and the new one starts once it has: two
+//! scans of a big folder at once would only hold twice the memory); the app drops what a
+//! superseded job sent anyway.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -18,6 +20,8 @@ pub fn spawn(store: Store, events: UnboundedSender<Event>) -> UnboundedSender<Co
     // The newest generation asked for, per kind of job.
     let latest: Arc<[AtomicU64; 2]> = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
     tokio::spawn(async move {
+        // The job of each kind started last, with its generation.
+        let mut running: [Option<(u64, tokio::task::JoinHandle<()>)>; 2] = [None, None];
         while let Some(cmd) = rx.recv().await {
             let job = match cmd {
                 Command::Job(job) => job,
@@ -30,14 +34,21 @@ pub fn spawn(store: Store, events: UnboundedSender<Event>) -> UnboundedSender<Co
             };
             let generation = job.generation();
             latest[slot].fetch_max(generation, Ordering::SeqCst);
+            if let Some((earlier, previous)) = running[slot].take() {
+                if earlier < generation {
+                    // superseded: it stops within a few hundred messages
+                    let _ = previous.await;
+                }
+            }
             let (store, events, latest) = (store.clone(), events.clone(), latest.clone());
-            tokio::task::spawn_blocking(move || {
+            let handle = tokio::task::spawn_blocking(move || {
                 let stale = || latest[slot].load(Ordering::SeqCst) != generation;
                 jobs::run(&job, &store, &stale, &mut |r| {
                     let _ = events.send(Event::Job(r));
                 });
                 give_back_memory();
             });
+            running[slot] = Some((generation, handle));
         }
     });
     tx

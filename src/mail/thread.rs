@@ -153,6 +153,11 @@ impl FlatKeys {
         self.close(id, date);
     }
 
+    /// The id hash of the key added last (0: none).
+    pub fn last_id(&self) -> u64 {
+        self.ids.last().copied().unwrap_or(0)
+    }
+
     fn start(&self, i: usize) -> usize {
         if i == 0 {
             0

@@ -1,5 +1,5 @@
-//! The list's messages, compact: 32 bytes per message (UID, date, size, flags and where its
-//! strings are) and one text arena for every subject and correspondent of the folder. A
+//! The list's messages, compact: 40 bytes per message (UID, date, size, flags, Message-ID hash
+//! and where its strings are) and one text arena for every subject and correspondent of the folder. A
 //! 100,000-message folder is two large allocations (which the allocator maps, and gives back
 //! to the system when the folder closes) instead of 300,000 small ones.
 
@@ -24,6 +24,8 @@ pub struct Item {
     pub size: u32,
     pub flags: Flags,
     bits: u8,
+    /// The hash of its Message-ID (`mail::thread::id_hash`; 0: none), for threading.
+    pub thread: u64,
     /// Where the subject starts in the arena; the name and the address follow it.
     text: u32,
     subject_len: u16,
@@ -235,6 +237,13 @@ impl Items {
         (0..self.items.len()).filter_map(|i| self.view(i))
     }
 
+    /// Set the Message-ID hash of the message added last.
+    pub fn set_last_thread(&mut self, id: u64) {
+        if let Some(it) = self.items.last_mut() {
+            it.thread = id;
+        }
+    }
+
     pub fn set_flags(&mut self, i: usize, flags: Flags) -> Option<Flags> {
         let it = self.items.get_mut(i)?;
         Some(std::mem::replace(&mut it.flags, flags))
@@ -363,7 +372,7 @@ mod tests {
         );
         assert_eq!(it.view(1).unwrap().sender(), "bob@x.test");
         assert_eq!(it.view(2).unwrap().sender(), "(no sender)");
-        assert_eq!(std::mem::size_of::<Item>(), 32);
+        assert_eq!(std::mem::size_of::<Item>(), 40);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub(super) fn index(envelopes: &[Item], keys: &FlatKeys) -> ThreadIndex {
         let id = keys.id(i);
         let duplicate = id != 0 && ids.get(&id) != Some(&e.uid);
         if !duplicate {
-            parent[i] = note_parents(&mut t, e.uid, keys.parents(i), |h| ids.get(&h).copied())
+            parent[i] = note_parents(&mut t, e.uid, id, keys.parents(i), |h| ids.get(&h).copied())
                 .and_then(|p| envelopes.binary_search_by_key(&p, |x| x.uid).ok());
         }
     }
@@ -69,6 +69,7 @@ pub(super) fn index(envelopes: &[Item], keys: &FlatKeys) -> ThreadIndex {
 fn note_parents(
     t: &mut ThreadIndex,
     uid: u32,
+    own: u64,
     parents: &[u64],
     owner: impl Fn(u64) -> Option<u32>,
 ) -> Option<u32> {
@@ -85,7 +86,7 @@ fn note_parents(
         }
     }
     for (p, r) in wanted {
-        t.waiting.entry(p).or_default().push((uid, r));
+        t.waiting.entry(p).or_default().push((uid, r, own));
     }
     match found {
         Some((o, r)) => {
@@ -156,7 +157,6 @@ struct Node {
 pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
     // --- decide, changing nothing ---
     let new_uids: HashSet<u32> = added.rows.iter().map(|s| s.uid).collect();
-    let present = |uid: u32| list.contains(uid) || new_uids.contains(&uid);
     let mut claims: HashMap<u64, u32> = HashMap::new();
     let mut duplicate = vec![false; added.len()];
     for (i, s) in added.rows.iter().enumerate() {
@@ -164,10 +164,13 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
         if id == 0 {
             continue;
         }
-        let owner = claims
-            .get(&id)
-            .copied()
-            .or_else(|| list.threads.ids.get(&id).copied().filter(|&u| present(u)));
+        let owner = claims.get(&id).copied().or_else(|| {
+            list.threads
+                .ids
+                .get(&id)
+                .copied()
+                .filter(|&u| list.contains(u))
+        });
         match owner {
             Some(o) if o < s.uid => duplicate[i] = true,
             // The newcomer is older than the message that owns its Message-ID: it would own
@@ -179,10 +182,13 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
         }
     }
     let owner = |h: u64| {
-        claims
-            .get(&h)
-            .copied()
-            .or_else(|| list.threads.ids.get(&h).copied().filter(|&u| present(u)))
+        claims.get(&h).copied().or_else(|| {
+            list.threads
+                .ids
+                .get(&h)
+                .copied()
+                .filter(|&u| list.contains(u))
+        })
     };
     let mut index = ThreadIndex::default();
     let mut parent_of: HashMap<u32, Option<u32>> = HashMap::new();
@@ -190,21 +196,31 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
         let p = if duplicate[i] {
             None
         } else {
-            note_parents(&mut index, s.uid, added.threads.parents(i), owner)
+            note_parents(
+                &mut index,
+                s.uid,
+                added.threads.id(i),
+                added.threads.parents(i),
+                owner,
+            )
         };
         parent_of.insert(s.uid, p);
     }
     // Messages already here that would rather hang under one that arrived.
     let mut adopt: HashMap<u32, (u32, u8)> = HashMap::new();
     for (&h, &m) in &claims {
-        for &(o, r) in list
+        for &(o, r, own) in list
             .threads
             .waiting
             .get(&h)
             .map_or(&[][..], |v| v.as_slice())
         {
             let now = list.threads.rank.get(&o).copied().unwrap_or(0);
-            if r < now && list.contains(o) && adopt.get(&o).is_none_or(|&(_, best)| r < best) {
+            // the same message that waited, not a later one given its UID
+            let same = list
+                .index_of(o)
+                .is_some_and(|i| list.items.get(i).is_some_and(|it| it.thread == own));
+            if r < now && same && adopt.get(&o).is_none_or(|&(_, best)| r < best) {
                 adopt.insert(o, (m, r));
             }
         }

@@ -176,6 +176,28 @@ fn a_reply_joins_its_thread_and_brings_it_to_the_top() {
     assert_eq!(shape(&l), shape(&full(true, &all)));
 }
 
+#[test]
+fn a_uid_given_again_is_a_new_message_to_threading() {
+    let mut l = full(true, &[env(1, 10, "a", None), env(2, 20, "x", None)]);
+    l.remove(1);
+    // a different message comes back under UID 1 (a local UID given again)
+    assert!(l.merge(Loaded::from_envelopes(vec![env(1, 30, "c", None)])));
+    // a reply to the message that left is not hung under the newcomer
+    assert!(l.merge(Loaded::from_envelopes(vec![env(3, 40, "r", Some("a"))])));
+    let r = l
+        .rows
+        .iter()
+        .position(|r| l.items[r.index].uid == 3)
+        .unwrap();
+    assert_eq!(l.rows[r].depth, 0, "{:?}", shape(&l));
+    // a message waiting for its parent leaves; its UID is given to another one
+    let mut l = full(true, &[env(5, 10, "o", Some("p")), env(6, 20, "y", None)]);
+    l.remove(5);
+    assert!(l.merge(Loaded::from_envelopes(vec![env(5, 30, "q", None)])));
+    assert!(l.merge(Loaded::from_envelopes(vec![env(7, 5, "p", None)])));
+    assert!(l.rows.iter().all(|r| r.depth == 0), "{:?}", shape(&l));
+}
+
 mod merge_props {
     use super::*;
     use proptest::prelude::*;

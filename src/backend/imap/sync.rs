@@ -59,6 +59,28 @@ pub trait Progress: Send {
     }
 }
 
+/// Progress of a part of a sync: its counts shifted by what came before (`offset`) and, for the
+/// newest messages fetched ahead of the rest, the folder's size as the total.
+struct Ahead<'a> {
+    inner: &'a mut dyn Progress,
+    offset: usize,
+    total: Option<usize>,
+}
+
+impl Progress for Ahead<'_> {
+    fn stored(&mut self, uids: &[u32], done: usize, total: usize) {
+        let total = self.total.unwrap_or(total + self.offset);
+        self.inner.stored(uids, done + self.offset, total);
+    }
+
+    fn between<'a>(
+        &'a mut self,
+        session: &'a mut ImapSession,
+    ) -> BoxFuture<'a, Result<bool, ImapError>> {
+        self.inner.between(session)
+    }
+}
+
 /// A closure `(done, total)` is a progress that only listens.
 impl<F: FnMut(usize, usize) + Send> Progress for F {
     fn stored(&mut self, _uids: &[u32], done: usize, total: usize) {
@@ -236,6 +258,29 @@ pub async fn sync_folder(
         delta = CountDelta::default();
     }
     let mut server_all: Option<Vec<u32>> = None;
+    // A big folder's first sync stores its newest messages before it even lists the UIDs of the
+    // rest (a UID SEARCH ALL of 100,000 takes a while): the first screen fills at once.
+    let mut head: Vec<u32> = Vec::new();
+    let exists = mbox.exists as usize;
+    if first && exists > FIRST_BATCH {
+        let from = exists + 1 - FIRST_BATCH;
+        let stream = timed("FETCH", session.fetch(format!("{from}:{exists}"), "(UID)")).await?;
+        let fetched: Vec<_> = timed("FETCH", stream.try_collect::<Vec<_>>()).await?;
+        head = fetched
+            .iter()
+            .filter_map(|f| f.uid)
+            .filter(|u| !cached_set.contains(u))
+            .collect();
+        let mut ahead = Ahead {
+            inner: &mut *progress,
+            offset: 0,
+            total: Some(exists),
+        };
+        let (count, _) =
+            fetch_envelopes(session, store, account, folder, &head, &mut ahead, false).await?;
+        report.new += count;
+    }
+    let head_set: HashSet<u32> = head.iter().copied().collect();
     let new: Vec<u32> = if first {
         let all = if mbox.exists == 0 {
             Vec::new()
@@ -245,7 +290,7 @@ pub async fn sync_folder(
         let new = all
             .iter()
             .copied()
-            .filter(|u| !cached_set.contains(u))
+            .filter(|u| !cached_set.contains(u) && !head_set.contains(u))
             .collect();
         server_all = Some(all);
         new
@@ -259,9 +304,22 @@ pub async fn sync_folder(
         Vec::new()
     };
     if !new.is_empty() {
-        let (count, unseen) =
-            fetch_envelopes(session, store, account, folder, &new, progress, !first).await?;
-        report.new = count;
+        let mut after_head = Ahead {
+            inner: &mut *progress,
+            offset: head.len(),
+            total: None,
+        };
+        let (count, unseen) = fetch_envelopes(
+            session,
+            store,
+            account,
+            folder,
+            &new,
+            &mut after_head,
+            !first,
+        )
+        .await?;
+        report.new += count;
         report.arrived_unseen = unseen;
     }
 
@@ -282,27 +340,31 @@ pub async fn sync_folder(
         } else {
             "(UID FLAGS)".to_string()
         };
-        let stream = timed(
+        let mut stream = timed(
             "UID FETCH FLAGS",
             session.uid_fetch(format!("1:{known_max}"), &query),
         )
         .await?;
-        let fetched: Vec<_> = timed("UID FETCH FLAGS", stream.try_collect::<Vec<_>>()).await?;
-        for f in &fetched {
+        // Each answer is handled as it comes: a full FLAGS diff of 100,000 messages held at
+        // once (each answer keeps its read buffer) took hundreds of MB.
+        while let Some(f) = timed("UID FETCH FLAGS", stream.try_next()).await? {
             let Some(uid) = f.uid else { continue };
             if !local_set.contains(&uid) {
                 continue;
             }
             let flags = flags_of(f.flags());
-            if let Some(old) = store.envelope(account, folder, uid)? {
-                if old.flags != flags {
-                    store.set_flags(account, folder, uid, flags)?;
-                    delta += CountDelta::flags(old.flags, flags);
-                    report.flag_changes.push((uid, flags));
-                    report.changed += 1;
-                }
+            let old = match store.envelope_bytes(account, folder, uid)? {
+                Some(bytes) => crate::store::EnvelopeRef::read(&bytes)?.flags,
+                None => continue,
+            };
+            if old != flags {
+                store.set_flags(account, folder, uid, flags)?;
+                delta += CountDelta::flags(old, flags);
+                report.flag_changes.push((uid, flags));
+                report.changed += 1;
             }
         }
+        drop(stream);
         while let Ok(u) = session.unsolicited_responses.try_recv() {
             if let UnsolicitedResponse::Other(data) = u {
                 if let Response::Vanished { uids, .. } = data.parsed() {
