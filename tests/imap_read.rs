@@ -746,3 +746,66 @@ fn a_body_opened_during_a_first_sync_is_fetched_between_its_batches() {
         let _ = worker.send(Command::Shutdown);
     });
 }
+
+/// Collects the UIDs a sync says it stored.
+struct Told(Vec<u32>);
+
+impl sync::Progress for Told {
+    fn stored(&mut self, uids: &[u32], _done: usize, _total: usize) {
+        self.0.extend_from_slice(uids);
+    }
+}
+
+#[test]
+fn a_first_sync_cut_in_its_first_batch_keeps_what_arrived() {
+    let d = dovecot();
+    let u = d.new_user("cutfirst");
+    d.append_many(&u, "INBOX", &support::corpus::messages(300));
+    // Every connection is cut after 60 KB: less than the first batch of 200 envelopes (about
+    // 90 KB here), more than a login and a few of them.
+    let proxy = support::proxy::Proxy::start(d.imaps_port());
+    proxy.cut_after_random_bytes(60_000, 60_000, 1);
+    let mut settings = server(Security::Tls);
+    settings.port = Some(proxy.port());
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    rt().block_on(async {
+        let mut stored = Vec::new();
+        for attempt in 1..=20 {
+            let (mut s, caps) = conn::connect(&settings, &creds(&u))
+                .await
+                .expect("login within 60 KB");
+            let mut told = Told(Vec::new());
+            let r = sync::sync_folder(&mut s, &caps, &store, &u.name, "INBOX", &mut told).await;
+            let now = store.uids(&u.name, "INBOX").unwrap();
+            // what was stored was said, also when the connection broke off
+            let mut new: Vec<u32> = now
+                .iter()
+                .copied()
+                .filter(|x| !stored.contains(x))
+                .collect();
+            new.sort_unstable();
+            told.0.sort_unstable();
+            assert_eq!(told.0, new, "connection {attempt}: stored and told differ");
+            match r {
+                Ok(report) => {
+                    assert_eq!(report.total, 300);
+                    assert_eq!(now.len(), 300);
+                    assert!(attempt > 1, "the cut never came: {report:?}");
+                    return;
+                }
+                Err(e) => {
+                    assert!(e.is_connection(), "{e}");
+                    // each connection gets further: what arrived before the cut is kept
+                    assert!(
+                        now.len() > stored.len(),
+                        "connection {attempt} was cut ({e}) and kept nothing: {} stored",
+                        now.len()
+                    );
+                    stored = now;
+                }
+            }
+        }
+        panic!("300 messages not synced through 20 connections of 60 KB");
+    });
+}

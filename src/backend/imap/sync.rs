@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use async_imap::imap_proto::Response;
-use async_imap::types::UnsolicitedResponse;
+use async_imap::types::{Fetch, UnsolicitedResponse};
 use futures::future::BoxFuture;
 use futures::TryStreamExt;
 
@@ -25,7 +25,8 @@ use crate::store::{CountDelta, FolderState, JournalOp, Store};
 /// The first batch is small so the top of the list fills at once; the rest stream in large ones.
 const FIRST_BATCH: usize = 200;
 const BATCH: usize = 2000;
-/// Envelopes are written to sled in groups this size as they stream in.
+/// Envelopes are written to sled in groups this size as they stream in (and what arrived of a
+/// group when the connection breaks).
 const WRITE_EVERY: usize = 250;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -118,6 +119,20 @@ async fn search_uids(session: &mut ImapSession, query: &str) -> Result<Vec<u32>,
     Ok(v)
 }
 
+/// A UID FETCH whose answers go to `each` as they arrive.
+async fn fetch_each(
+    session: &mut ImapSession,
+    set: &str,
+    query: &str,
+    mut each: impl FnMut(&Fetch) -> Result<(), ImapError>,
+) -> Result<(), ImapError> {
+    let mut stream = timed("UID FETCH", session.uid_fetch(set, query)).await?;
+    while let Some(f) = timed("UID FETCH", stream.try_next()).await? {
+        each(&f)?;
+    }
+    Ok(())
+}
+
 /// Fetch envelopes of `uids` (any order, none of them cached) newest first, writing each
 /// batch and moving the folder's counts by it; `progress` hears of each batch and may use the
 /// session between two. Returns how many were stored, and the unseen ones when `keep_unseen`
@@ -160,39 +175,64 @@ pub async fn fetch_envelopes(
             batch.clear();
             Ok(())
         };
-        let mut undated = Vec::new();
+        // Dated envelopes are written as they stream in. Those whose Date header is missing,
+        // broken or zoneless are held until their Received headers are asked for (below).
+        let mut held: Vec<Envelope> = Vec::new();
+        let mut r = Ok(());
         for set in uid_sets(chunk, chunk.len()) {
-            let mut stream = timed("UID FETCH", session.uid_fetch(&set, ENVELOPE_QUERY)).await?;
-            // Written as it streams in: a connection cut mid-batch keeps what already arrived.
-            while let Some(f) = timed("UID FETCH", stream.try_next()).await? {
-                if let Some((env, wants_received)) = from_fetch_dated(&f) {
+            r = fetch_each(session, &set, ENVELOPE_QUERY, |f| {
+                if let Some((env, wants_received)) = from_fetch_dated(f) {
                     if wants_received {
-                        undated.push(env.uid);
+                        held.push(env);
+                    } else {
+                        batch.push(env);
                     }
-                    batch.push(env);
                 }
                 if batch.len() >= WRITE_EVERY {
                     keep(&mut batch)?;
                 }
+                Ok(())
+            })
+            .await;
+            if r.is_err() {
+                break;
             }
         }
+        if r.is_ok() {
+            let undated: Vec<u32> = held.iter().map(|e| e.uid).collect();
+            for set in uid_sets(&undated, BATCH) {
+                r = fetch_each(session, &set, ENVELOPE_QUERY_RECEIVED, |f| {
+                    if let Some(env) = from_fetch(f) {
+                        held.retain(|h| h.uid != env.uid);
+                        batch.push(env);
+                    }
+                    if batch.len() >= WRITE_EVERY {
+                        keep(&mut batch)?;
+                    }
+                    Ok(())
+                })
+                .await;
+                if r.is_err() {
+                    break;
+                }
+            }
+        }
+        if let Err(e) = r {
+            // What arrived is kept, also when the chunk is smaller than WRITE_EVERY (the first
+            // is): else a link that drops every 100 KB never gets through the first 200
+            // envelopes, each reconnect starting them over. The held ones are fetched again by
+            // the next sync. The caller hears of what was stored.
+            if let Err(se) = keep(&mut batch) {
+                tracing::warn!("{account}/{folder}: cannot keep what arrived: {se}");
+            }
+            if !written.is_empty() {
+                progress.stored(&written, start - chunk.len() + written.len(), sorted.len());
+            }
+            return Err(e);
+        }
+        // Any the server did not give again keep their INTERNALDATE.
+        batch.append(&mut held);
         keep(&mut batch)?;
-        // The few whose Date header is missing, broken or zoneless: again with Received.
-        for set in uid_sets(&undated, BATCH) {
-            let mut stream = timed(
-                "UID FETCH",
-                session.uid_fetch(&set, ENVELOPE_QUERY_RECEIVED),
-            )
-            .await?;
-            while let Some(f) = timed("UID FETCH", stream.try_next()).await? {
-                batch.extend(from_fetch(&f));
-            }
-        }
-        if !batch.is_empty() {
-            // Already stored (and counted) with their INTERNALDATE: only the dates change.
-            store.put_envelopes(account, folder, &batch)?;
-            batch.clear();
-        }
         progress.stored(&written, start, sorted.len());
     }
     Ok((count, unseen))
