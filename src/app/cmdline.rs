@@ -248,9 +248,17 @@ pub(super) fn execute(app: &mut App, text: &str, out: &mut Vec<Command>) {
         return;
     }
     if let Ok(n) = text.parse::<usize>() {
+        // Row n of the list or the folder tree; from the preview, message n of the list, opened.
+        let reading = app.focus == super::Pane::Preview;
+        if reading {
+            app.focus = super::Pane::List;
+        }
         app.run(Op::First, None, None, out);
         if n > 1 {
             app.run(Op::Next, Some((n - 1) as u32), None, out);
+        }
+        if reading {
+            app.open_message(out);
         }
         return;
     }

@@ -275,6 +275,51 @@ fn headers_source_and_html_views() {
 }
 
 #[test]
+fn a_view_asked_for_from_the_list_is_read_in_the_preview_and_q_goes_back() {
+    // nothing opened yet, the preview showing beside the list: `:source` then `q` must not quit
+    for (what, view) in [
+        (":source<Enter>", preview::View::Source),
+        ("H", preview::View::Headers),
+    ] {
+        let mut t = demo_app(200, 50);
+        assert_eq!(t.app.focus, Pane::List);
+        t.keys(what);
+        assert_eq!(t.app.preview.view, view, "{what}");
+        assert_eq!(
+            t.app.focus,
+            Pane::Preview,
+            "{what}: the view takes the keys"
+        );
+        t.keys("q");
+        assert!(!t.app.quit, "{what} then q quit tmail");
+        assert_eq!(t.app.preview.view, preview::View::Message, "{what}");
+        t.keys("q");
+        assert!(!t.app.quit);
+        assert_eq!(
+            t.app.focus,
+            Pane::List,
+            "{what}: a second q goes back to the list"
+        );
+    }
+}
+
+#[test]
+fn a_row_number_on_the_command_line_goes_to_that_message() {
+    let mut t = demo_app(200, 50);
+    t.keys(":5<Enter>");
+    assert_eq!(t.app.list.cursor, 4);
+    assert_eq!(t.app.focus, Pane::List);
+    // while reading: message 3 of the list, opened
+    t.keys("<Enter>");
+    assert_eq!(t.app.focus, Pane::Preview);
+    t.keys(":3<Enter>");
+    assert_eq!(t.app.list.cursor, 2);
+    let row = t.app.list.selected().map(|e| e.uid);
+    assert_eq!(t.app.preview.target.clone().map(|t| t.2), row);
+    assert_eq!(t.app.focus, Pane::Preview);
+}
+
+#[test]
 fn the_html_part_opens_in_a_browser_with_remote_content_blocked() {
     let mut t = demo_app(160, 45);
     // a message with an HTML alternative says so, and open-html writes it out

@@ -294,7 +294,13 @@ impl App {
         } else {
             view
         };
+        let reading = next != crate::app::preview::View::Message;
         self.preview.set_view(next, width);
+        // A view is read in the preview: j/k scroll it and q goes back to the message (from the
+        // list, q would quit).
+        if reading {
+            self.focus = crate::app::Pane::Preview;
+        }
     }
 }
 
