@@ -105,6 +105,17 @@ pub(crate) fn popup(frame: &mut Frame, r: Rect, app: &App, title: String) -> Rec
     // never past the screen: a popup's minimum size can exceed a tiny terminal
     let r = r.intersection(frame.area());
     frame.render_widget(ratatui::widgets::Clear, r);
+    // A wide character (an emoji, CJK) just left of the box would be drawn over its left border
+    // by the terminal: blank it.
+    if r.x > 0 {
+        let buf = frame.buffer_mut();
+        for y in r.top()..r.bottom() {
+            let cell = &mut buf[(r.x - 1, y)];
+            if crate::mail::sanitize::width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::styled(title, app.theme.style("popup.title")))

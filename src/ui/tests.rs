@@ -513,3 +513,29 @@ fn a_bare_url_has_a_space_before_its_link_number() {
     assert!(s.contains("Or (https://keyvault.test/faq [2])."), "{s}");
     assert!(!s.contains("security[1]"));
 }
+
+#[test]
+fn a_wide_character_just_left_of_a_popup_does_not_cover_its_border() {
+    let t = demo_app(40, 10);
+    let mut term = Terminal::new(TestBackend::new(40, 10)).unwrap();
+    term.draw(|f| {
+        // 🌻 takes cells 4 and 5; the popup's left border is cell 5
+        f.buffer_mut()
+            .set_string(0, 2, "abcd🌻 x", ratatui::style::Style::default());
+        super::popup(
+            f,
+            ratatui::layout::Rect::new(5, 1, 20, 5),
+            &t.app,
+            "Move to".into(),
+        );
+    })
+    .unwrap();
+    let buf = term.backend().buffer();
+    assert_eq!(buf[(3, 2)].symbol(), "d");
+    assert_eq!(
+        buf[(4, 2)].symbol(),
+        " ",
+        "the emoji would be drawn over the border"
+    );
+    assert_eq!(buf[(5, 2)].symbol(), "│");
+}
