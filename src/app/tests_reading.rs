@@ -76,6 +76,14 @@ fn a_part_is_saved_byte_for_byte_and_never_over_a_file_without_asking() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.len() >= 2, "{names:?} {}", info(&t));
+    // the pdf's name was taken: the status says what it became
+    let (stem, ext) = part.file_name.rsplit_once('.').unwrap();
+    let status = t.app.status.info.clone().unwrap_or_default();
+    assert!(
+        status.contains(&format!("{} as {stem}-1.{ext}", part.file_name)),
+        "{status}"
+    );
+    assert!(names.contains(&format!("{stem}-1.{ext}")), "{names:?}");
     assert_eq!(
         std::fs::read(&saved).unwrap(),
         want,

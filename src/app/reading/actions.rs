@@ -119,8 +119,23 @@ impl App {
                 ))
             }
             None => {
+                // Never replaced: a name already taken got a number, and the user is told which.
+                let renamed: Vec<String> = want
+                    .iter()
+                    .zip(&results)
+                    .filter_map(|((name, _), r)| {
+                        let path = r.as_ref().ok()?;
+                        let now = path.file_name()?.to_string_lossy();
+                        (now != name.as_str()).then(|| format!("{name} as {now}"))
+                    })
+                    .collect();
+                let renamed = match renamed.len() {
+                    0 => String::new(),
+                    1 | 2 => format!(" ({})", renamed.join(", ")),
+                    n => format!(" ({}, and {} more renamed)", renamed[0], n - 1),
+                };
                 self.status.info = Some(format!(
-                    "saved {ok} attachment{} to {}",
+                    "saved {ok} attachment{} to {}{renamed}",
                     if ok == 1 { "" } else { "s" },
                     dir.display()
                 ))
