@@ -809,3 +809,86 @@ fn a_first_sync_cut_in_its_first_batch_keeps_what_arrived() {
         panic!("300 messages not synced through 20 connections of 60 KB");
     });
 }
+
+/// Changes a flag of message `uid` from another client (doveadm) between two envelope batches.
+struct FlagBetween<'a> {
+    d: &'a support::dovecot::Dovecot,
+    user: String,
+    uid: u32,
+    done: bool,
+}
+
+impl sync::Progress for FlagBetween<'_> {
+    fn stored(&mut self, _uids: &[u32], _done: usize, _total: usize) {}
+
+    fn between<'a>(
+        &'a mut self,
+        _session: &'a mut tmail::backend::imap::conn::ImapSession,
+    ) -> futures::future::BoxFuture<'a, Result<bool, ImapError>> {
+        if !self.done {
+            self.done = true;
+            let uid = self.uid.to_string();
+            self.d.doveadm(&[
+                "flags",
+                "add",
+                "-u",
+                &self.user,
+                "\\Flagged",
+                "mailbox",
+                "INBOX",
+                "uid",
+                &uid,
+            ]);
+        }
+        Box::pin(async { Ok(false) })
+    }
+}
+
+#[test]
+fn another_clients_flag_change_during_an_envelope_fetch_is_not_stored_as_a_message() {
+    let d = dovecot();
+    let u = d.new_user("unsolicited");
+    d.append_many(&u, "INBOX", &support::corpus::messages(500));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let settings = server(Security::Tls);
+    rt().block_on(async {
+        let (mut s, caps) = conn::connect(&settings, &creds(&u)).await.unwrap();
+        assert!(
+            caps.qresync,
+            "the case needs QRESYNC enabled (Dovecot has it)"
+        );
+        for f in folders::list(&mut s, &u.name, &FolderRoles::default())
+            .await
+            .unwrap()
+        {
+            store.put_folder(&f).unwrap();
+        }
+        // the newest 200 are stored first, then the other 300 in two batches; between those,
+        // message 500 (already stored) is flagged by another client: Dovecot tells this session
+        // with an unsolicited `* n FETCH (UID 500 MODSEQ (..) FLAGS (\Flagged))` inside the
+        // next UID FETCH's answers
+        let mut p = FlagBetween {
+            d,
+            user: u.name.clone(),
+            uid: 500,
+            done: false,
+        };
+        let report = sync::sync_folder(&mut s, &caps, &store, &u.name, "INBOX", &mut p)
+            .await
+            .unwrap();
+        assert!(
+            p.done,
+            "the flag was never changed between batches: {report:?}"
+        );
+        assert_eq!(report.total, 500, "{report:?}");
+    });
+    let env = store.envelope(&u.name, "INBOX", 500).unwrap().unwrap();
+    assert!(
+        !env.subject.is_empty() && !env.from.is_empty(),
+        "message 500 was overwritten by a flags-only answer: {env:?}"
+    );
+    let folder = store.folder(&u.name, "INBOX").unwrap().unwrap();
+    assert_eq!(folder.total, 500, "counted twice");
+    assert_eq!(store.uids(&u.name, "INBOX").unwrap().len(), 500);
+}

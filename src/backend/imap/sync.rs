@@ -133,6 +133,16 @@ async fn fetch_each(
     Ok(())
 }
 
+/// Whether a FETCH response answers [`ENVELOPE_QUERY`] (it has the size or the header asked
+/// for). A UID FETCH stream also yields the unsolicited FETCHes the server sends meanwhile:
+/// with QRESYNC enabled, another client's flag change comes as `* n FETCH (UID u MODSEQ (m)
+/// FLAGS (…))` (RFC 7162 §3.2.4), which must not be stored as an envelope (it has no
+/// subject, no sender). The change itself is picked up by the next sync (its MODSEQ is above
+/// the HIGHESTMODSEQ of the SELECT this sync started with).
+fn answers_envelope_query(f: &Fetch) -> bool {
+    f.size.is_some() || f.header().is_some()
+}
+
 /// Fetch envelopes of `uids` (any order, none of them cached) newest first, writing each
 /// batch and moving the folder's counts by it; `progress` hears of each batch and may use the
 /// session between two. Returns how many were stored, and the unseen ones when `keep_unseen`
@@ -178,9 +188,14 @@ pub async fn fetch_envelopes(
         // Dated envelopes are written as they stream in. Those whose Date header is missing,
         // broken or zoneless are held until their Received headers are asked for (below).
         let mut held: Vec<Envelope> = Vec::new();
+        let mut wanted: HashSet<u32> = chunk.iter().copied().collect();
         let mut r = Ok(());
         for set in uid_sets(chunk, chunk.len()) {
             r = fetch_each(session, &set, ENVELOPE_QUERY, |f| {
+                // Only the answers asked for, once each: see `answers_envelope_query`.
+                if !answers_envelope_query(f) || !f.uid.is_some_and(|u| wanted.remove(&u)) {
+                    return Ok(());
+                }
                 if let Some((env, wants_received)) = from_fetch_dated(f) {
                     if wants_received {
                         held.push(env);
@@ -202,8 +217,12 @@ pub async fn fetch_envelopes(
             let undated: Vec<u32> = held.iter().map(|e| e.uid).collect();
             for set in uid_sets(&undated, BATCH) {
                 r = fetch_each(session, &set, ENVELOPE_QUERY_RECEIVED, |f| {
+                    let pos = held.iter().position(|h| Some(h.uid) == f.uid);
+                    let Some(pos) = pos.filter(|_| answers_envelope_query(f)) else {
+                        return Ok(());
+                    };
                     if let Some(env) = from_fetch(f) {
-                        held.retain(|h| h.uid != env.uid);
+                        held.swap_remove(pos);
                         batch.push(env);
                     }
                     if batch.len() >= WRITE_EVERY {
@@ -505,8 +524,9 @@ pub async fn fetch_body(session: &mut ImapSession, uid: u32) -> Result<Option<Ve
     )
     .await?;
     let fetched: Vec<_> = timed("UID FETCH BODY", stream.try_collect::<Vec<_>>()).await?;
+    // the answer with the body: an unsolicited FETCH of the same UID (flags) may come too
     Ok(fetched
         .iter()
-        .find(|f| f.uid == Some(uid))
-        .and_then(|f| f.body().map(|b| b.to_vec())))
+        .filter(|f| f.uid == Some(uid))
+        .find_map(|f| f.body().map(|b| b.to_vec())))
 }
