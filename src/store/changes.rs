@@ -3,7 +3,8 @@
 //! between folders in a few sled batches, however many there are.
 
 use super::{
-    encode, folder_prefix, message_key, JournalEntry, JournalOp, Result, Store, LOCAL_UID_BASE,
+    decode, encode, folder_prefix, message_key, JournalEntry, JournalOp, Result, Store,
+    LOCAL_UID_BASE,
 };
 use crate::mail::{Envelope, Flags, Folder};
 
@@ -65,18 +66,36 @@ fn shift(v: u32, d: i64) -> u32 {
 
 impl Store {
     /// Move a folder's stored counts by `d` (clamped at zero); returns the folder as it is now.
-    /// O(1): the open folder's size does not matter.
+    /// O(1): the open folder's size does not matter. Atomic (a compare-and-swap of the folder's
+    /// record): the UI thread and the workers move the same folder's counts at once, and a
+    /// read-then-write would lose one of two deltas.
     pub fn add_counts(&self, account: &str, path: &str, d: CountDelta) -> Result<Option<Folder>> {
-        let Some(mut f) = self.folder(account, path)? else {
-            return Ok(None);
-        };
         if d.is_zero() {
-            return Ok(Some(f));
+            return self.folder(account, path);
         }
-        f.total = shift(f.total, d.total);
-        f.unread = shift(f.unread, d.unread).min(f.total);
-        self.put_folder(&f)?;
-        Ok(Some(f))
+        let mut failed = None;
+        let now = self
+            .folders
+            .update_and_fetch(folder_prefix(account, path), |old| {
+                let old = old?;
+                let moved = decode::<Folder>(old).and_then(|mut f| {
+                    f.total = shift(f.total, d.total);
+                    f.unread = shift(f.unread, d.unread).min(f.total);
+                    encode(&f)
+                });
+                match moved {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        // left as it was
+                        failed = Some(e);
+                        Some(old.to_vec())
+                    }
+                }
+            })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        now.map(|v| decode(&v)).transpose()
     }
 
     /// Append the entries of one action to the journal with a single flush (a visual selection

@@ -262,3 +262,27 @@ fn a_schema_2_store_migrates_to_3_keeping_its_journal() {
     assert_eq!(s.journal(Some("acc")).unwrap().len(), 1);
     assert!(s.outbox(None).unwrap().is_empty());
 }
+
+#[test]
+fn counts_moved_from_two_threads_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    s.put_folder(&folder("INBOX")).unwrap();
+    let one = CountDelta {
+        unread: 1,
+        total: 1,
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                for _ in 0..20_000 {
+                    s.add_counts("acc", "INBOX", one).unwrap();
+                }
+            });
+        }
+    });
+    let f = s.folder("acc", "INBOX").unwrap().unwrap();
+    assert_eq!((f.total, f.unread), (40_000, 40_000));
+    // a folder with no record: nothing to move
+    assert!(s.add_counts("acc", "Nope", one).unwrap().is_none());
+}

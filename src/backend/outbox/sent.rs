@@ -78,10 +78,16 @@ pub(super) fn save_copy(
     let env = envelope_from_raw(&built.bytes, uid, flags, unix_now());
     store.put_body(account, folder, uid, &built.bytes)?;
     store.put_envelopes(account, folder, std::slice::from_ref(&env))?;
-    if let Some(mut f) = known {
+    if known.is_some() {
         // Counted by delta: a read message adds to the total only.
-        f.total = f.total.saturating_add(1);
-        store.put_folder(&f)?;
+        store.add_counts(
+            account,
+            folder,
+            crate::store::CountDelta {
+                unread: 0,
+                total: 1,
+            },
+        )?;
     }
     store.flush()
 }

@@ -98,11 +98,14 @@ pub fn fallback_key(env: &Envelope, size: u32) -> String {
 
 /// One more unread message in the INBOX: counts change by delta, not by a recount of the folder.
 fn count_new(store: &Store, account: &str) -> Result<(), Pop3Error> {
-    if let Some(mut f) = store.folder(account, INBOX)? {
-        f.total += 1;
-        f.unread += 1;
-        store.put_folder(&f)?;
-    }
+    store.add_counts(
+        account,
+        INBOX,
+        crate::store::CountDelta {
+            unread: 1,
+            total: 1,
+        },
+    )?;
     Ok(())
 }
 
