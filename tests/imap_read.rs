@@ -892,3 +892,96 @@ fn another_clients_flag_change_during_an_envelope_fetch_is_not_stored_as_a_messa
     assert_eq!(folder.total, 500, "counted twice");
     assert_eq!(store.uids(&u.name, "INBOX").unwrap().len(), 500);
 }
+
+#[test]
+fn a_flags_sync_cut_midway_keeps_the_counts_right() {
+    let d = dovecot();
+    let u = d.new_user("cutflags");
+    d.append_many(&u, "INBOX", &support::corpus::messages(3000));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let unread_in_store = |store: &Store| {
+        store
+            .uids(&u.name, "INBOX")
+            .unwrap()
+            .into_iter()
+            .filter(|&x| {
+                let e = store.envelope(&u.name, "INBOX", x).unwrap().unwrap();
+                !e.flags.seen()
+            })
+            .count() as u32
+    };
+    rt().block_on(async {
+        let (mut s, caps) = conn::connect(&server(Security::Tls), &creds(&u))
+            .await
+            .unwrap();
+        for f in folders::list(&mut s, &u.name, &FolderRoles::default())
+            .await
+            .unwrap()
+        {
+            store.put_folder(&f).unwrap();
+        }
+        sync::sync_folder(
+            &mut s,
+            &caps,
+            &store,
+            &u.name,
+            "INBOX",
+            &mut Told(Vec::new()),
+        )
+        .await
+        .unwrap();
+    });
+    let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
+    assert_eq!(f.unread, unread_in_store(&store));
+    assert!(f.unread > 1000, "{f:?}");
+    // another client reads them all; the next sync's FLAGS answers (~180 KB) are cut at 40 KB
+    d.doveadm(&[
+        "flags", "add", "-u", &u.name, "\\Seen", "mailbox", "INBOX", "all",
+    ]);
+    let proxy = support::proxy::Proxy::start(d.imaps_port());
+    proxy.cut_after_random_bytes(40_000, 40_000, 1);
+    let mut settings = server(Security::Tls);
+    settings.port = Some(proxy.port());
+    rt().block_on(async {
+        let (mut s, caps) = conn::connect(&settings, &creds(&u)).await.unwrap();
+        let r = sync::sync_folder(
+            &mut s,
+            &caps,
+            &store,
+            &u.name,
+            "INBOX",
+            &mut Told(Vec::new()),
+        )
+        .await;
+        assert!(r.as_ref().is_err_and(|e| e.is_connection()), "{r:?}");
+    });
+    let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
+    let left = unread_in_store(&store);
+    assert!(
+        left > 0 && left < 3000,
+        "the cut came midway: {left} unread left"
+    );
+    assert_eq!(
+        f.unread, left,
+        "the counts moved by what was written before the cut"
+    );
+    // and the next sync (not cut) finishes the job
+    rt().block_on(async {
+        let (mut s, caps) = conn::connect(&server(Security::Tls), &creds(&u))
+            .await
+            .unwrap();
+        sync::sync_folder(
+            &mut s,
+            &caps,
+            &store,
+            &u.name,
+            "INBOX",
+            &mut Told(Vec::new()),
+        )
+        .await
+        .unwrap();
+    });
+    let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
+    assert_eq!((f.unread, f.total), (0, 3000));
+}

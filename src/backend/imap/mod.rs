@@ -475,8 +475,17 @@ impl Worker {
             last: None,
             progress: None,
         };
-        let r =
-            sync::sync_folder(session, &caps, &self.store, &self.name, folder, &mut hooks).await;
+        let mut done = sync::SyncReport::default();
+        let r = sync::sync_folder_into(
+            session,
+            &caps,
+            &self.store,
+            &self.name,
+            folder,
+            &mut hooks,
+            &mut done,
+        )
+        .await;
         let progress = hooks.progress;
         let added = std::mem::take(&mut hooks.added);
         drop(hooks);
@@ -493,11 +502,9 @@ impl Worker {
         // A failed SELECT leaves no folder selected (RFC 3501 §6.3.1).
         self.selected = r.is_ok().then(|| folder.to_string());
         // What was written and not told yet (also when the sync broke off).
-        let (removed, flags) = match &r {
-            Ok(report) => (report.removed_uids.clone(), report.flag_changes.clone()),
-            Err(_) => (Vec::new(), Vec::new()),
-        };
-        if r.as_ref().is_ok_and(|rep| rep.refetched) {
+        let removed = std::mem::take(&mut done.removed_uids);
+        let flags = std::mem::take(&mut done.flag_changes);
+        if done.refetched {
             self.send(Event::FolderChanged {
                 account: self.name.clone(),
                 folder: folder.to_string(),
@@ -520,7 +527,7 @@ impl Worker {
             });
         }
         match r {
-            Ok(report) => {
+            Ok(()) => {
                 if self.settings.offline_bodies {
                     if let Some((session, _)) = self.conn.as_mut() {
                         let mut hooks = SyncHooks {
@@ -552,8 +559,8 @@ impl Worker {
                         }
                     }
                 }
-                if !report.arrived_unseen.is_empty() {
-                    self.notify(folder, &report.arrived_unseen);
+                if !done.arrived_unseen.is_empty() {
+                    self.notify(folder, &done.arrived_unseen);
                 }
             }
             Err(e) if e.is_connection() => {

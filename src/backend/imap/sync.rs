@@ -266,10 +266,54 @@ pub async fn sync_folder(
     folder: &str,
     progress: &mut dyn Progress,
 ) -> Result<SyncReport, ImapError> {
-    let mut report = SyncReport {
+    let mut report = SyncReport::default();
+    sync_folder_into(session, caps, store, account, folder, progress, &mut report).await?;
+    Ok(report)
+}
+
+/// [`sync_folder`], filling `report` as it goes: when the connection breaks off, `report` holds
+/// what was done before (messages removed, flags changed: already in the store, for the app to
+/// hear of), and the folder's counts have moved by it.
+pub async fn sync_folder_into(
+    session: &mut ImapSession,
+    caps: &Caps,
+    store: &Store,
+    account: &str,
+    folder: &str,
+    progress: &mut dyn Progress,
+    report: &mut SyncReport,
+) -> Result<(), ImapError> {
+    *report = SyncReport {
         folder: folder.to_string(),
         ..Default::default()
     };
+    let mut delta = CountDelta::default();
+    let r = sync_steps(
+        session, caps, store, account, folder, progress, report, &mut delta,
+    )
+    .await;
+    // Counts move by what was written, also when the connection broke off midway (the next
+    // sync finds the store already matching the server and would not move them again).
+    let counted = store.add_counts(account, folder, delta);
+    r?;
+    report.total = match counted? {
+        Some(f) => f.total as usize,
+        None => store.count_cached(account, folder)?,
+    };
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sync_steps(
+    session: &mut ImapSession,
+    caps: &Caps,
+    store: &Store,
+    account: &str,
+    folder: &str,
+    progress: &mut dyn Progress,
+    report: &mut SyncReport,
+    delta: &mut CountDelta,
+) -> Result<(), ImapError> {
     // Drop stale unsolicited responses from earlier commands.
     while session.unsolicited_responses.try_recv().is_ok() {}
     let mbox = if caps.condstore {
@@ -291,11 +335,10 @@ pub async fn sync_folder(
     let protected = protected_uids(store, account, folder);
     // Placeholders of moves and copies whose journal entries are done give way to the server's
     // messages (fetched below as new).
-    let mut delta = CountDelta::default();
     for uid in store.uids(account, folder)? {
         if uid >= crate::store::LOCAL_UID_BASE && !protected.contains(&uid) {
             if let Some(f) = store.remove_message(account, folder, uid)? {
-                delta += CountDelta::message(f, -1);
+                *delta += CountDelta::message(f, -1);
                 report.removed_uids.push(uid);
             }
         }
@@ -314,7 +357,7 @@ pub async fn sync_folder(
     if first || report.refetched {
         // The cache is counted once, at the start; from here on counts move by delta.
         store.recount(account, folder)?;
-        delta = CountDelta::default();
+        *delta = CountDelta::default();
     }
     let mut server_all: Option<Vec<u32>> = None;
     // A big folder's first sync stores its newest messages before it even lists the UIDs of the
@@ -418,7 +461,7 @@ pub async fn sync_folder(
             };
             if old != flags {
                 store.set_flags(account, folder, uid, flags)?;
-                delta += CountDelta::flags(old, flags);
+                *delta += CountDelta::flags(old, flags);
                 report.flag_changes.push((uid, flags));
                 report.changed += 1;
             }
@@ -449,7 +492,7 @@ pub async fn sync_folder(
     }
     for uid in gone {
         if let Some(f) = store.remove_message(account, folder, uid)? {
-            delta += CountDelta::message(f, -1);
+            *delta += CountDelta::message(f, -1);
             report.removed_uids.push(uid);
             report.removed += 1;
         }
@@ -464,12 +507,7 @@ pub async fn sync_folder(
             highestmodseq: mbox.highest_modseq.unwrap_or(0),
         },
     )?;
-    store.add_counts(account, folder, delta)?;
-    report.total = match store.folder(account, folder)? {
-        Some(f) => f.total as usize,
-        None => store.count_cached(account, folder)?,
-    };
-    Ok(report)
+    Ok(())
 }
 
 /// Download bodies not cached yet (for `offline_bodies` and `tmail sync --bodies`).
