@@ -1,6 +1,7 @@
 //! End to end in tmux with the real binary on the demo: reply to a message and attach a file,
 //! $EDITOR round trip with a scripted editor, postpone to Drafts and reopen, quit while
-//! writing and find the message back after a restart.
+//! writing and find the message back after a restart; a reply postponed with a Bcc resumes with
+//! it and, sent, marks the original answered.
 
 mod support;
 
@@ -146,6 +147,52 @@ fn a_reply_goes_out_from_the_demo_and_lands_in_sent() {
     });
     let row = in_list(&screen).unwrap_or_default();
     assert!(row.contains("To: tmail demo"), "{row}\n{screen}");
+    // the message answered is marked answered in the INBOX
+    s.type_text(":folder INBOX");
+    s.keys(&["Enter"]);
+    s.wait_for("answered", |sc| {
+        sc.lines()
+            .find(|l| l.contains("Welcome to tmail") && !l.contains("Re:"))
+            .is_some_and(|l| l.contains(" r "))
+    });
+}
+
+#[test]
+fn a_reply_postponed_with_a_bcc_resumes_whole_and_marks_the_original_answered() {
+    let s = Session::start(&["--demo"], 200, 50, |_| {});
+    s.wait_text("Welcome to tmail");
+    s.type_text("r");
+    s.wait_text("Re: Welcome to tmail");
+    // a Bcc on the reply: typing in the body, Shift-Tab goes back to Subject, then Bcc
+    s.type_text("i");
+    s.wait_text(" INSERT ");
+    s.keys(&["BTab"]);
+    s.keys(&["BTab"]);
+    s.type_text("secret@x.test");
+    s.wait_text("secret@x.test");
+    esc(&s);
+    s.type_text(":postpone");
+    s.keys(&["Enter"]);
+    s.wait_text("postponed to Drafts");
+    s.type_text(":folder Drafts");
+    s.keys(&["Enter"]);
+    s.wait_text("Re: Welcome to tmail");
+    s.type_text("/Re: Welcome");
+    s.keys(&["Enter"]);
+    s.wait_text("match");
+    s.keys(&["Enter"]);
+    s.wait_text(" COMPOSE ");
+    let screen = s.wait_text("secret@x.test");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("Bcc:") && l.contains("secret@x.test")),
+        "{screen}"
+    );
+    s.keys(&["C-s"]);
+    s.wait_for("the message sent", |sc| {
+        sc.contains("sent “Re: Welcome to tmail”")
+    });
     // the message answered is marked answered in the INBOX
     s.type_text(":folder INBOX");
     s.keys(&["Enter"]);

@@ -4,7 +4,8 @@
 //! gets \Answered on the server; a wrong password, a refused recipient, a message over the
 //! size limit and a stopped MTA keep the message in the Outbox with the server's words, and it
 //! goes out once when it can; with IMAP down while sending, the mail goes out and the Sent copy
-//! arrives after the reconnect, once.
+//! arrives after the reconnect, once. A reply postponed to Drafts and resumed goes out with
+//! In-Reply-To and answers its original. The Sent copy names the Bcc recipients.
 
 mod outbox_common;
 mod support;
@@ -172,6 +173,13 @@ fn a_reply_goes_out_whole_its_copy_is_in_sent_once_and_the_original_is_answered(
             .contains(delivered_body.trim()),
         "Sent holds what was delivered"
     );
+    // ... and, unlike what was delivered, names the Bcc recipient.
+    assert!(
+        sent_copy
+            .lines()
+            .any(|l| l.starts_with("Bcc:") && l.contains(&dave.email)),
+        "{sent_copy}"
+    );
     // The original is answered on the server.
     let flags = d.doveadm(&[
         "fetch",
@@ -197,6 +205,94 @@ fn a_reply_goes_out_whole_its_copy_is_in_sent_once_and_the_original_is_answered(
     });
     h.sync_all();
     assert_eq!(d.message_count(&alice, "Sent"), 1, "never saved twice");
+}
+
+#[test]
+fn a_reply_postponed_and_resumed_goes_out_with_in_reply_to_and_the_original_is_answered() {
+    let p = postfix();
+    let d = p.dovecot();
+    let (alice, bob) = (d.new_user("alice"), d.new_user("bob"));
+    let plans_id = format!("plans-{}@tmail.test", alice.name);
+    d.deliver(
+        &alice,
+        format!(
+            "From: Bob <{b}>\r\nTo: {a}\r\nSubject: Plans\r\nDate: Thu, 1 Jan 2026 10:00:00 +0000\r\nMessage-ID: <{plans_id}>\r\n\r\nShall we?\r\n",
+            b = bob.email,
+            a = alice.email
+        )
+        .as_bytes(),
+    );
+    let settings = settings(
+        &alice,
+        d.imaps_port(),
+        p.submission_port(),
+        &alice.password,
+        p.ca_file(),
+    );
+    let mut h = Harness::start_with_outbox(settings);
+    h.select("Plans");
+    // The body is fetched first when it is not cached; the reply opens when it arrives.
+    h.keys("r");
+    h.wait("the reply open", |a| a.composer.is_some());
+    h.keys("iresumed later<Esc>:postpone<Enter>");
+    assert!(h.app.composer.is_none(), "{:?}", h.app.status);
+    h.wait_replayed();
+    assert_eq!(d.message_count(&alice, "Drafts"), 1);
+    h.keys(":folder Drafts<Enter>");
+    h.wait("Drafts listed", |a| {
+        a.list.folder == "Drafts" && a.list.items.iter_views().any(|e| e.subject == "Re: Plans")
+    });
+    h.select("Re: Plans");
+    let uid = h.app.list.selected().expect("the draft").uid;
+    h.keys("<Enter>");
+    if h.app.composer.is_none() {
+        // The server's copy replaced the placeholder and its body was not cached: Enter
+        // fetched it; once it is there, Enter resumes it.
+        let (store, account) = (h.store.clone(), alice.name.clone());
+        h.wait("the draft's body", move |_| {
+            store.has_body(&account, "Drafts", uid).unwrap_or(false)
+        });
+        h.keys("<Enter>");
+    }
+    let c = h.app.composer.as_ref().expect("the draft resumed");
+    assert_eq!(c.in_reply_to.as_deref(), Some(plans_id.as_str()));
+    assert!(
+        c.answers.as_ref().is_some_and(|a| a.folder == "INBOX"),
+        "{:?}",
+        c.answers
+    );
+    h.keys("<C-s>");
+    assert!(h.app.composer.is_none(), "{:?}", h.app.status);
+    let store = h.store.clone();
+    h.wait("the outbox to empty", move |_| {
+        store.outbox(None).expect("outbox").is_empty()
+    });
+    h.wait_replayed();
+    let inbox = p.wait_for_inbox(&bob, 1, DELIVERY);
+    let e = envelope_from_raw(&inbox[0], 1, Flags::default(), 0);
+    assert_eq!(e.subject, "Re: Plans");
+    assert_eq!(e.in_reply_to.as_deref(), Some(plans_id.as_str()));
+    assert_eq!(e.references, std::slice::from_ref(&plans_id));
+    let flags = d.doveadm(&[
+        "fetch",
+        "-u",
+        &alice.name,
+        "flags",
+        "mailbox",
+        "INBOX",
+        "all",
+    ]);
+    assert!(flags.contains("\\Answered"), "{flags}");
+    // Sent, the draft is gone from Drafts on the server.
+    let (store, account) = (h.store.clone(), alice.name.clone());
+    h.wait("the draft gone", move |_| {
+        store.journal_len() == 0
+            && store
+                .envelopes(&account, "Drafts")
+                .map(|v| v.is_empty())
+                .unwrap_or(false)
+    });
+    assert_eq!(d.message_count(&alice, "Drafts"), 0);
 }
 
 #[test]

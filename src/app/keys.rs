@@ -262,7 +262,7 @@ fn answer(app: &mut App, yes: bool, out: &mut Vec<Command>) {
     if yes {
         super::mailops::confirmed(app, on_yes, out);
     } else {
-        app.status.info = Some("Cancelled".into());
+        app.status.info = Some("cancelled".into());
     }
     // Asked while saving from the parts list: back to the list, for the next part.
     if overwrite && app.mode == Mode::Normal {

@@ -346,8 +346,10 @@ fn a_message_being_written_survives_a_quit_and_comes_back() {
         first_paint: None,
     };
     let (mut app, _) = App::new(setup(store.clone()));
-    for k in crate::input::parse_keys("Cidana@example.test<Tab><Tab><Tab>Unsent<Tab><Tab>keep me")
-        .unwrap()
+    for k in crate::input::parse_keys(
+        "Cidana@example.test<Tab><Tab>hidden@example.test<Tab>Unsent<Tab><Tab>keep me",
+    )
+    .unwrap()
     {
         app.update(Action::Key(k.to_event()));
     }
@@ -369,6 +371,7 @@ fn a_message_being_written_survives_a_quit_and_comes_back() {
     assert_eq!(c.subject.text, "Unsent");
     assert!(c.body_text().contains("keep me"));
     assert_eq!(c.to.text, "dana@example.test");
+    assert_eq!(c.bcc.text, "hidden@example.test", "Bcc is kept too");
 }
 
 #[test]
@@ -476,4 +479,203 @@ fn help_opens_at_the_keys_of_the_composer() {
         .map(|s| s.content.to_string())
         .collect();
     assert!(at.contains("Composer"), "{at}");
+}
+
+/// The raw Drafts copy whose subject is `subject`, and its UID.
+fn drafts_copy(t: &TestApp, subject: &str) -> (u32, String) {
+    let e = t
+        .app
+        .store
+        .envelopes("demo", "Drafts")
+        .unwrap()
+        .into_iter()
+        .find(|e| e.subject == subject)
+        .expect("the postponed copy");
+    let raw = t.app.store.body("demo", "Drafts", e.uid).unwrap().unwrap();
+    (e.uid, String::from_utf8_lossy(&raw).into_owned())
+}
+
+/// Open the Drafts copy `subject` in the composer.
+fn resume(t: &mut TestApp, subject: &str) {
+    let (uid, _) = drafts_copy(t, subject);
+    t.keys(":folder Drafts<Enter>");
+    assert!(t.app.list.select_uid(uid));
+    t.keys("<Enter>");
+    assert_eq!(composer(t).subject.text, subject, "{}", info(t));
+}
+
+#[test]
+fn bcc_survives_postpone_and_resume_but_is_never_sent_as_a_header() {
+    let mut t = demo_app(200, 50);
+    t.keys("Cia@x.test<Tab><Tab>secret@x.test<Tab>bcc test<Esc>");
+    t.keys(":postpone<Enter>");
+    assert!(t.app.composer.is_none(), "{}", info(&t));
+    let (_, raw) = drafts_copy(&t, "bcc test");
+    assert!(raw.contains("\r\nBcc: secret@x.test\r\n"), "{raw}");
+    resume(&mut t, "bcc test");
+    assert_eq!(composer(&t).bcc.text, "secret@x.test");
+    assert_eq!(composer(&t).to.text, "a@x.test");
+    // sent: Bcc is a recipient, never a header of what goes out
+    t.keys("<C-s>");
+    assert!(t.app.composer.is_none(), "{}", info(&t));
+    let out = t.app.store.outbox(Some("demo")).unwrap();
+    assert_eq!(out[0].draft.bcc[0].email, "secret@x.test");
+    let built = crate::mail::compose::build(&out[0].draft, std::time::SystemTime::now()).unwrap();
+    assert!(built.recipients.contains(&"secret@x.test".to_string()));
+    let head = String::from_utf8_lossy(&built.bytes).to_ascii_lowercase();
+    assert!(!head.contains("bcc:"), "{head}");
+    // the Sent copy names it
+    let copy = crate::mail::compose::sent_copy(&built, &out[0].draft.bcc);
+    let copy = String::from_utf8_lossy(&copy);
+    assert!(copy.contains("\r\nBcc: secret@x.test\r\n\r\n"), "{copy}");
+}
+
+#[test]
+fn a_reply_resumed_from_drafts_keeps_in_reply_to_and_what_it_answers() {
+    let mut t = demo_app(160, 45);
+    t.keys("/Release plan<Enter>");
+    let uid = t.app.list.selected().unwrap().uid;
+    let original = t.app.store.envelope("demo", "INBOX", uid).unwrap().unwrap();
+    let id = original
+        .message_id
+        .clone()
+        .expect("the original has a Message-ID");
+    t.keys("r");
+    let subject = composer(&t).subject.text.clone();
+    t.keys("ithe answer<Esc>:postpone<Enter>");
+    assert!(t.app.composer.is_none(), "{}", info(&t));
+    let (_, raw) = drafts_copy(&t, &subject);
+    assert!(raw.contains(&format!("In-Reply-To: <{id}>")), "{raw}");
+    assert!(raw.contains("References: "), "{raw}");
+    resume(&mut t, &subject);
+    let c = composer(&t);
+    assert_eq!(c.in_reply_to.as_deref(), Some(id.as_str()));
+    let a = c.answers.clone().expect("it still answers the original");
+    assert_eq!(
+        (a.folder.as_str(), a.uid, a.forwarded),
+        ("INBOX", uid, false)
+    );
+    // the autosave keeps that too: a restart brings it back still answering
+    t.app.save_composer();
+    let rec = t
+        .app
+        .store
+        .drafts()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.open)
+        .expect("the autosaved record");
+    assert_eq!(rec.answers.as_ref().map(|a| a.uid), Some(uid));
+    assert_eq!(rec.draft.in_reply_to.as_deref(), Some(id.as_str()));
+    t.keys("<C-s>");
+    assert!(t.app.composer.is_none(), "{}", info(&t));
+    let out = t.app.store.outbox(Some("demo")).unwrap();
+    assert_eq!(out[0].answers.as_ref().map(|a| a.uid), Some(uid));
+    let built = crate::mail::compose::build(&out[0].draft, std::time::SystemTime::now()).unwrap();
+    let text = String::from_utf8_lossy(&built.bytes);
+    assert!(text.contains(&format!("In-Reply-To: <{id}>")), "{text}");
+}
+
+#[test]
+fn a_reply_resumed_finds_the_original_moved_to_another_folder() {
+    let mut t = demo_app(160, 45);
+    t.keys("/Release plan<Enter>");
+    let uid = t.app.list.selected().unwrap().uid;
+    let original = t.app.store.envelope("demo", "INBOX", uid).unwrap().unwrap();
+    let raw = t.app.store.body("demo", "INBOX", uid).unwrap().unwrap();
+    t.keys("r");
+    let subject = composer(&t).subject.text.clone();
+    t.keys(":postpone<Enter>");
+    // the original moves to Archive under another UID (the record's place is stale)
+    t.app.store.remove_message("demo", "INBOX", uid).unwrap();
+    let moved = crate::mail::Envelope {
+        uid: 777_777,
+        ..original.clone()
+    };
+    t.app
+        .store
+        .put_envelopes("demo", "Archive", std::slice::from_ref(&moved))
+        .unwrap();
+    t.app
+        .store
+        .put_body("demo", "Archive", 777_777, &raw)
+        .unwrap();
+    resume(&mut t, &subject);
+    let a = composer(&t).answers.clone().expect("found where it is now");
+    assert_eq!((a.folder.as_str(), a.uid), ("Archive", 777_777));
+    t.keys("qy");
+    // gone from the store altogether: it resumes and sends, only nothing is flagged
+    t.app
+        .store
+        .remove_message("demo", "Archive", 777_777)
+        .unwrap();
+    resume(&mut t, &subject);
+    assert!(composer(&t).answers.is_none());
+    assert!(composer(&t).in_reply_to.is_some());
+    t.keys("<C-s>");
+    assert!(t.app.composer.is_none(), "{}", info(&t));
+    assert_eq!(t.app.store.outbox(Some("demo")).unwrap().len(), 1);
+}
+
+#[test]
+fn a_forward_resumed_from_drafts_still_flags_the_original_forwarded() {
+    let mut t = demo_app(160, 45);
+    t.keys("/Release plan<Enter>");
+    let uid = t.app.list.selected().unwrap().uid;
+    let id = t
+        .app
+        .store
+        .envelope("demo", "INBOX", uid)
+        .unwrap()
+        .unwrap()
+        .message_id
+        .unwrap();
+    t.keys("F");
+    let subject = composer(&t).subject.text.clone();
+    t.keys("ibob@example.test<Esc>:postpone<Enter>");
+    assert!(t.app.composer.is_none(), "{}", info(&t));
+    let (_, raw) = drafts_copy(&t, &subject);
+    assert!(
+        raw.contains(&format!("X-Forwarded-Message-Id: <{id}>")),
+        "{raw}"
+    );
+    // found by that id even without the draft's record (postponed by another tmail)
+    for r in t.app.store.drafts().unwrap() {
+        t.app.store.remove_draft(&r.draft.id).unwrap();
+    }
+    resume(&mut t, &subject);
+    let a = composer(&t)
+        .answers
+        .clone()
+        .expect("it still forwards the original");
+    assert_eq!(
+        (a.folder.as_str(), a.uid, a.forwarded),
+        ("INBOX", uid, true)
+    );
+    t.keys("<C-s>");
+    let out = t.app.store.outbox(Some("demo")).unwrap();
+    assert!(out[0].answers.as_ref().is_some_and(|a| a.forwarded));
+    // what is sent never names it
+    let built = crate::mail::compose::build(&out[0].draft, std::time::SystemTime::now()).unwrap();
+    assert!(!String::from_utf8_lossy(&built.bytes).contains("X-Forwarded-Message-Id"));
+}
+
+#[test]
+fn a_bad_address_is_quoted_as_typed() {
+    let mut t = demo_app(200, 50);
+    t.keys("Cia@x.test<Tab><Tab>not an address<Tab>subject<Esc><C-s>");
+    assert_eq!(
+        t.app.status.error.as_deref(),
+        Some("send: Bcc: \"not an address\" is not an email address")
+    );
+    t.app.composer.as_mut().unwrap().bcc = LineInput::default();
+    t.app.composer.as_mut().unwrap().cc = LineInput::with("Bob <bob@>");
+    t.keys("<C-s>");
+    assert_eq!(
+        t.app.status.error.as_deref(),
+        Some("send: Cc: \"Bob <bob@>\" is not an email address")
+    );
+    // a no to any question says so in lowercase, as every status message does
+    t.keys("qn");
+    assert_eq!(t.app.status.info.as_deref(), Some("cancelled"));
 }

@@ -10,7 +10,7 @@ use tui_textarea::CursorMove;
 use super::compose::Composer;
 use super::{App, Command, Confirmed, Mode};
 use crate::mail::compose::{self, Draft, DraftAttachment};
-use crate::mail::Address;
+use crate::mail::{Address, Role};
 use crate::store::{Answers, OutboxState};
 
 mod keys;
@@ -264,17 +264,101 @@ impl App {
                 .unwrap_or_else(|| self.identity(account)),
             to: o.to.clone(),
             cc: o.cc.clone(),
+            bcc: o.bcc.clone(),
             subject: o.subject.clone(),
             body: o.text.clone(),
+            in_reply_to: o.in_reply_to.clone(),
             references: o.references.clone(),
             attachments: o.attachments.clone(),
             ..Draft::default()
         };
-        self.open_composer(account, "Draft", draft, None);
+        // What it answers: a forward names the forwarded message, a reply the one it replies to.
+        let answered = match (&o.forwarded_id, &o.in_reply_to) {
+            (Some(id), _) => Some((id.as_str(), true)),
+            (None, Some(id)) => Some((id.as_str(), false)),
+            (None, None) => None,
+        };
+        let answers = answered.and_then(|(id, forwarded)| {
+            let hint = o
+                .message_id
+                .as_deref()
+                .and_then(|own| self.postponed_answers(own));
+            self.find_answered(account, id, forwarded, hint)
+        });
+        self.open_composer(account, "Draft", draft, answers);
         if let Some(c) = &mut self.composer {
             c.postponed = o.message_id.clone();
         }
         true
+    }
+
+    /// What the composer said a postponed draft answers, when this tmail postponed it (the
+    /// draft record of the copy whose Message-ID is `postponed`).
+    fn postponed_answers(&self, postponed: &str) -> Option<Answers> {
+        self.store
+            .drafts()
+            .ok()?
+            .into_iter()
+            .find(|r| r.postponed.as_deref() == Some(postponed))?
+            .answers
+    }
+
+    /// The message a resumed draft answers (`forwarded`: a forward), found by its Message-ID
+    /// `id`: where the draft's record said it was (`hint`) when that is still it, else in the
+    /// store's folders — `account`'s first (its Inbox first, Trash and Junk last), then the
+    /// other accounts'. `None` when no cached envelope has that id: the draft is still sent,
+    /// only no flag is set.
+    fn find_answered(
+        &self,
+        account: &str,
+        id: &str,
+        forwarded: bool,
+        hint: Option<Answers>,
+    ) -> Option<Answers> {
+        let answers = |account: &str, folder: &str, uid: u32| Answers {
+            account: account.to_string(),
+            folder: folder.to_string(),
+            uid,
+            message_id: Some(id.to_string()),
+            forwarded,
+        };
+        if let Some(h) = hint.filter(|h| h.message_id.as_deref() == Some(id)) {
+            let still = self
+                .store
+                .envelope(&h.account, &h.folder, h.uid)
+                .ok()
+                .flatten()
+                .is_some_and(|e| e.message_id.as_deref() == Some(id));
+            if still {
+                return Some(answers(&h.account, &h.folder, h.uid));
+            }
+        }
+        let mut folders = self.store.folders(None).ok()?;
+        folders.retain(|f| !matches!(f.role, Some(Role::Drafts | Role::Outbox)));
+        folders.sort_by_key(|f| {
+            let rank = match f.role {
+                Some(Role::Inbox) => 0,
+                None => 1,
+                Some(Role::Archive | Role::Sent) => 2,
+                _ => 3,
+            };
+            (f.account != account, rank)
+        });
+        for f in &folders {
+            let mut found = None;
+            let scanned = self
+                .store
+                .scan_envelope_refs(&f.account, &f.path, &mut |e| {
+                    if e.message_id == Some(id) {
+                        found = Some(e.uid);
+                    }
+                    found.is_none()
+                });
+            if let (Ok(()), Some(uid)) = (scanned, found) {
+                return Some(answers(&f.account, &f.path, uid));
+            }
+        }
+        None
     }
 
     /// At start: a message that was being written when tmail stopped (quit, killed) comes back.

@@ -94,7 +94,10 @@ impl App {
         }
         for (field, list) in [("To", &draft.to), ("Cc", &draft.cc), ("Bcc", &draft.bcc)] {
             if let Some(bad) = list.iter().find(|a| !valid_email(&a.email)) {
-                self.status.error = Some(format!("send: {field}: {bad} is not an email address"));
+                self.status.error = Some(format!(
+                    "send: {field}: {:?} is not an email address",
+                    compose::as_typed(bad)
+                ));
                 return;
             }
         }
@@ -319,7 +322,14 @@ impl App {
         if for_drafts.from.email.is_empty() {
             for_drafts.from = self.identity(&account);
         }
-        let built = match compose::build_draft(&for_drafts, SystemTime::now()) {
+        // A forward names what it forwards, so that sending it once resumed flags that.
+        let forwards = c
+            .answers
+            .as_ref()
+            .filter(|a| a.forwarded)
+            .and_then(|a| a.message_id.clone());
+        let built = match compose::build_draft(&for_drafts, forwards.as_deref(), SystemTime::now())
+        {
             Ok(b) => b,
             Err(e) => {
                 self.status.error = Some(format!("postpone: {e}"));

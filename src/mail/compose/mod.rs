@@ -143,7 +143,7 @@ fn mailbox(field: &'static str, a: &Address) -> Result<Mailbox, ComposeError> {
     let email = a.email.trim();
     let invalid = || ComposeError::InvalidAddress {
         field,
-        value: a.email.clone(),
+        value: as_typed(a),
     };
     if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(invalid());
@@ -214,16 +214,71 @@ fn base36(mut n: u128) -> String {
 /// Errors: an address that does not parse, no recipient at all, or an attachment that cannot
 /// be read ([`ComposeError::Attachment`] names its path).
 pub fn build(draft: &Draft, now: SystemTime) -> Result<Built, ComposeError> {
-    build_message(draft, now, false)
+    build_message(draft, now, None)
 }
+
+/// The header a draft of a forward names the forwarded message's Message-ID in (as Thunderbird
+/// writes it), so that a forward resumed from Drafts still flags the original `$Forwarded`.
+/// Only drafts carry it: [`build`] never writes it.
+pub const FORWARDED_ID_HEADER: &str = "X-Forwarded-Message-Id";
 
 /// [`build`] for a draft kept in the Drafts folder: the same message, but it may have no
-/// recipient yet (its SMTP envelope is then From alone; it is never sent as it is).
-pub fn build_draft(draft: &Draft, now: SystemTime) -> Result<Built, ComposeError> {
-    build_message(draft, now, true)
+/// recipient yet (its SMTP envelope is then From alone; it is never sent as it is), and it
+/// keeps what resuming it needs, as other mail clients' drafts do: a `Bcc:` header, and for a
+/// forward, [`FORWARDED_ID_HEADER`] with the Message-ID of `forwards` (In-Reply-To and
+/// References are written as in [`build`]).
+pub fn build_draft(
+    draft: &Draft,
+    forwards: Option<&str>,
+    now: SystemTime,
+) -> Result<Built, ComposeError> {
+    build_message(draft, now, Some(forwards))
 }
 
-fn build_message(draft: &Draft, now: SystemTime, unsent: bool) -> Result<Built, ComposeError> {
+/// The copy of a sent message kept in the Sent folder: the bytes that were sent plus a `Bcc:`
+/// header naming `bcc` (none when it is empty), as other mail clients keep it, so the sender
+/// still sees who got a blind copy. Recipients never see this header: it is added after the
+/// message went out. Addresses that do not parse are left out.
+pub fn sent_copy(built: &Built, bcc: &[Address]) -> Vec<u8> {
+    let mailboxes: Vec<Mailbox> = bcc.iter().filter_map(|a| mailbox("Bcc", a).ok()).collect();
+    let Some(end) = built.bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return built.bytes.clone();
+    };
+    if mailboxes.is_empty() {
+        return built.bytes.clone();
+    }
+    let mut headers = lettre::message::header::Headers::new();
+    headers.set(lettre::message::header::Bcc::from(
+        mailboxes
+            .into_iter()
+            .collect::<lettre::message::Mailboxes>(),
+    ));
+    let line = headers.to_string();
+    let mut out = Vec::with_capacity(built.bytes.len() + line.len());
+    out.extend_from_slice(&built.bytes[..end + 2]);
+    out.extend_from_slice(line.as_bytes());
+    out.extend_from_slice(&built.bytes[end + 2..]);
+    out
+}
+
+/// How an address entry was typed, for an error message: the address, or the text that was
+/// no address at all (kept as a name by the parser).
+pub fn as_typed(a: &Address) -> String {
+    if a.email.trim().is_empty() {
+        a.name.clone().unwrap_or_default()
+    } else {
+        a.to_string()
+    }
+}
+
+/// `draft_of`: `None` for a message to send, `Some(forwards)` for a draft (see
+/// [`build_draft`]).
+fn build_message(
+    draft: &Draft,
+    now: SystemTime,
+    draft_of: Option<Option<&str>>,
+) -> Result<Built, ComposeError> {
+    let unsent = draft_of.is_some();
     let from = mailbox("From", &draft.from)?;
     let mut builder = lettre::Message::builder()
         .from(from.clone())
@@ -249,7 +304,20 @@ fn build_message(draft: &Draft, now: SystemTime, unsent: bool) -> Result<Built, 
         builder = builder.cc(m);
     }
     for a in &draft.bcc {
-        add(&mailbox("Bcc", a)?.email);
+        let m = mailbox("Bcc", a)?;
+        add(&m.email);
+        if unsent {
+            builder = builder.bcc(m);
+        }
+    }
+    if unsent {
+        builder = builder.keep_bcc();
+    }
+    if let Some(id) = draft_of.flatten().and_then(clean_id) {
+        builder = builder.raw_header(lettre::message::header::HeaderValue::new(
+            lettre::message::header::HeaderName::new_from_ascii_str(FORWARDED_ID_HEADER),
+            format!("<{id}>"),
+        ));
     }
     if recipients.is_empty() {
         if !unsent {

@@ -30,6 +30,8 @@ pub struct Original<'a> {
     pub cc: Vec<Address>,
     /// See `from`.
     pub reply_to: Vec<Address>,
+    /// Bcc: only a draft (or a Sent copy) has one (see [`super::build_draft`]).
+    pub bcc: Vec<Address>,
     /// `Mail-Followup-To` (used by mailing lists and mutt): where a reply-all should go.
     pub mail_followup_to: Vec<Address>,
     /// The decoded subject.
@@ -40,6 +42,10 @@ pub struct Original<'a> {
     pub message_id: Option<String>,
     /// The References ids, oldest first, without angle brackets.
     pub references: Vec<String>,
+    /// The In-Reply-To id (the first one), without angle brackets.
+    pub in_reply_to: Option<String>,
+    /// The id in [`super::FORWARDED_ID_HEADER`]: the message a draft forwards.
+    pub forwarded_id: Option<String>,
     /// The text body (HTML parts turned into text), `\n` line ends, no control characters.
     pub text: String,
     /// The original's attachments, carried as data (names and MIME types kept).
@@ -105,6 +111,20 @@ fn extra_addresses(msg: &Message<'_>, raw: &[u8], name: &str) -> Vec<Address> {
         .unwrap_or_default()
 }
 
+/// The message ids of the first top-level header `name` (one mail-parser does not know).
+fn extra_ids(msg: &Message<'_>, raw: &[u8], name: &str) -> Vec<String> {
+    msg.parts
+        .first()
+        .and_then(|root| {
+            root.headers
+                .iter()
+                .find(|h| h.name.as_str().eq_ignore_ascii_case(name))
+        })
+        .and_then(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+        .map(crate::mail::header::message_ids)
+        .unwrap_or_default()
+}
+
 /// The original's date in the sender's zone, when its Date header could be read.
 fn chrono_date(msg: &Message<'_>) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     let when = message_date(msg, 0, chrono::Utc::now().timestamp());
@@ -135,6 +155,11 @@ impl<'a> Original<'a> {
         o.date = chrono_date(&msg);
         o.message_id = ids(&msg, HeaderName::MessageId).into_iter().next();
         o.references = ids(&msg, HeaderName::References);
+        o.in_reply_to = ids(&msg, HeaderName::InReplyTo).into_iter().next();
+        o.bcc = addresses(&msg, HeaderName::Bcc);
+        o.forwarded_id = extra_ids(&msg, raw, super::FORWARDED_ID_HEADER)
+            .into_iter()
+            .next();
         let shown = body_part_ids(&msg);
         let texts: Vec<String> = shown
             .iter()

@@ -353,3 +353,59 @@ fn drafts_serialize() {
     let bytes = bincode::serialize(&d).unwrap();
     assert_eq!(bincode::deserialize::<Draft>(&bytes).unwrap(), d);
 }
+
+#[test]
+fn a_draft_keeps_bcc_and_what_it_forwards_and_reads_them_back() {
+    let mut d = draft();
+    d.bcc = vec![addr(Some("Zoë Geheim"), "dave@example.test")];
+    d.in_reply_to = Some("orig@example.test".into());
+    let b = build_draft(&d, Some("fwd@example.test"), now()).unwrap();
+    let names = header_names(&b.bytes);
+    assert!(names.contains(&"bcc".to_string()), "{names:?}");
+    assert!(head(&b.bytes).contains("X-Forwarded-Message-Id: <fwd@example.test>"));
+    let o = reply::Original::parse(&b.bytes);
+    assert_eq!(o.bcc, d.bcc, "a non-ASCII name comes back too");
+    assert_eq!(o.in_reply_to.as_deref(), Some("orig@example.test"));
+    assert_eq!(o.forwarded_id.as_deref(), Some("fwd@example.test"));
+    // a message to send has neither
+    let sent = build(&d, now()).unwrap();
+    let names = header_names(&sent.bytes);
+    assert!(
+        !names.contains(&"bcc".to_string())
+            && !names.contains(&"x-forwarded-message-id".to_string())
+    );
+}
+
+#[test]
+fn the_sent_copy_is_what_was_sent_plus_bcc() {
+    let mut d = draft();
+    d.bcc = vec![
+        addr(Some("Zoë Geheim"), "dave@example.test"),
+        addr(None, "erin@example.test"),
+    ];
+    let b = build(&d, now()).unwrap();
+    let copy = sent_copy(&b, &d.bcc);
+    let (sent_head, sent_body) = String::from_utf8_lossy(&b.bytes)
+        .split_once("\r\n\r\n")
+        .map(|(h, b)| (h.to_string(), b.to_string()))
+        .unwrap();
+    let copy_text = String::from_utf8_lossy(&copy).into_owned();
+    assert!(
+        copy_text.starts_with(&sent_head),
+        "the headers sent, unchanged"
+    );
+    assert!(copy_text.ends_with(&sent_body), "the body sent, unchanged");
+    let o = reply::Original::parse(&copy);
+    assert_eq!(o.bcc, d.bcc);
+    assert_eq!(sent_copy(&b, &[]), b.bytes, "no Bcc, no change");
+}
+
+#[test]
+fn an_address_that_is_none_is_named_as_typed() {
+    let mut d = draft();
+    d.bcc = vec![addr(Some("not an address"), "")];
+    assert_eq!(
+        build(&d, now()).unwrap_err().to_string(),
+        "Bcc: \"not an address\" is not a valid email address"
+    );
+}

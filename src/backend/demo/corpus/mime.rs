@@ -59,7 +59,7 @@ pub(super) fn render(m: &Msg) -> Vec<u8> {
     };
     let when = SystemTime::UNIX_EPOCH + Duration::from_secs((EPOCH + m.at * 60).unsigned_abs());
     let built = if m.folder == DRAFTS {
-        build_draft(&draft, when)
+        build_draft(&draft, None, when)
     } else {
         build(&draft, when)
     };

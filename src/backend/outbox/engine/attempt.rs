@@ -282,7 +282,12 @@ impl Outbox {
             );
             match folder {
                 Ok(Some(folder)) => {
-                    match sent::save_copy(&self.store, &self.account, self.kind, &folder, built) {
+                    // The Sent copy names the Bcc recipients (the message sent does not).
+                    let copy = Built {
+                        bytes: compose::sent_copy(built, &r.draft.bcc),
+                        ..built.clone()
+                    };
+                    match sent::save_copy(&self.store, &self.account, self.kind, &folder, &copy) {
                         Ok(()) => touched.push((self.account.clone(), folder)),
                         Err(e) => self.error(format!(
                             "sent, but its copy for {folder} could not be kept: {e}"
