@@ -100,6 +100,39 @@ fn a_visual_move_is_one_journal_write_and_undo_finds_the_messages() {
     assert_counts(&t, "Archive");
 }
 
+#[test]
+fn undo_finds_moved_messages_a_sync_gave_server_uids() {
+    let mut t = demo_app(120, 40);
+    let n = t.app.list.rows.len();
+    let subjects: Vec<String> = (0..3)
+        .map(|r| t.app.list.row_envelope(r).unwrap().subject.to_string())
+        .collect();
+    t.keys("v2j:move Archive<Enter>");
+    assert_eq!(t.app.list.rows.len(), n - 3);
+    // the sync replaces the placeholders (local UIDs) by the server's copies (new UIDs)
+    let store = &t.app.store;
+    let mut next = 90_000;
+    for uid in store.uids("demo", "Archive").unwrap() {
+        if uid < crate::store::LOCAL_UID_BASE {
+            continue;
+        }
+        let mut e = store.envelope("demo", "Archive", uid).unwrap().unwrap();
+        store.remove_message("demo", "Archive", uid).unwrap();
+        e.uid = next;
+        next += 1;
+        store.put_envelopes("demo", "Archive", &[e]).unwrap();
+    }
+    assert_eq!(next, 90_003, "three placeholders replaced");
+    t.keys("u");
+    assert_eq!(t.app.list.rows.len(), n, "{:?}", t.app.status);
+    for s in &subjects {
+        assert!(
+            t.app.list.items.iter_views().any(|e| e.subject == s),
+            "{s} back"
+        );
+    }
+}
+
 /// Write a new message into the demo INBOX as a sync would (counts included); its UID.
 fn deliver(t: &TestApp, subject: &str, reply_to: Option<&str>) -> u32 {
     let uid = t.app.store.uids("demo", "INBOX").unwrap().last().unwrap() + 1;

@@ -123,12 +123,15 @@ impl App {
                 }
                 if !by_id.is_empty() {
                     let mut wanted: std::collections::HashSet<String> = by_id.into_iter().collect();
-                    let r = self.store.scan_envelopes(&account, &to, |e| {
-                        if e.message_id.as_ref().is_some_and(|id| wanted.remove(id)) {
-                            uids.push(e.uid);
-                        }
-                        !wanted.is_empty()
-                    });
+                    // newest first: the server's copies are the folder's newest messages
+                    let r = self
+                        .store
+                        .scan_envelope_refs_newest_first(&account, &to, &mut |e| {
+                            if e.message_id.is_some_and(|id| wanted.remove(id)) {
+                                uids.push(e.uid);
+                            }
+                            !wanted.is_empty()
+                        });
                     report(self, r);
                 }
                 if uids.is_empty() {

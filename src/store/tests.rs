@@ -286,3 +286,24 @@ fn counts_moved_from_two_threads_at_once_lose_nothing() {
     // a folder with no record: nothing to move
     assert!(s.add_counts("acc", "Nope", one).unwrap().is_none());
 }
+
+#[test]
+fn newest_first_scans_stop_where_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    s.put_envelopes("acc", "INBOX", &[env(3, "c"), env(1, "a"), env(300, "z")])
+        .unwrap();
+    s.put_envelopes("acc", "INBOX/sub", &[env(999, "other")])
+        .unwrap();
+    let mut seen = Vec::new();
+    s.scan_envelope_refs_newest_first("acc", "INBOX", &mut |e| {
+        seen.push(e.uid);
+        e.uid != 3
+    })
+    .unwrap();
+    assert_eq!(
+        seen,
+        vec![300, 3],
+        "descending, stopped at 3, nothing of INBOX/sub"
+    );
+}

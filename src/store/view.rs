@@ -75,6 +75,28 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::scan_envelope_refs`] newest first (descending UID): looking for messages that
+    /// just arrived (a sync gave a moved message the server's UID) stops after a few.
+    pub fn scan_envelope_refs_newest_first(
+        &self,
+        account: &str,
+        folder: &str,
+        f: &mut dyn FnMut(&EnvelopeRef) -> bool,
+    ) -> Result<()> {
+        for v in self
+            .envelopes
+            .scan_prefix(folder_prefix(account, folder))
+            .values()
+            .rev()
+        {
+            let v = v?;
+            if !f(&EnvelopeRef::read(&v)?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Visit the envelopes of a folder in UID order (read in place), each with its stored
     /// search text (raw, see `text::decode`), while `f` returns true: one pass over each tree,
     /// side by side.
