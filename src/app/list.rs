@@ -342,9 +342,13 @@ impl MessageList {
                 self.unread = self.unread.saturating_sub(1);
             }
         }
-        // Threading forgets them: a UID may be given to another message later.
+        // Threading forgets them: a UID may be given to another message later. A folded root
+        // is known by its Message-ID when it comes back (an undo gives it a new UID).
         for (i, g) in gone.iter().enumerate() {
             if let (true, Some(it)) = (*g, self.items.get(i)) {
+                if it.thread != 0 && self.folds.roots.contains(&it.uid) {
+                    self.folds.left.insert(it.thread);
+                }
                 if it.thread != 0 && self.threads.ids.get(&it.thread) == Some(&it.uid) {
                     self.threads.ids.remove(&it.thread);
                 }

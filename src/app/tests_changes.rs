@@ -422,6 +422,25 @@ fn a_thread_archived_and_brought_back_is_a_thread_again() {
     t.run_jobs();
     t.keys("u");
     t.run_jobs();
+    let root = thread_root(&t, "Moving the daily standup");
+    assert!(
+        t.app.list.folded_counts(root).is_some(),
+        "it comes back folded, as it left"
+    );
+    t.keys("zR");
     let (shown, fresh) = rows_and_fresh(&mut t);
     assert_eq!(shown, fresh);
+}
+
+/// The row of the root of the thread whose subject starts with `subject`.
+fn thread_root(t: &TestApp, subject: &str) -> usize {
+    (0..t.app.list.rows.len())
+        .find(|&r| {
+            t.app.list.rows[r].depth == 0
+                && t.app
+                    .list
+                    .row_envelope(r)
+                    .is_some_and(|e| e.subject.starts_with(subject))
+        })
+        .expect("the thread")
 }
