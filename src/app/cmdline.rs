@@ -248,10 +248,9 @@ pub(super) fn execute(app: &mut App, text: &str, out: &mut Vec<Command>) {
         return;
     }
     if let Ok(n) = text.parse::<usize>() {
-        app.run(Op::First, None, None, out);
-        if n > 1 {
-            app.run(Op::Next, Some((n - 1) as u32), None, out);
-        }
+        // as `{n}gg` (a row beyond those listed while a folder loads is gone to when it lands)
+        let n = u32::try_from(n).unwrap_or(u32::MAX).max(1);
+        app.run(Op::First, Some(n), None, out);
         return;
     }
     let (name, arg) = match text.split_once(char::is_whitespace) {

@@ -389,10 +389,20 @@ impl MessageList {
         }
     }
 
-    /// Leaving this folder: remember its folds and the message under the cursor, for when it
-    /// opens again; the list shows no folds then.
+    /// Leaving this folder: remember its folds and the message under the cursor (or the one
+    /// to go to that has not arrived yet, if the cursor has not moved since), for when it opens
+    /// again; the list shows no folds then.
     pub(super) fn leave_folder(&mut self) {
-        let selected = self.selected().map(|e| e.uid);
+        let mut selected = self.selected().map(|e| e.uid);
+        if let Some(super::Want {
+            target: super::Target::Uid(uid),
+            anchor,
+        }) = self.want.take()
+        {
+            if anchor == selected {
+                selected = Some(uid);
+            }
+        }
         self.expand();
         let Folds { roots, left, .. } = std::mem::take(&mut self.folds);
         if self.is_open() && (selected.is_some() || !roots.is_empty() || !left.is_empty()) {
