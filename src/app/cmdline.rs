@@ -248,15 +248,14 @@ pub(super) fn execute(app: &mut App, text: &str, out: &mut Vec<Command>) {
         return;
     }
     if let Ok(n) = text.parse::<usize>() {
-        // Row n of the list or the folder tree; from the preview, message n of the list, opened.
+        // Row n of the list or the folder tree, as `{n}gg` (a row beyond those listed while a
+        // folder loads is gone to when it lands); from the preview, message n of the list, opened.
         let reading = app.focus == super::Pane::Preview;
         if reading {
             app.focus = super::Pane::List;
         }
-        app.run(Op::First, None, None, out);
-        if n > 1 {
-            app.run(Op::Next, Some((n - 1) as u32), None, out);
-        }
+        let n = u32::try_from(n).unwrap_or(u32::MAX).max(1);
+        app.run(Op::First, Some(n), None, out);
         if reading {
             app.open_message(out);
         }

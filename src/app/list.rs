@@ -169,6 +169,27 @@ pub struct MessageList {
     pub memory: HashMap<(String, String), Remembered>,
     /// A removal orphaned replies (see `take_stale_threads`).
     pub stale_threads: bool,
+    /// Where the user asked the cursor to go in rows not listed yet (the folder is loading).
+    pub want: Option<Want>,
+}
+
+/// Where the cursor is to go once the folder is listed whole (`place`), as long as the user
+/// is still on `anchor`, the message the cursor was on when it was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Want {
+    pub target: Target,
+    pub anchor: Option<u32>,
+}
+
+/// A place for the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The message with this UID.
+    Uid(u32),
+    /// This row (or the last, when there are fewer).
+    Row(usize),
+    /// The last row.
+    Last,
 }
 
 impl MessageList {
@@ -176,7 +197,10 @@ impl MessageList {
         !self.folder.is_empty()
     }
 
-    /// Show a folder's messages, keeping the cursor on the same message when reloading.
+    /// Show a folder's messages, keeping the cursor on the same message when reloading (or
+    /// where the user asked to go meanwhile, see `want`). Opening a folder shown before puts
+    /// the cursor on the message it was on; when that one is not among the rows read (only the
+    /// newest were), it is wanted (`want`) for when the rest arrives.
     pub fn load(&mut self, account: &str, folder: &str, mut loaded: Loaded) {
         loaded.sort_by_uid();
         let same = self.account == account && self.folder == folder;
@@ -185,7 +209,7 @@ impl MessageList {
         } else {
             None
         };
-        let old_cursor = self.cursor;
+        let want = if same { self.want.take() } else { None };
         if same {
             self.expand();
         } else {
@@ -202,13 +226,47 @@ impl MessageList {
             self.cursor = 0;
             self.offset = 0;
             if let Some(uid) = back_to {
-                self.select_uid(uid);
+                if !self.select_uid(uid) {
+                    self.want_at(Target::Uid(uid));
+                }
             }
-        } else if let Some(uid) = keep {
-            if !self.select_uid(uid) {
-                self.cursor = old_cursor.min(self.rows.len().saturating_sub(1));
+        } else {
+            self.place(keep, want);
+        }
+    }
+
+    /// The user asked for `target`, which the rows listed so far may not reach: the cursor goes
+    /// there when the folder is listed whole (`place`), unless the user moves first.
+    pub fn want_at(&mut self, target: Target) {
+        self.want = Some(Want {
+            target,
+            anchor: self.selected().map(|e| e.uid),
+        });
+    }
+
+    /// Put the cursor on the message it was on (`keep`, read before the rows changed), or where
+    /// the user asked to go (`want`) when the cursor has not left that message since. When
+    /// neither is in the list the cursor stays at its row (or the last).
+    pub fn place(&mut self, keep: Option<u32>, want: Option<Want>) {
+        let last = self.rows.len().saturating_sub(1);
+        let wanted = want.filter(|w| w.anchor == keep).map(|w| w.target);
+        for target in wanted.into_iter().chain(keep.map(Target::Uid)) {
+            let placed = match target {
+                Target::Uid(uid) => self.select_uid(uid),
+                Target::Row(row) => {
+                    self.cursor = row.min(last);
+                    true
+                }
+                Target::Last => {
+                    self.cursor = last;
+                    true
+                }
+            };
+            if placed {
+                return;
             }
         }
+        self.cursor = self.cursor.min(last);
     }
 
     /// Recompute row order from the thread keys: threads (newest thread first) or newest first.
@@ -342,9 +400,13 @@ impl MessageList {
                 self.unread = self.unread.saturating_sub(1);
             }
         }
-        // Threading forgets them: a UID may be given to another message later.
+        // Threading forgets them: a UID may be given to another message later. A folded root
+        // is known by its Message-ID when it comes back (an undo gives it a new UID).
         for (i, g) in gone.iter().enumerate() {
             if let (true, Some(it)) = (*g, self.items.get(i)) {
+                if it.thread != 0 && self.folds.roots.contains(&it.uid) {
+                    self.folds.left.insert(it.thread);
+                }
                 if it.thread != 0 && self.threads.ids.get(&it.thread) == Some(&it.uid) {
                     self.threads.ids.remove(&it.thread);
                 }

@@ -683,6 +683,9 @@ impl App {
         if self.list_partial {
             // The rest of the folder comes from the job worker.
             self.request_load();
+        } else {
+            // the whole folder is listed: a message not found is not coming
+            self.list.want = None;
         }
         self.list.scroll_into_view(self.list_height());
         self.focus = Pane::List;
@@ -690,6 +693,20 @@ impl App {
             account: account.to_string(),
             folder: path.to_string(),
         }]
+    }
+
+    /// The open folder's message and unread counts, as the list's title and the status line
+    /// show them.
+    /// While only the newest rows are listed (the rest is loading), the folder's stored counts.
+    pub fn list_counts(&self) -> (usize, usize) {
+        let stored = self
+            .tree
+            .get(&self.list.account, &self.list.folder)
+            .filter(|_| self.list_partial);
+        match stored {
+            Some(f) => (f.total as usize, f.unread as usize),
+            None => (self.list.items.len(), self.list.unread),
+        }
     }
 
     /// What the pane geometry depends on besides the terminal size.

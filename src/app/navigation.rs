@@ -1,7 +1,7 @@
 //! Running registry commands: movement in each pane, focus, opening folders and messages,
 //! toggles, and handing mail operations to `mailops`.
 
-use super::list::Fold;
+use super::list::{Fold, Target};
 use super::registry::Op;
 use super::{cmdline::LineInput, mailops, search, App, Command, Mode, Pane};
 use crate::config::Layout;
@@ -372,6 +372,12 @@ impl App {
             Pane::List => {
                 let max = self.list.rows.len().saturating_sub(1);
                 self.list.cursor = if last { max } else { row.min(max) };
+                self.list.want = None;
+                if self.list_partial && (last || row > max) {
+                    // the rows listed so far end before it: go there when the rest arrives
+                    self.list
+                        .want_at(if last { Target::Last } else { Target::Row(row) });
+                }
                 self.list.scroll_into_view(self.list_height());
             }
             Pane::Preview => {
@@ -389,6 +395,7 @@ impl App {
     fn list_move(&mut self, delta: isize) {
         let max = self.list.rows.len().saturating_sub(1) as isize;
         self.list.cursor = (self.list.cursor as isize + delta).clamp(0, max.max(0)) as usize;
+        self.list.want = None;
         self.list.scroll_into_view(self.list_height());
     }
 

@@ -91,17 +91,18 @@ impl App {
                 if list.account != self.list.account || list.folder != self.list.folder {
                     return;
                 }
+                // The cursor stays on the message the user is on, or goes where the user asked
+                // while the folder loaded; both may be among the changes read again below.
                 let keep = self.list.selected().map(|e| e.uid);
+                let want = self.list.want.take();
                 list.inherit(&mut self.list);
-                list.cursor = self.list.cursor;
+                list.cursor = self.list.cursor.min(list.rows.len().saturating_sub(1));
                 list.offset = self.list.offset;
-                if !keep.is_some_and(|u| list.select_uid(u)) {
-                    list.cursor = list.cursor.min(list.rows.len().saturating_sub(1));
-                }
                 self.list = list;
                 self.list_partial = false;
                 let touched: Vec<u32> = touched.into_iter().collect();
                 self.reread(&touched);
+                self.list.place(keep, want);
                 search::reindex(self);
                 self.list.scroll_into_view(self.list_height());
             }

@@ -58,29 +58,49 @@ impl TestApp {
         self
     }
 
+    /// Take the jobs sent so far without running them: a test runs them (`run_job`) and
+    /// delivers their results (`deliver`) when it wants, to order them against keys.
+    pub fn take_jobs(&mut self) -> Vec<super::jobs::Job> {
+        let jobs = self
+            .sent
+            .iter()
+            .filter_map(|c| match c {
+                Command::Job(j) => Some(j.clone()),
+                _ => None,
+            })
+            .collect();
+        self.sent.retain(|c| !matches!(c, Command::Job(_)));
+        jobs
+    }
+
+    /// Run a job on the store as it is now, as the job worker would; its results are not
+    /// delivered yet.
+    pub fn run_job(&self, job: &super::jobs::Job) -> Vec<super::jobs::JobResult> {
+        let mut results = Vec::new();
+        super::jobs::run(job, &self.app.store, &|| false, &mut |r| results.push(r));
+        results
+    }
+
+    /// Deliver job results through `update`, as the event loop does.
+    pub fn deliver(&mut self, results: Vec<super::jobs::JobResult>) -> &mut Self {
+        for r in results {
+            let cmds = self.app.update(super::Action::Worker(super::Event::Job(r)));
+            self.sent.extend(cmds);
+        }
+        self
+    }
+
     /// Run the jobs sent so far (as the job worker would, one after the other) and feed their
     /// results back through `update`, until none is left.
     pub fn run_jobs(&mut self) -> &mut Self {
         loop {
-            let jobs: Vec<super::jobs::Job> = self
-                .sent
-                .iter()
-                .filter_map(|c| match c {
-                    Command::Job(j) => Some(j.clone()),
-                    _ => None,
-                })
-                .collect();
-            self.sent.retain(|c| !matches!(c, Command::Job(_)));
+            let jobs = self.take_jobs();
             if jobs.is_empty() {
                 return self;
             }
             for job in jobs {
-                let mut results = Vec::new();
-                super::jobs::run(&job, &self.app.store, &|| false, &mut |r| results.push(r));
-                for r in results {
-                    let cmds = self.app.update(super::Action::Worker(super::Event::Job(r)));
-                    self.sent.extend(cmds);
-                }
+                let results = self.run_job(&job);
+                self.deliver(results);
             }
         }
     }

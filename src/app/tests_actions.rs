@@ -281,3 +281,53 @@ fn server_search_asks_the_worker_and_shows_hits() {
         .unwrap()
         .contains("unknown search key"));
 }
+
+/// The demo as `tmail --demo` runs it: whole-folder work goes to the job worker (run here by
+/// `run_jobs`, when the test says).
+fn background_demo() -> super::testing::TestApp {
+    let mut t = super::testing::demo_app_full(200, 50, crate::input::Keymap::defaults(), Some(400));
+    t.run_jobs();
+    t
+}
+
+#[test]
+fn a_folded_thread_deleted_and_undone_comes_back_folded() {
+    for background in [false, true] {
+        let mut t = if background {
+            background_demo()
+        } else {
+            demo_app(200, 50)
+        };
+        t.keys(":41<Enter>");
+        assert!(
+            t.selected_subject().contains("Offsite dinner"),
+            "{}",
+            t.selected_subject()
+        );
+        t.keys("za");
+        let row = t.app.list.cursor;
+        let (messages, _) = t.app.list.folded_counts(row).expect("folded");
+        assert_eq!(messages, 5);
+        t.keys("d");
+        t.run_jobs();
+        assert!(t
+            .app
+            .status
+            .info
+            .as_deref()
+            .unwrap_or("")
+            .contains("moved 5 messages"));
+        t.keys("u");
+        t.run_jobs();
+        assert!(
+            t.selected_subject().starts_with("Offsite dinner"),
+            "{}",
+            t.selected_subject()
+        );
+        assert_eq!(
+            t.app.list.folded_counts(t.app.list.cursor).map(|c| c.0),
+            Some(5),
+            "the thread comes back folded (background: {background})"
+        );
+    }
+}

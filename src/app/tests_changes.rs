@@ -455,6 +455,149 @@ fn a_thread_archived_and_brought_back_is_a_thread_again() {
     t.run_jobs();
     t.keys("u");
     t.run_jobs();
+    let root = thread_root(&t, "Moving the daily standup");
+    assert!(
+        t.app.list.folded_counts(root).is_some(),
+        "it comes back folded, as it left"
+    );
+    t.keys("zR");
     let (shown, fresh) = rows_and_fresh(&mut t);
     assert_eq!(shown, fresh);
+}
+
+/// The row of the root of the thread whose subject starts with `subject`.
+fn thread_root(t: &TestApp, subject: &str) -> usize {
+    (0..t.app.list.rows.len())
+        .find(|&r| {
+            t.app.list.rows[r].depth == 0
+                && t.app
+                    .list
+                    .row_envelope(r)
+                    .is_some_and(|e| e.subject.starts_with(subject))
+        })
+        .expect("the thread")
+}
+
+#[test]
+fn undo_racing_a_background_rethreading_keeps_the_cursor_on_the_restored_message() {
+    // The delete orphans replies, so the folder is threaded again by the job worker; `u` comes
+    // before that lands. The job read the store before the undo or after it.
+    for read_before_undo in [true, false] {
+        let mut t = background_app();
+        t.app.list.cursor = thread_root(&t, "Offsite dinner: vote");
+        assert!(
+            t.app.list.rows[t.app.list.cursor + 1].depth > 0,
+            "it has replies"
+        );
+        t.keys("d");
+        let jobs = t.take_jobs();
+        assert!(
+            jobs.iter().any(|j| matches!(j, Job::LoadList { .. })),
+            "orphaned replies: the folder is threaded again in the background"
+        );
+        let mut results = Vec::new();
+        if read_before_undo {
+            for j in &jobs {
+                results.extend(t.run_job(j));
+            }
+        }
+        t.keys("u");
+        let restored = t.app.list.selected().map(|e| e.uid).expect("a message");
+        assert!(t.selected_subject().starts_with("Offsite dinner: vote"));
+        if !read_before_undo {
+            for j in &jobs {
+                results.extend(t.run_job(j));
+            }
+        }
+        t.deliver(results);
+        assert_eq!(
+            t.app.list.selected().map(|e| e.uid),
+            Some(restored),
+            "the cursor stays on the restored message (job read before the undo: {read_before_undo})"
+        );
+        t.run_jobs();
+        assert_eq!(t.app.list.selected().map(|e| e.uid), Some(restored));
+        let (shown, fresh) = rows_and_fresh(&mut t);
+        assert_eq!(shown, fresh, "the thread is whole again");
+    }
+}
+
+/// The UID under the cursor.
+fn selected_uid(t: &TestApp) -> Option<u32> {
+    t.app.list.selected().map(|e| e.uid)
+}
+
+#[test]
+fn returning_to_a_folder_restores_the_cursor_beyond_its_first_rows() {
+    // The first paint shows 20 rows; the rest comes from the job worker.
+    let mut t = demo_app_full(200, 50, Keymap::defaults(), Some(20));
+    t.run_jobs();
+    t.keys(":50<Enter>");
+    assert_eq!(t.app.list.cursor, 49);
+    let uid = selected_uid(&t);
+    t.keys(":folder Archive<Enter>");
+    t.run_jobs();
+    t.keys(":folder INBOX<Enter>");
+    assert!(t.app.list_partial, "only the newest rows so far");
+    // a key that does not move the cursor keeps the remembered place
+    t.keys("<C-l>");
+    t.run_jobs();
+    assert_eq!(selected_uid(&t), uid, "back on the message it was on");
+    assert_eq!(t.app.list.cursor, 49);
+    // leaving again before the rest arrived does not forget it
+    t.keys(":folder Archive<Enter>");
+    t.run_jobs();
+    t.keys(":folder INBOX<Enter>:folder Archive<Enter>");
+    t.run_jobs();
+    t.keys(":folder INBOX<Enter>");
+    t.run_jobs();
+    assert_eq!(selected_uid(&t), uid, "remembered through a second visit");
+    // the user moving while the folder loads wins
+    t.keys(":folder Archive<Enter>");
+    t.run_jobs();
+    t.keys(":folder INBOX<Enter>");
+    assert!(t.app.list_partial);
+    t.keys("j");
+    let moved = selected_uid(&t);
+    t.run_jobs();
+    assert_eq!(selected_uid(&t), moved, "where the user went");
+}
+
+#[test]
+fn while_a_folder_loads_counts_are_the_folders_and_g_reaches_its_last_message() {
+    let mut t = demo_app_full(200, 50, Keymap::defaults(), Some(20));
+    assert!(t.app.list_partial);
+    let stored = t.app.store.folder("demo", "INBOX").unwrap().unwrap();
+    assert!(stored.total > 20);
+    assert_eq!(
+        t.app.list_counts(),
+        (stored.total as usize, stored.unread as usize),
+        "the folder's counts, not the first rows'"
+    );
+    t.keys("G<C-l>");
+    t.run_jobs();
+    assert!(!t.app.list_partial);
+    assert_eq!(t.app.list.rows.len(), stored.total as usize);
+    assert_eq!(
+        t.app.list.cursor,
+        t.app.list.rows.len() - 1,
+        "the real last"
+    );
+    assert_eq!(
+        t.app.list_counts(),
+        (t.app.list.items.len(), t.app.list.unread)
+    );
+    // a row beyond the first ones, asked for while loading
+    t.keys("gg:folder Archive<Enter>");
+    t.run_jobs();
+    t.keys(":folder INBOX<Enter>:60<Enter>");
+    t.run_jobs();
+    assert_eq!(t.app.list.cursor, 59);
+    // G, then the user moves on: the user's place wins
+    t.keys("gg:folder Archive<Enter>");
+    t.run_jobs();
+    t.keys(":folder INBOX<Enter>Gk");
+    let moved = selected_uid(&t);
+    t.run_jobs();
+    assert_eq!(selected_uid(&t), moved);
 }

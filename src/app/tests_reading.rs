@@ -629,11 +629,18 @@ fn a_long_thread_folds_into_one_row_and_is_acted_on_as_a_whole() {
         .items
         .iter_views()
         .all(|e| !e.subject.contains("Release plan")));
-    // undo brings the thread back
+    // undo brings the thread back, folded as it left
     t.keys("u");
     assert_eq!(t.app.list.items.len(), all, "{}", info(&t));
-    // <Space> folds as za does; zR unfolds everything, zM folds every thread
+    assert_eq!(t.app.list.rows.len(), rows - 5, "{}", info(&t));
+    // <Space> unfolds and folds as za does; zR unfolds everything, zM folds every thread
     on_thread(&mut t, "Release plan for 0.4");
+    assert_eq!(
+        t.app.list.folded_counts(t.app.list.cursor).map(|c| c.0),
+        Some(6)
+    );
+    t.keys("<Space>");
+    assert_eq!(t.app.list.rows.len(), rows);
     t.keys("<Space>");
     assert_eq!(t.app.list.rows.len(), rows - 5);
     t.keys("<Space>");

@@ -49,6 +49,10 @@ impl App {
         }
         if uids.iter().any(|u| self.list.select_uid(*u)) {
             self.focus = Pane::List;
+        } else if let Some(&uid) = uids.first().filter(|_| self.background.loading()) {
+            // not listed until the load in flight lands
+            self.list.want_at(super::list::Target::Uid(uid));
+            self.focus = Pane::List;
         }
         self.list.scroll_into_view(self.list_height());
     }

@@ -145,13 +145,14 @@ pub fn format_date(ts: i64, fmt: &str) -> String {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let l = &app.list;
-    let unread = l.unread;
+    // the folder's counts (while it loads, its stored ones: not only the rows listed so far)
+    let (total, unread) = app.list_counts();
     let title = if l.is_open() {
         let mut t = format!(
             " {} — {} message{}",
             sanitize(&crate::mail::mutf7::decode(&l.folder)),
-            l.items.len(),
-            if l.items.len() == 1 { "" } else { "s" }
+            total,
+            if total == 1 { "" } else { "s" }
         );
         if unread > 0 {
             t.push_str(&format!(", {unread} unread"));

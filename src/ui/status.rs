@@ -84,14 +84,19 @@ pub fn draw(frame: &mut Frame, bar: Rect, msg: Rect, app: &App) {
     )];
     let l = &app.list;
     if l.is_open() {
-        let unread = l.unread;
+        let (total, unread) = app.list_counts();
         let pos = if l.rows.is_empty() { 0 } else { l.cursor + 1 };
+        // while the folder loads, of how many messages (the rows listed so far are the newest)
+        let of = if app.list_partial {
+            total.max(l.rows.len())
+        } else {
+            l.rows.len()
+        };
         left.push(Span::styled(
             format!(
-                " {} · {} · {pos}/{} · {unread} unread ",
+                " {} · {} · {pos}/{of} · {unread} unread ",
                 sanitize(&l.account),
                 sanitize(&crate::mail::mutf7::decode(&l.folder)),
-                l.rows.len()
             ),
             base,
         ));

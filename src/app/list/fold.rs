@@ -27,6 +27,7 @@ pub struct FoldedRow<'a> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Remembered {
     roots: HashSet<u32>,
+    left: HashSet<u64>,
     selected: Option<u32>,
 }
 
@@ -37,6 +38,9 @@ pub struct Folds {
     pub(super) roots: HashSet<u32>,
     /// Root UID -> the rows of its thread below it, in display order (non-empty).
     pub(super) hidden: HashMap<u32, Vec<Row>>,
+    /// Message-ID hashes of folded roots that left the list: a root that comes back under
+    /// another UID (an undo moves it back as a new message) is folded again.
+    pub(super) left: HashSet<u64>,
 }
 
 /// The answer of `toggle_fold`.
@@ -203,6 +207,7 @@ impl MessageList {
         let n = self.folds.hidden.len();
         self.expand();
         self.folds.roots.clear();
+        self.folds.left.clear();
         n
     }
 
@@ -262,8 +267,14 @@ impl MessageList {
                         self.folds.hidden.insert(uid, h);
                     }
                 }
-                let uid = self.items.get(r.index).map(|e| e.uid);
-                if let Some(u) = uid.filter(|u| self.folds.roots.contains(u)) {
+                let item = self.items.get(r.index);
+                let uid = item.map(|e| e.uid);
+                let back = |folds: &mut Folds| {
+                    item.is_some_and(|e| e.thread != 0 && folds.left.remove(&e.thread))
+                };
+                if let Some(u) =
+                    uid.filter(|u| self.folds.roots.contains(u) || back(&mut self.folds))
+                {
                     folding = Some((u, Vec::new()));
                 }
                 seen.extend(uid);
@@ -373,20 +384,37 @@ impl MessageList {
         if old.account == self.account && old.folder == self.folder {
             self.expand();
             self.folds.roots = std::mem::take(&mut old.folds.roots);
+            self.folds.left = std::mem::take(&mut old.folds.left);
             self.collapse();
         }
     }
 
-    /// Leaving this folder: remember its folds and the message under the cursor, for when it
-    /// opens again; the list shows no folds then.
+    /// Leaving this folder: remember its folds and the message under the cursor (or the one
+    /// to go to that has not arrived yet, if the cursor has not moved since), for when it opens
+    /// again; the list shows no folds then.
     pub(super) fn leave_folder(&mut self) {
-        let selected = self.selected().map(|e| e.uid);
+        let mut selected = self.selected().map(|e| e.uid);
+        if let Some(super::Want {
+            target: super::Target::Uid(uid),
+            anchor,
+        }) = self.want.take()
+        {
+            if anchor == selected {
+                selected = Some(uid);
+            }
+        }
         self.expand();
-        let roots = std::mem::take(&mut self.folds.roots);
-        self.folds = Folds::default();
-        if self.is_open() && (selected.is_some() || !roots.is_empty()) {
+        let Folds { roots, left, .. } = std::mem::take(&mut self.folds);
+        if self.is_open() && (selected.is_some() || !roots.is_empty() || !left.is_empty()) {
             let key = (self.account.clone(), self.folder.clone());
-            self.memory.insert(key, Remembered { roots, selected });
+            self.memory.insert(
+                key,
+                Remembered {
+                    roots,
+                    left,
+                    selected,
+                },
+            );
         }
     }
 
@@ -395,6 +423,7 @@ impl MessageList {
         let key = (self.account.clone(), self.folder.clone());
         let r = self.memory.remove(&key)?;
         self.folds.roots = r.roots;
+        self.folds.left = r.left;
         r.selected
     }
 }
