@@ -34,6 +34,9 @@ pub enum Job {
         query: String,
         uids: Option<Vec<u32>>,
     },
+    /// Stop the running job of this kind (its results are no longer wanted: the search was
+    /// cleared, the folder left). Does nothing itself: its newer generation supersedes the job.
+    Stop { generation: u64, of: Kind },
 }
 
 /// Which jobs supersede each other: a new search stops the old one, a new load the old load.
@@ -46,7 +49,9 @@ pub enum Kind {
 impl Job {
     pub fn generation(&self) -> u64 {
         match self {
-            Job::LoadList { generation, .. } | Job::Search { generation, .. } => *generation,
+            Job::LoadList { generation, .. }
+            | Job::Search { generation, .. }
+            | Job::Stop { generation, .. } => *generation,
         }
     }
 
@@ -54,6 +59,7 @@ impl Job {
         match self {
             Job::LoadList { .. } => Kind::Load,
             Job::Search { .. } => Kind::Search,
+            Job::Stop { of, .. } => *of,
         }
     }
 }
@@ -114,6 +120,7 @@ pub fn run(job: &Job, store: &Store, stale: &dyn Fn() -> bool, emit: &mut dyn Fn
             stale,
             emit,
         ),
+        Job::Stop { .. } => Ok(()),
     };
     if let Err(e) = r {
         emit(JobResult::Failed {

@@ -639,7 +639,7 @@ impl App {
     /// Show a folder in the list (from the store) and tell its worker it is open.
     pub fn open_folder(&mut self, account: &str, path: &str) -> Vec<Command> {
         self.tree.select(account, path);
-        self.search = Search::default();
+        search::clear(self);
         self.visual = None;
         // The preview shows a message of the list: another folder's list takes it away.
         if self

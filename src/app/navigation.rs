@@ -504,7 +504,7 @@ impl App {
             let width = self.preview_size().0;
             self.preview.set_view(super::preview::View::Message, width);
         } else if self.search.query.is_some() {
-            self.search = Default::default();
+            super::search::clear(self);
             self.status.info = Some("search cleared".into());
         } else if self.focus == Pane::Preview {
             self.focus = Pane::List;
@@ -524,7 +524,7 @@ impl App {
             }
             Pane::Preview => self.focus = Pane::List,
             Pane::List if self.search.query.is_some() => {
-                self.search = Default::default();
+                super::search::clear(self);
                 self.status.info = Some("search cleared".into());
             }
             Pane::List | Pane::Folders => self.quit = true,

@@ -120,11 +120,25 @@ fn place(app: &mut App) {
     }
 }
 
+/// Forget the search (its hits and highlights); a search job still running is stopped (it
+/// would read the rest of the folder for nothing).
+pub(super) fn clear(app: &mut App) {
+    let running = app.search.running;
+    app.search = Search::default();
+    if running {
+        let generation = app.next_generation();
+        app.start_job(Job::Stop {
+            generation,
+            of: super::jobs::Kind::Search,
+        });
+    }
+}
+
 /// Run a new search from the `/` prompt or `:search`.
 pub(super) fn start(app: &mut App, text: &str) {
     let text = text.trim();
     if text.is_empty() {
-        app.search = Search::default();
+        clear(app);
         app.status.info = Some("search cleared".into());
         return;
     }

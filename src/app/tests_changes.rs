@@ -240,6 +240,40 @@ fn background_app() -> TestApp {
 }
 
 #[test]
+fn clearing_a_running_search_or_leaving_the_folder_stops_its_job() {
+    for how in ["<Esc>", ":folder Archive<Enter>", "/<Enter>"] {
+        let mut t = background_app();
+        t.keys("/zanzibar<Enter>");
+        assert!(t.app.search.running);
+        let started = t.take_jobs();
+        let search = started
+            .iter()
+            .find_map(|j| match j {
+                Job::Search { generation, .. } => Some(*generation),
+                _ => None,
+            })
+            .expect("a search job");
+        t.keys(how);
+        assert!(t.app.search.query.is_none(), "{how}");
+        let stop = t.take_jobs().into_iter().find_map(|j| match j {
+            Job::Stop { generation, of } => Some((generation, of)),
+            _ => None,
+        });
+        assert!(
+            stop.is_some_and(|(g, of)| g > search && of == crate::app::jobs::Kind::Search),
+            "{how}: {stop:?}"
+        );
+    }
+    // a search that is done needs no stop
+    let mut t = background_app();
+    t.keys("/zanzibar<Enter>");
+    t.run_jobs();
+    assert!(!t.app.search.running);
+    t.keys("<Esc>");
+    assert!(t.take_jobs().is_empty());
+}
+
+#[test]
 fn search_hits_stream_in_from_a_job() {
     let mut t = background_app();
     t.sent.clear();
