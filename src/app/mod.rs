@@ -483,10 +483,9 @@ impl App {
                         out.push(Command::ReplayJournal { account: a });
                     }
                 }
+                // The Sent copy and the flag come as `MessagesChanged` (merged, not a reload
+                // of the open folder, which may hold 100,000 messages).
                 self.reload_folders(&account);
-                if self.list.account == account {
-                    self.reload_list();
-                }
                 self.outbox_changed(&account);
             }
             Event::SendFailed {

@@ -51,14 +51,15 @@ pub(super) fn sent_folder(
 /// Keep the sent bytes for `folder`: a journal `Append` (flushed first, carrying the
 /// Message-ID, so the copy is saved once even across crashes), then the message itself under
 /// a local UID, `\Seen`, so Sent shows it at once. An IMAP folder not in the store yet (a
-/// configured name never listed) gets only the journal entry: the next sync shows it.
+/// configured name never listed) gets only the journal entry: the next sync shows it. Returns
+/// the local UID of the message stored, if it was.
 pub(super) fn save_copy(
     store: &Store,
     account: &str,
     kind: MailKind,
     folder: &str,
     built: &Built,
-) -> Result<()> {
+) -> Result<Option<u32>> {
     let uid = store.allocate_uid(account, folder)?;
     let flags = Flags(Flags::SEEN);
     store.journal_append_for(
@@ -73,7 +74,7 @@ pub(super) fn save_copy(
     )?;
     let known = store.folder(account, folder)?;
     if known.is_none() && kind == MailKind::Imap {
-        return Ok(());
+        return Ok(None);
     }
     let env = envelope_from_raw(&built.bytes, uid, flags, unix_now());
     store.put_body(account, folder, uid, &built.bytes)?;
@@ -89,7 +90,8 @@ pub(super) fn save_copy(
             },
         )?;
     }
-    store.flush()
+    store.flush()?;
+    Ok(Some(uid))
 }
 
 /// Whether the copy for Sent of the record `r` (sent, then tmail stopped before forgetting the
@@ -134,8 +136,9 @@ fn find_by_message_id(
 /// Flag the message `a` answers: `\Answered` for a reply, `$Forwarded` for a forward, in the
 /// store and the journal (as a flag change the user made). The message is found by its UID,
 /// or by its Message-ID in the same folder when that UID now holds another message (or none).
-/// Returns the folder changed, or `None` when the message is gone or already flagged.
-pub(super) fn flag_original(store: &Store, a: &Answers) -> Result<Option<String>> {
+/// Returns the message changed (folder, UID, its flags now), or `None` when it is gone or
+/// already flagged.
+pub(super) fn flag_original(store: &Store, a: &Answers) -> Result<Option<(String, u32, Flags)>> {
     let bit = if a.forwarded {
         Flags::FORWARDED
     } else {
@@ -177,5 +180,5 @@ pub(super) fn flag_original(store: &Store, a: &Answers) -> Result<Option<String>
         },
         message_id,
     )?;
-    Ok(Some(a.folder.clone()))
+    Ok(Some((a.folder.clone(), env.uid, new)))
 }

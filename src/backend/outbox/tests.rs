@@ -138,9 +138,15 @@ async fn the_demo_sends_locally_into_sent_and_flags_the_original() {
     assert!(events
         .iter()
         .any(|e| matches!(e, Event::Sent { id, to, .. } if *id == r.id && to == "bob@demo.test")));
-    assert!(events
+    // what changed is said message by message: the copy in Sent, the flag of the original
+    assert!(events.iter().any(|e| matches!(e,
+        Event::MessagesChanged { folder, added, .. } if folder == "Sent" && *added == [sent[0].uid])));
+    assert!(events.iter().any(|e| matches!(e,
+        Event::MessagesChanged { folder, flags, .. }
+            if folder == "INBOX" && flags.len() == 1 && flags[0].0 == 7 && flags[0].1.answered())));
+    assert!(!events
         .iter()
-        .any(|e| matches!(e, Event::FolderChanged { folder, .. } if folder == "Sent")));
+        .any(|e| matches!(e, Event::FolderChanged { .. })));
     assert!(events
         .iter()
         .any(|e| matches!(e, Event::OutboxChanged { .. })));

@@ -263,10 +263,17 @@ impl Outbox {
     /// the record and its draft, tell the app. Local errors here are reported, never turned
     /// into a resend (the message is out).
     fn delivered(&mut self, r: &OutboxRecord, built: &Built) {
-        let mut touched: Vec<(String, String)> = Vec::new();
+        // What changed, for the app to merge into its list (never a reload of the folder).
+        let mut touched: Vec<Event> = Vec::new();
         if let Some(a) = &r.answers {
             match sent::flag_original(&self.store, a) {
-                Ok(Some(folder)) => touched.push((a.account.clone(), folder)),
+                Ok(Some((folder, uid, flags))) => touched.push(Event::MessagesChanged {
+                    account: a.account.clone(),
+                    folder,
+                    added: Vec::new(),
+                    removed: Vec::new(),
+                    flags: vec![(uid, flags)],
+                }),
                 Ok(None) => {}
                 Err(e) => self.error(format!(
                     "sent, but the original could not be flagged as answered: {e}"
@@ -288,7 +295,14 @@ impl Outbox {
                         ..built.clone()
                     };
                     match sent::save_copy(&self.store, &self.account, self.kind, &folder, &copy) {
-                        Ok(()) => touched.push((self.account.clone(), folder)),
+                        Ok(Some(uid)) => touched.push(Event::MessagesChanged {
+                            account: self.account.clone(),
+                            folder,
+                            added: vec![uid],
+                            removed: Vec::new(),
+                            flags: Vec::new(),
+                        }),
+                        Ok(None) => {}
                         Err(e) => self.error(format!(
                             "sent, but its copy for {folder} could not be kept: {e}"
                         )),
@@ -340,8 +354,8 @@ impl Outbox {
             to: sanitize(&to),
         });
         self.changed();
-        for (account, folder) in touched {
-            self.send(Event::FolderChanged { account, folder });
+        for ev in touched {
+            self.send(ev);
         }
     }
 
