@@ -218,6 +218,11 @@ fn password_prompt_is_masked_and_never_shown() {
 
 /// The modifiers of the cells of the list row showing `row` (inside the list pane).
 fn row_modifiers(t: &TestApp, row: usize) -> ratatui::style::Modifier {
+    row_modifiers_at(t, row, None)
+}
+
+/// The modifiers of the cell `x` cells into the list row showing `row` (default: the middle).
+fn row_modifiers_at(t: &TestApp, row: usize, x: Option<u16>) -> ratatui::style::Modifier {
     let (w, h) = t.app.size;
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(|f| super::draw(f, &t.app)).unwrap();
@@ -226,7 +231,7 @@ fn row_modifiers(t: &TestApp, row: usize) -> ratatui::style::Modifier {
     let inner = super::layout::Panes::inner(p.list);
     let y = inner.y + (row - t.app.list.offset) as u16;
     // a cell in the subject column, away from the flags
-    buf[(inner.x + inner.width / 2, y)].modifier
+    buf[(inner.x + x.unwrap_or(inner.width / 2), y)].modifier
 }
 
 #[test]
@@ -249,7 +254,26 @@ fn without_colour_the_cursor_and_selection_still_show() {
     // a visual selection over two rows below the cursor
     t.keys("v2j");
     let sel = row_modifiers(&t, t.app.list.cursor - 1);
-    assert!(sel.contains(Modifier::UNDERLINED), "{sel:?}");
+    assert!(sel.contains(Modifier::REVERSED), "{sel:?}");
+    let cur = row_modifiers(&t, t.app.list.cursor);
+    assert!(
+        cur.contains(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED),
+        "the cursor inside the selection stands out: {cur:?}"
+    );
+    // a search hit outside the selection looks different from a selected row
+    t.keys("<Esc>");
+    let q = t.app.list.row_envelope(10).unwrap().subject.to_string();
+    t.keys(&format!("/{q}<Enter>"));
+    t.app.list.cursor = 0;
+    let hit = t.app.search.rows.iter().copied().find(|&r| r > 0);
+    let hit = hit.expect("a hit below the cursor");
+    // the date column: never part of the matched text
+    let m = row_modifiers_at(&t, hit, Some(6));
+    assert!(
+        !m.contains(Modifier::REVERSED),
+        "a hit is not shown as selected: {m:?}"
+    );
+    assert!(m.contains(Modifier::ITALIC), "{m:?}");
     // and not a single colour anywhere
     let (w, h) = t.app.size;
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -154,12 +154,14 @@ impl ColorSupport {
 }
 
 /// Without colour, the state colour used to show is shown by attributes: the cursor in reverse
-/// video, the visual selection underlined, the focused pane's border bold, and so on. These are
+/// video, the visual selection in reverse video too (the cursor in it bold and underlined), the focused pane's border bold, and so on. These are
 /// added to whatever attributes the theme sets (as the `ansi16` theme does with colour).
 const NO_COLOR_MARKS: &[(&str, Modifier)] = &[
     ("list.selected", Modifier::REVERSED),
     ("list.selected.unfocused", Modifier::UNDERLINED),
-    ("list.visual", Modifier::UNDERLINED),
+    // reverse as in vim's visual mode (the cursor inside it is bold and underlined too), so
+    // it is not mistaken for a search hit (underlined in every theme, italic here)
+    ("list.visual", Modifier::REVERSED),
     ("list.hit", Modifier::ITALIC),
     ("match", Modifier::REVERSED),
     ("match.current", Modifier::BOLD),
