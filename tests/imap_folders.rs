@@ -151,6 +151,7 @@ fn list_select_status_append_and_idle_with_odd_names() {
                 folder,
                 wake: wake_tx,
                 events,
+                check: idle::IDLE_CHECK,
             }
             .run(),
         );

@@ -587,6 +587,7 @@ fn idle_reconnects_with_a_fresh_token_and_stops_after_a_refusal() {
                 folder,
                 wake: wake_tx,
                 events: events_tx,
+                check: idle::IDLE_CHECK,
             }
             .run(),
         );
@@ -984,4 +985,59 @@ fn a_flags_sync_cut_midway_keeps_the_counts_right() {
     });
     let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
     assert_eq!((f.unread, f.total), (0, 3000));
+}
+
+#[test]
+fn an_idle_connection_that_dies_without_a_word_is_noticed_within_its_check() {
+    use tmail::backend::credentials::CredentialSource;
+    use tmail::backend::imap::idle;
+    let d = dovecot();
+    let u = d.new_user("idlestall");
+    let proxy = support::proxy::Proxy::start(d.imaps_port());
+    let settings = ServerSettings {
+        port: Some(proxy.port()),
+        username: Some(u.name.clone()),
+        password_command: Some(format!("printf %s '{}'", u.password)),
+        ..server(Security::Tls)
+    };
+    let source = CredentialSource::new(settings.clone(), false);
+    rt().block_on(async {
+        let (wake_tx, mut wake) = tokio::sync::mpsc::unbounded_channel();
+        let (events_tx, _events) = tokio::sync::mpsc::unbounded_channel();
+        let (_keep, folder) = tokio::sync::watch::channel("INBOX".to_string());
+        tokio::spawn(
+            idle::Idle {
+                account: "stall".into(),
+                server: settings.clone(),
+                creds: source.clone(),
+                folder,
+                wake: wake_tx,
+                events: events_tx,
+                check: Duration::from_secs(2),
+            }
+            .run(),
+        );
+        // idling, and checked (every 2 s) without a false alarm
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        while wake.try_recv().is_ok() {}
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert!(
+            wake.try_recv().is_err(),
+            "a live connection was taken for dead"
+        );
+        assert_eq!(proxy.accepted(), 1, "one connection, kept");
+        // the link goes silent (a NAT forgot it): no reset, nothing comes; mail arrives
+        proxy.stall();
+        let u2 = u.clone();
+        tokio::task::spawn_blocking(move || d.deliver(&u2, &support::corpus::message(0)))
+            .await
+            .unwrap();
+        // the check finds it dead and asks for a sync (the push itself was lost)
+        let woke = tokio::time::timeout(Duration::from_secs(15), wake.recv()).await;
+        assert!(
+            woke.is_ok(),
+            "a silently dead IDLE connection went unnoticed"
+        );
+        proxy.up();
+    });
 }

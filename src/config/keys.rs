@@ -56,6 +56,7 @@ pub const KEYS: &[ConfigKey] = &[
     key(ACCOUNTS, "display_name", "TEXT", "The name put before the address in mail you send."),
     key(ACCOUNTS, "default", "BOOL", "The account opened at start (one at most). Default: false."),
     key(ACCOUNTS, "offline_bodies", "BOOL", "Download every message body while syncing, for offline reading. Default: false."),
+    key(ACCOUNTS, "idle_check", "SECONDS", "How often an idling (push) connection is checked: DONE and NOOP must be answered, else it is replaced and the folder synced, so a connection that died without a word (a NAT that forgot it) costs at most this long. Default: 300."),
     key(ACCOUNTS, "poll_interval", "SECONDS", "How often folders are checked when the server has no IDLE (and how often other folders' counts are refreshed). Default: 60."),
     key(ACCOUNTS, "new_mail_command", "COMMAND", "Run with sh -c on new mail, with TMAIL_ACCOUNT, TMAIL_FOLDER, TMAIL_FROM, TMAIL_SUBJECT and TMAIL_COUNT set."),
     key(ACCOUNTS, "bell", "BOOL", "Ring the terminal bell on new mail. Default: false."),

@@ -134,6 +134,9 @@ pub struct AccountSettings {
     #[serde(default)]
     pub offline_bodies: bool,
     pub poll_interval: Option<u64>,
+    /// Seconds between two checks of an idling IMAP connection (DONE and NOOP must be
+    /// answered, else it is replaced). Default 300.
+    pub idle_check: Option<u64>,
     pub new_mail_command: Option<String>,
     #[serde(default)]
     pub bell: bool,

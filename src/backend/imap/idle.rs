@@ -14,6 +14,12 @@ use crate::config::ServerSettings;
 
 /// Re-issue IDLE well before RFC 2177's 29-minute guidance so NATs and servers keep us.
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
+/// How often an idling connection is checked by default (`idle_check`): DONE and a NOOP must
+/// be answered, or it is dead (a NAT that forgot it, a link gone without a reset) and is
+/// replaced. Waiting for the renewal alone, a silently dead IDLE missed mail for 25 minutes
+/// (and Dovecot's `* OK Still here` every 2 minutes kept restarting async-imap's timeout, so
+/// that renewal never came).
+pub const IDLE_CHECK: Duration = Duration::from_secs(5 * 60);
 
 /// One IDLE connection of an account.
 pub struct Idle {
@@ -27,6 +33,8 @@ pub struct Idle {
     pub wake: UnboundedSender<String>,
     /// For the one report of a refused login.
     pub events: UnboundedSender<Event>,
+    /// How often the idling connection is checked (see [`IDLE_CHECK`]).
+    pub check: Duration,
 }
 
 impl Idle {
@@ -86,7 +94,7 @@ impl Idle {
             Err(e @ ImapError::Auth { .. }) => return Err(IdleError::Refused(e.to_string())),
             Err(e) => return Err(IdleError::Imap(e)),
         };
-        watch_once(session, caps, &mut self.folder, &self.wake)
+        watch_once(session, caps, &mut self.folder, &self.wake, self.check)
             .await
             .map_err(IdleError::Imap)
     }
@@ -114,15 +122,30 @@ async fn slept_while_waiting() {
     }
 }
 
+/// The answer to `fut` within `limit`, or a timeout named `what` (the connection is dead).
+async fn within<T>(
+    what: &str,
+    limit: Duration,
+    fut: impl std::future::Future<Output = Result<T, async_imap::error::Error>>,
+) -> Result<T, ImapError> {
+    match tokio::time::timeout(limit, fut).await {
+        Ok(r) => r.map_err(ImapError::from),
+        Err(_) => Err(ImapError::Timeout(what.to_string())),
+    }
+}
+
 async fn watch_once(
     mut session: conn::ImapSession,
     caps: conn::Caps,
     folder: &mut watch::Receiver<String>,
     wake: &UnboundedSender<String>,
+    check: Duration,
 ) -> Result<(), ImapError> {
     if !caps.idle {
         return Err(ImapError::Refused("no IDLE capability".into()));
     }
+    // A live server answers DONE and NOOP at once; half the check interval (2–20 s) is plenty.
+    let answer_within = (check / 2).clamp(Duration::from_secs(2), Duration::from_secs(20));
     loop {
         let name = folder.borrow_and_update().clone();
         timed("SELECT", session.examine(&name)).await?;
@@ -131,9 +154,11 @@ async fn watch_once(
             timed("IDLE", idle.init()).await?;
             let (wait, _stop) = idle.wait_with_timeout(IDLE_RENEW);
             let mut changed_folder = false;
+            let mut checking = false;
             let slept = slept_while_waiting();
             tokio::select! {
                 _ = slept => return Err(ImapError::Protocol("the machine slept; the IDLE connection is stale".into())),
+                _ = tokio::time::sleep(check) => checking = true,
                 r = wait => match r? {
                     IdleResponse::NewData(_) => {
                         if wake.send(name.clone()).is_err() {
@@ -149,7 +174,18 @@ async fn watch_once(
                     changed_folder = true;
                 }
             }
-            session = timed("DONE", idle.done()).await?;
+            session = within("DONE", answer_within, idle.done()).await?;
+            if checking {
+                within("NOOP", answer_within, session.noop()).await?;
+            }
+            // News the server gave between two IDLEs (as answers to DONE or NOOP) wakes too.
+            let mut news = false;
+            while let Ok(u) = session.unsolicited_responses.try_recv() {
+                news |= !matches!(u, async_imap::types::UnsolicitedResponse::Status { .. });
+            }
+            if news && wake.send(name.clone()).is_err() {
+                return Ok(());
+            }
             if changed_folder {
                 break;
             }

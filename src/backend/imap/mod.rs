@@ -311,6 +311,10 @@ impl Worker {
                         folder,
                         wake: self.wake_tx.clone(),
                         events: self.events.clone(),
+                        check: self
+                            .settings
+                            .idle_check
+                            .map_or(idle::IDLE_CHECK, |s| Duration::from_secs(s.max(1))),
                     };
                     tokio::spawn(idle(inbox.1).run());
                     // keep the sender alive for the task's lifetime
