@@ -757,4 +757,6 @@ mod tests_input;
 #[cfg(test)]
 mod tests_manners;
 #[cfg(test)]
+mod tests_moving_rows;
+#[cfg(test)]
 mod tests_reading;
