@@ -39,6 +39,13 @@ fn put(t: &TestApp, folder: &str, uid: u32, id: &str, reply_to: Option<&str>, da
     t.app.store.put_envelopes("demo", folder, &[env]).unwrap();
 }
 
+/// An action through `update`, the commands it sends kept (the jobs among them wait for
+/// `take_jobs` / `run_jobs`).
+fn send(t: &mut TestApp, action: Action) {
+    let out = t.app.update(action);
+    t.sent.extend(out);
+}
+
 fn changed(folder: &str, added: Vec<u32>, removed: Vec<u32>) -> Action {
     Action::Worker(Event::MessagesChanged {
         account: "demo".into(),
@@ -96,7 +103,7 @@ fn solo(t: &mut TestApp, other: bool) {
         put(t, "Solo", 5, "x", None, 1);
         added.push(5);
     }
-    t.app.update(changed("Solo", added, vec![]));
+    send(t, changed("Solo", added, vec![]));
     t.run_jobs();
     let mut want = vec![(10, 0), (11, 1), (12, 1)];
     if other {
@@ -114,7 +121,7 @@ fn a_root_expunged_while_a_reply_to_its_reply_arrives_in_the_same_sync() {
             // Another client expunged R; C answers A; one sync event says both.
             t.app.store.remove_message("demo", "Solo", 10).unwrap();
             put(&t, "Solo", 13, "c", Some("a"), 13);
-            t.app.update(changed("Solo", vec![13], vec![10]));
+            send(&mut t, changed("Solo", vec![13], vec![10]));
             let what = format!("background {background}, other thread {other}");
             assert_every_message_shown(&t, &what);
             t.run_jobs();
@@ -143,7 +150,7 @@ fn mail_arriving_before_the_rethreading_after_d_lands() {
                 // new mail lands before the new order: a reply to A, or a message of its own
                 let parent = reply.then_some("a");
                 put(&t, "Solo", 13, "c", parent, 13);
-                t.app.update(changed("Solo", vec![13], vec![]));
+                send(&mut t, changed("Solo", vec![13], vec![]));
                 let what = format!("background {background}, other {other}, reply {reply}");
                 assert_every_message_shown(&t, &what);
                 for j in &jobs {
@@ -157,3 +164,151 @@ fn mail_arriving_before_the_rethreading_after_d_lands() {
         }
     }
 }
+
+/// The UIDs of rows `from..=to`.
+fn uids_of_rows(t: &TestApp, from: usize, to: usize) -> Vec<u32> {
+    (from..=to).flat_map(|r| t.app.list.row_uids(r)).collect()
+}
+
+/// A flat INBOX with `v` pressed on row 5 and the cursor on row 8: the selected messages.
+fn flat_selection(t: &mut TestApp) -> Vec<u32> {
+    t.keys("t");
+    t.run_jobs();
+    assert!(!t.app.list.threaded);
+    t.keys("gg5jv3j");
+    assert_eq!(t.app.visual_row(), Some(5));
+    assert_eq!(t.app.list.cursor, 8);
+    uids_of_rows(t, 5, 8)
+}
+
+/// `d` moved exactly `selected` out of the INBOX.
+fn assert_d_takes(t: &mut TestApp, selected: &[u32]) {
+    let before: Vec<u32> = t.app.list.items.iter().map(|e| e.uid).collect();
+    t.keys("d");
+    t.run_jobs();
+    let gone: Vec<u32> = before
+        .into_iter()
+        .filter(|u| !t.app.list.contains(*u))
+        .collect();
+    let mut want = selected.to_vec();
+    want.sort_unstable();
+    assert_eq!(gone, want, "d takes the messages selected, no others");
+}
+
+fn next_uid(t: &TestApp) -> u32 {
+    t.app.store.uids("demo", "INBOX").unwrap().last().unwrap() + 1
+}
+
+#[test]
+fn the_selection_keeps_its_messages_when_mail_arrives_above() {
+    for background in [false, true] {
+        let mut t = app(background);
+        let selected = flat_selection(&mut t);
+        let first = next_uid(&t);
+        for i in 0..3 {
+            put(&t, "INBOX", first + i, &format!("new{i}"), None, 20 + i);
+        }
+        t.app
+            .update(changed("INBOX", (first..first + 3).collect(), vec![]));
+        t.run_jobs();
+        assert_eq!(t.app.list.cursor, 11, "the cursor stays on its message");
+        assert_eq!(t.app.visual_row(), Some(8), "and so does the anchor");
+        assert_eq!(uids_of_rows(&t, 8, 11), selected);
+        assert_d_takes(&mut t, &selected);
+    }
+}
+
+#[test]
+fn the_selection_keeps_its_messages_when_mail_above_leaves() {
+    let mut t = demo_app(120, 40);
+    let selected = flat_selection(&mut t);
+    let gone = uids_of_rows(&t, 0, 1);
+    t.app.store.remove_messages("demo", "INBOX", &gone).unwrap();
+    send(&mut t, changed("INBOX", vec![], gone));
+    assert_eq!(t.app.visual_row(), Some(3));
+    assert_eq!(t.app.list.cursor, 6);
+    assert_d_takes(&mut t, &selected);
+}
+
+#[test]
+fn the_selection_ends_when_its_first_message_leaves() {
+    let mut t = demo_app(120, 40);
+    let selected = flat_selection(&mut t);
+    t.app
+        .store
+        .remove_messages("demo", "INBOX", &selected[..1])
+        .unwrap();
+    t.app
+        .update(changed("INBOX", vec![], selected[..1].to_vec()));
+    assert_eq!(
+        t.app.visual, None,
+        "nothing is selected the user did not choose"
+    );
+    assert!(
+        t.app
+            .status
+            .info
+            .as_deref()
+            .is_some_and(|s| s.contains("selection")),
+        "and the status line says so: {:?}",
+        t.app.status.info
+    );
+    assert_d_takes(&mut t, &selected[3..]);
+}
+
+#[test]
+fn the_selection_keeps_its_messages_when_a_list_load_lands() {
+    let mut t = background_app();
+    let selected = flat_selection(&mut t);
+    // The folder is read again (a STATUS said it changed); mail the sync wrote meanwhile is
+    // in the new rows, three above the selection.
+    send(
+        &mut t,
+        Action::Worker(Event::FolderChanged {
+            account: "demo".into(),
+            folder: "INBOX".into(),
+        }),
+    );
+    let first = next_uid(&t);
+    for i in 0..3 {
+        put(&t, "INBOX", first + i, &format!("new{i}"), None, 20 + i);
+    }
+    t.run_jobs();
+    assert_eq!(t.app.list.cursor, 11);
+    assert_eq!(t.app.visual_row(), Some(8));
+    assert_d_takes(&mut t, &selected);
+}
+
+#[test]
+fn the_selection_keeps_its_messages_when_a_thread_above_unfolds() {
+    let mut t = demo_app(120, 40);
+    assert!(t.app.list.threaded);
+    // the first thread of several messages, folded
+    let root = (0..t.app.list.rows.len())
+        .find(|&r| t.app.list.rows[r].depth == 0 && t.app.list.rows[r + 1].depth > 0)
+        .expect("a thread");
+    let hidden = t.app.list.row_uids(root + 1)[0];
+    t.app.list.cursor = root;
+    t.keys("za");
+    t.keys("3jvj");
+    let anchor = t.app.list.row_uids(root + 3);
+    // a server search finds a message hidden in the folded thread: it unfolds
+    send(
+        &mut t,
+        Action::Worker(Event::SearchResults {
+            account: "demo".into(),
+            folder: "INBOX".into(),
+            query: "x".into(),
+            uids: vec![hidden],
+            local: false,
+        }),
+    );
+    assert_eq!(t.app.list.folded_counts(root), None, "unfolded");
+    let row = t.app.visual_row().expect("still selecting");
+    assert_eq!(
+        t.app.list.row_uids(row),
+        anchor,
+        "the anchor is on its message"
+    );
+}
+
