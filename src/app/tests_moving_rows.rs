@@ -312,3 +312,69 @@ fn the_selection_keeps_its_messages_when_a_thread_above_unfolds() {
     );
 }
 
+/// `n` from the top visits exactly the hits, in the order of the rows.
+fn assert_n_visits_the_hits(t: &mut TestApp, hits: &[u32]) {
+    t.keys("gg");
+    let mut seen = Vec::new();
+    for _ in 0..hits.len() {
+        t.keys("n");
+        seen.extend(t.app.list.selected().map(|e| e.uid));
+    }
+    seen.sort_unstable();
+    let mut want = hits.to_vec();
+    want.sort_unstable();
+    assert_eq!(seen, want, "n lands on the hits");
+}
+
+fn server_hits(t: &mut TestApp, uids: Vec<u32>) {
+    send(
+        t,
+        Action::Worker(Event::SearchResults {
+            account: "demo".into(),
+            folder: "INBOX".into(),
+            query: "budget".into(),
+            uids,
+            local: false,
+        }),
+    );
+}
+
+#[test]
+fn server_search_hits_follow_their_rows_when_mail_arrives() {
+    let mut t = demo_app(120, 40);
+    let hits = uids_of_rows(&t, 5, 5)
+        .into_iter()
+        .chain(uids_of_rows(&t, 9, 9))
+        .collect::<Vec<_>>();
+    server_hits(&mut t, hits.clone());
+    let first = next_uid(&t);
+    for i in 0..3 {
+        put(&t, "INBOX", first + i, &format!("new{i}"), None, 20 + i);
+    }
+    t.app
+        .update(changed("INBOX", (first..first + 3).collect(), vec![]));
+    assert_n_visits_the_hits(&mut t, &hits);
+}
+
+#[test]
+fn server_search_hits_follow_their_rows_when_undo_unfolds_a_thread() {
+    let mut t = demo_app(120, 40);
+    let root = (0..t.app.list.rows.len())
+        .find(|&r| t.app.list.rows[r].depth == 0 && t.app.list.rows[r + 1].depth > 0)
+        .expect("a thread");
+    // flag a reply, fold its thread
+    t.app.list.cursor = root + 1;
+    t.keys("f");
+    t.app.list.cursor = root;
+    t.keys("za");
+    let below = root + 3;
+    let hits = uids_of_rows(&t, below, below)
+        .into_iter()
+        .chain(uids_of_rows(&t, below + 2, below + 2))
+        .collect::<Vec<_>>();
+    server_hits(&mut t, hits.clone());
+    // undo goes to the reply: its thread unfolds
+    t.keys("u");
+    assert_eq!(t.app.list.folded_counts(root), None, "unfolded");
+    assert_n_visits_the_hits(&mut t, &hits);
+}
