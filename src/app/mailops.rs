@@ -20,7 +20,8 @@ pub(super) fn targets(app: &mut App) -> Vec<u32> {
                 .collect();
         }
     }
-    if let Some(anchor) = app.visual {
+    app.follow_visual();
+    if let Some(anchor) = app.visual_row() {
         let (a, b) = (anchor.min(app.list.cursor), anchor.max(app.list.cursor));
         return (a..=b).flat_map(|r| app.list.row_uids(r)).collect();
     }

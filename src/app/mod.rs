@@ -114,6 +114,14 @@ pub struct Status {
     pub pending: usize,
 }
 
+/// Where a visual selection started: the message, and the row that showed it when last looked
+/// at (`App::follow_visual`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    pub uid: u32,
+    pub row: usize,
+}
+
 /// Everything the screen shows and the keyboard changes.
 pub struct App {
     pub store: Store,
@@ -133,8 +141,9 @@ pub struct App {
     pub history: History,
     /// A count typed before a command (`5j`).
     pub count: Option<u32>,
-    /// Visual selection in the list: the row where `v` was pressed (the cursor is the other end).
-    pub visual: Option<usize>,
+    /// Visual selection in the list: the message where `v` was pressed (the cursor is the other
+    /// end), kept on that message while the rows move (see `follow_visual`).
+    pub visual: Option<Anchor>,
     /// What `u` can take back, newest last.
     pub undo: Vec<undo::UndoRecord>,
     /// The count typed before a message action (`3d`): it acts on that many messages from the
@@ -357,6 +366,7 @@ impl App {
                 }
             }
         }
+        self.follow_visual();
         // Jobs asked for while updating go out with the commands.
         out.append(&mut self.background.queue);
         self.dirty = true;
@@ -738,6 +748,46 @@ impl App {
         crate::ui::layout::panes(self.size, &view).preview_text()
     }
 
+    /// The row where the visual selection started (the cursor is its other end).
+    pub fn visual_row(&self) -> Option<usize> {
+        self.visual.map(|a| a.row)
+    }
+
+    /// Start a visual selection at `row`.
+    pub(super) fn start_visual(&mut self, row: usize) {
+        self.visual = self
+            .list
+            .row_envelope(row)
+            .map(|e| Anchor { uid: e.uid, row });
+    }
+
+    /// Keep the visual selection's anchor on its message after the rows moved (mail arrived or
+    /// left above it, a thread unfolded, the folder was read again): O(1) while its row still
+    /// shows it, else one pass over the rows, which the change that moved them cost already.
+    /// When the message is hidden in a folded thread the anchor is the thread's row; when it
+    /// left the list the selection ends (it would reach messages never selected) and the
+    /// status line says so.
+    pub(super) fn follow_visual(&mut self) {
+        let Some(a) = self.visual else {
+            return;
+        };
+        if self
+            .list
+            .row_envelope(a.row)
+            .is_some_and(|e| e.uid == a.uid)
+        {
+            return;
+        }
+        self.visual = self
+            .list
+            .shown_row(a.uid)
+            .map(|(row, uid)| Anchor { uid, row });
+        if self.visual.is_none() {
+            self.status.info =
+                Some("selection ended: the message it started at left the list".into());
+        }
+    }
+
     pub fn account_role_folder(&self, account: &str, role: Role) -> Option<String> {
         self.tree.with_role(account, role).map(|f| f.path.clone())
     }
@@ -755,5 +805,7 @@ mod tests_compose;
 mod tests_input;
 #[cfg(test)]
 mod tests_manners;
+#[cfg(test)]
+mod tests_moving_rows;
 #[cfg(test)]
 mod tests_reading;

@@ -266,7 +266,7 @@ impl App {
                     && self.focus == Pane::List
                     && !self.list.rows.is_empty()
                 {
-                    self.visual = Some(self.list.cursor);
+                    self.start_visual(self.list.cursor);
                 }
             }
             Op::SelectThread => self.select_thread(),
@@ -436,7 +436,7 @@ impl App {
         while end + 1 < rows.len() && rows[end + 1].depth > 0 {
             end += 1;
         }
-        self.visual = Some(start);
+        self.start_visual(start);
         self.list.cursor = end;
         self.list.scroll_into_view(self.list_height());
         let n: usize = (start..=end).map(|r| self.list.row_uids(r).len()).sum();

@@ -195,9 +195,12 @@ pub(super) fn hits(app: &mut App, generation: u64, uids: Vec<u32>, _scanned: usi
     say(app);
 }
 
-/// Messages arrived in the open folder while a search is shown: search them too.
+/// Messages arrived in the open folder while a search is shown: search them too (and put the
+/// hits shown, a local or a server search's, at their rows again).
 pub(super) fn arrived(app: &mut App, uids: &[u32]) {
     let Some(text) = app.search.query.clone() else {
+        // a server search's hits (no local query): their rows moved
+        reindex(app);
         return;
     };
     if uids.is_empty() {

@@ -67,7 +67,7 @@ fn select_thread_picks_the_whole_conversation() {
         .unwrap();
     t.app.list.cursor = start + 1;
     t.keys("T");
-    let anchor = t.app.visual.expect("selection");
+    let anchor = t.app.visual_row().expect("selection");
     assert_eq!(anchor, start);
     let end = t.app.list.cursor;
     assert!(end > start);

@@ -54,6 +54,8 @@ impl App {
             self.list.want_at(super::list::Target::Uid(uid));
             self.focus = Pane::List;
         }
+        // selecting may have unfolded a thread: the hits shown moved
+        super::search::reindex(self);
         self.list.scroll_into_view(self.list_height());
     }
 

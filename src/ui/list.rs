@@ -212,7 +212,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             st = st.patch(app.theme.style("list.hit"));
         }
         if app
-            .visual
+            .visual_row()
             .is_some_and(|a| (a.min(l.cursor)..=a.max(l.cursor)).contains(&row_i))
         {
             st = st.patch(app.theme.style("list.visual"));
@@ -238,7 +238,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         // The cursor inside a visual selection keeps the selection's colour and is marked by
         // attributes, so it can be told from the rows around it and seen to be included.
         let in_visual = app
-            .visual
+            .visual_row()
             .is_some_and(|a| (a.min(l.cursor)..=a.max(l.cursor)).contains(&row_i));
         let sel = if in_visual {
             sel.patch(app.theme.style("list.visual"))

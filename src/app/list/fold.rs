@@ -360,6 +360,22 @@ impl MessageList {
         roots.len()
     }
 
+    /// The row that shows the message with this UID, and the UID that row is for: its own, or
+    /// the root's of the folded thread that hides it. One pass over the rows.
+    pub fn shown_row(&self, uid: u32) -> Option<(usize, u32)> {
+        let i = self.index_of(uid)?;
+        if let Some(row) = self.row_of_index(i) {
+            return Some((row, uid));
+        }
+        let root = self
+            .folds
+            .hidden
+            .iter()
+            .find(|(_, h)| h.iter().any(|r| r.index == i))
+            .map(|(u, _)| *u)?;
+        Some((self.row_of_index(self.index_of(root)?)?, root))
+    }
+
     /// Unfold the thread that hides the message at `index` of `items`; returns its row then.
     pub(super) fn reveal(&mut self, index: usize) -> Option<usize> {
         if self.folds.hidden.is_empty() {

@@ -287,10 +287,14 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
     }
 
     // --- commit ---
+    // A thread starts at a row of depth 0 — and at the first row: replies whose parent was
+    // removed (`MessageList::remove_many`) stay at their depth until the folder is threaded
+    // again in the background, and may be the first rows. Such rows read as part of the block
+    // above them, or as a block of their own at the top, so every row is in one block.
     let thread_start = |rows: &[Row]| -> Vec<usize> {
         rows.iter()
             .enumerate()
-            .filter(|(_, r)| r.depth == 0)
+            .filter(|(i, r)| *i == 0 || r.depth == 0)
             .map(|(i, _)| i)
             .collect()
     };
@@ -339,16 +343,17 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
     affected_sorted.sort_unstable();
     for &t in &affected_sorted {
         let end = starts.get(t + 1).copied().unwrap_or(list.rows.len());
-        let mut stack: Vec<usize> = Vec::new();
-        for r in &list.rows[starts[t]..end] {
-            stack.truncate(usize::from(r.depth));
-            let parent = if r.depth > 0 {
-                stack.last().copied()
-            } else {
-                None
-            };
+        let block = starts.get(t).and_then(|&s| list.rows.get(s..end));
+        // (depth, node) of the rows the next row may hang under: its parent is the nearest
+        // row above it that is less deep (none for an orphan at the top: a root now).
+        let mut stack: Vec<(u16, usize)> = Vec::new();
+        for r in block.unwrap_or_default() {
+            while stack.last().is_some_and(|&(d, _)| d >= r.depth) {
+                stack.pop();
+            }
+            let parent = stack.last().map(|&(_, n)| n);
             node_of.insert(r.index, nodes.len());
-            stack.push(nodes.len());
+            stack.push((r.depth, nodes.len()));
             nodes.push(Node {
                 index: r.index,
                 parent,
@@ -419,13 +424,18 @@ pub(super) fn threaded(list: &mut MessageList, added: Loaded) -> bool {
             continue;
         }
         let end = starts.get(t + 1).copied().unwrap_or(old.len());
-        let block = &old[s..end];
+        let Some(block) = old.get(s..end) else {
+            continue;
+        };
         let newest = block
             .iter()
             .map(|r| env[r.index].date)
             .max()
             .unwrap_or(i64::MIN);
-        let key = (Reverse(newest), env[old[s].index].uid);
+        let key = (
+            Reverse(newest),
+            block.first().map_or(0, |r| env[r.index].uid),
+        );
         while b.peek().is_some_and(|x| (Reverse(x.0), x.1) < key) {
             if let Some(x) = b.next() {
                 rows.extend(x.2);

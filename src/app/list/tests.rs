@@ -275,7 +275,72 @@ mod merge_props {
                 }
             }
         }
+
+        /// Removals (some orphaning replies, which the app threads again in the background),
+        /// then arrivals before the new order lands: every message keeps exactly one row, the
+        /// threads are those of threading everything when nothing was orphaned, and the order
+        /// that lands is that of threading everything.
+        #[test]
+        fn merging_after_removals(
+            (envs, order, batch) in mailbox(),
+            gone in proptest::collection::vec(0usize..1000, 1..6),
+        ) {
+            let take = |b: u8| -> Vec<Envelope> {
+                order.iter().filter(|&&i| batch[i] == b).map(|&i| envs[i].clone()).collect()
+            };
+            let mut have = take(0);
+            prop_assume!(!have.is_empty());
+            let mut l = full(true, &have);
+            let gone: Vec<u32> = gone.iter().map(|g| have[g % have.len()].uid).collect();
+            l.remove_many(&gone);
+            have.retain(|e| !gone.contains(&e.uid));
+            let orphaned = l.take_stale_threads();
+            // a removed message's Message-ID owned by another (a duplicate) changes owners:
+            // threading everything hangs later replies under the duplicate
+            let ids_unique = {
+                let mut ids: Vec<&String> = envs.iter().filter_map(|e| e.message_id.as_ref()).collect();
+                let n = ids.len();
+                ids.sort();
+                ids.dedup();
+                ids.len() == n
+            };
+            for b in 1..=3u8 {
+                let more = take(b);
+                if more.is_empty() {
+                    continue;
+                }
+                have.extend(more.iter().cloned());
+                if !l.merge(Loaded::from_envelopes(more)) {
+                    l = full(true, &have);
+                    continue;
+                }
+                let mut shown: Vec<usize> = l.rows.iter().map(|r| r.index).collect();
+                shown.sort_unstable();
+                prop_assert_eq!(shown, (0..l.items.len()).collect::<Vec<_>>());
+                prop_assert!(l.cursor < l.rows.len().max(1));
+                if !orphaned && ids_unique {
+                    prop_assert_eq!(thread_blocks(&l), thread_blocks(&full(true, &have)));
+                }
+            }
+            // the new order lands
+            l.load("a", "INBOX", Loaded::from_envelopes(have.clone()));
+            prop_assert_eq!(shape(&l), shape(&full(true, &have)));
+        }
     }
+}
+
+/// The threads of a list, each as its rows (UID, depth), in no particular order.
+fn thread_blocks(l: &MessageList) -> Vec<Vec<(u32, u16)>> {
+    let mut v: Vec<Vec<(u32, u16)>> = Vec::new();
+    for r in &l.rows {
+        let row = (l.items[r.index].uid, r.depth);
+        match v.last_mut() {
+            Some(th) if r.depth > 0 => th.push(row),
+            _ => v.push(vec![row]),
+        }
+    }
+    v.sort();
+    v
 }
 
 #[test]
