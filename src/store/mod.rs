@@ -184,9 +184,12 @@ impl Store {
             .mode(sled::Mode::LowSpace)
             .open()
             .map_err(|e| match e {
+                // sled 0.34 reports its lock taken as an `Other` error naming it (the flock's
+                // EWOULDBLOCK only in the text)
                 sled::Error::Io(io)
                     if io.kind() == std::io::ErrorKind::WouldBlock
-                        || io.raw_os_error() == Some(11) =>
+                        || io.raw_os_error() == Some(11)
+                        || io.to_string().contains("could not acquire lock") =>
                 {
                     StoreError::Locked {
                         path: dir.display().to_string(),

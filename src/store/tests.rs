@@ -307,3 +307,15 @@ fn newest_first_scans_stop_where_asked() {
         "descending, stopped at 3, nothing of INBOX/sub"
     );
 }
+
+#[test]
+fn a_store_another_tmail_holds_is_said_to_be_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = Store::open(dir.path()).unwrap();
+    match Store::open(dir.path()) {
+        Err(e @ StoreError::Locked { .. }) => {
+            assert!(e.to_string().contains("in use by another tmail"), "{e}")
+        }
+        other => panic!("{:?}", other.err()),
+    }
+}
