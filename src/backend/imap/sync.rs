@@ -1,6 +1,9 @@
 //! Bringing one folder of the store up to date with the server: new messages newest first in
 //! batches, flag changes (CONDSTORE CHANGEDSINCE, else a full FLAGS diff), expunges (QRESYNC
-//! VANISHED, else UID SEARCH), and a full refetch when UIDVALIDITY changed.
+//! VANISHED, else UID SEARCH), and a full refetch when UIDVALIDITY changed. A first sync goes
+//! down the folder in windows and resumes where a broken connection left it (`FirstSync`).
+//! Flags the user changes while a sync runs stay theirs (the journal is asked before each
+//! change the sync makes).
 //!
 //! The folder's counts move by what the sync changed (a first sync or a refetch counts the
 //! cache once, at its start), and the sync says what it wrote: the UIDs of each stored batch go
