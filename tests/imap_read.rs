@@ -1041,3 +1041,292 @@ fn an_idle_connection_that_dies_without_a_word_is_noticed_within_its_check() {
         proxy.up();
     });
 }
+
+/// A small message (its envelope answer is about 330 bytes): many of them make a folder whose
+/// UID list is long next to a window of it.
+fn tiny(i: usize) -> Vec<u8> {
+    format!(
+        "From: a{n}@t.test\r\nSubject: m{i}\r\nDate: Thu, 1 Jan 2026 00:00:00 +0000\r\nMessage-ID: <m{i}@t.test>\r\n\r\n{i}\r\n",
+        n = i % 7
+    )
+    .into_bytes()
+}
+
+/// A store with the user's folders listed (so the sync keeps their counts).
+async fn store_with_folders(dir: &std::path::Path, u: &User) -> Store {
+    let store = Store::open(dir).unwrap();
+    let (mut s, _) = session(u).await;
+    for f in folders::list(&mut s, &u.name, &FolderRoles::default())
+        .await
+        .unwrap()
+    {
+        store.put_folder(&f).unwrap();
+    }
+    store
+}
+
+/// The UIDs the server has in the INBOX, ascending.
+async fn server_uids(u: &User) -> Vec<u32> {
+    let (mut s, _) = session(u).await;
+    s.select("INBOX").await.unwrap();
+    let mut v: Vec<u32> = s.uid_search("ALL").await.unwrap().into_iter().collect();
+    v.sort_unstable();
+    v
+}
+
+/// Plain IMAP on the loopback through `proxy` (no TLS: a login is about 1.5 KB).
+fn through(proxy: &support::proxy::Proxy) -> ServerSettings {
+    let mut settings = server(Security::Plain);
+    settings.port = Some(proxy.port());
+    settings
+}
+
+#[test]
+fn a_first_sync_cut_before_its_uid_list_could_come_goes_on_where_it_stopped() {
+    let d = dovecot();
+    let u = d.new_user("resume");
+    let n = 8000;
+    d.append_many(&u, "INBOX", &(0..n).map(tiny).collect::<Vec<_>>());
+    // Every connection is cut after 28-32 KB: less than the answer to UID SEARCH ALL (39 KB
+    // here), more than a login and a window of 2000 UIDs (about 12 KB).
+    let proxy = support::proxy::Proxy::start(d.imap_port());
+    proxy.cut_after_random_bytes(28_000, 32_000, 7);
+    let settings = through(&proxy);
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let store = store_with_folders(dir.path(), &u).await;
+        let mut stored: Vec<u32> = Vec::new();
+        for attempt in 1..=400 {
+            let (mut s, caps) = conn::connect(&settings, &creds(&u))
+                .await
+                .expect("login within 28 KB");
+            let mut told = Told(Vec::new());
+            let r = sync::sync_folder(&mut s, &caps, &store, &u.name, "INBOX", &mut told).await;
+            let now = store.uids(&u.name, "INBOX").unwrap();
+            let mut new: Vec<u32> = now
+                .iter()
+                .copied()
+                .filter(|x| stored.binary_search(x).is_err())
+                .collect();
+            new.sort_unstable();
+            told.0.sort_unstable();
+            assert_eq!(told.0, new, "connection {attempt}: stored and told differ");
+            match r {
+                Ok(report) => {
+                    assert!(attempt > 20, "the cuts never came: {report:?}");
+                    assert_eq!(now, (1..=n as u32).collect::<Vec<_>>());
+                    assert_eq!(report.total, n);
+                    let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
+                    assert_eq!((f.unread, f.total), (n as u32, n as u32), "counts by delta");
+                    let state = store.folder_state(&u.name, "INBOX").unwrap();
+                    assert_eq!(state.uidnext, n as u32 + 1, "{state:?}");
+                    assert!(state.highestmodseq > 0, "{state:?}");
+                    assert_eq!(store.first_sync_mark(&u.name, "INBOX").unwrap(), None);
+                    return;
+                }
+                Err(e) => {
+                    assert!(e.is_connection(), "{e}");
+                    // each connection gets further: it neither starts over nor lists the folder
+                    assert!(
+                        now.len() > stored.len(),
+                        "connection {attempt} was cut ({e}) and kept nothing: {} stored",
+                        now.len()
+                    );
+                    let state = store.folder_state(&u.name, "INBOX").unwrap();
+                    assert_eq!(state.uidnext, 0, "a cut first sync is not taken for done");
+                    stored = now;
+                }
+            }
+        }
+        panic!(
+            "{n} messages not synced through 400 connections: {} stored",
+            stored.len()
+        );
+    });
+}
+
+#[test]
+fn a_resumed_first_sync_finds_what_was_expunged_and_what_arrived_between_connections() {
+    for use_condstore in [true, false] {
+        let d = dovecot();
+        let u = d.new_user(if use_condstore {
+            "resume-gone-cs"
+        } else {
+            "resume-gone"
+        });
+        let n = 3000;
+        d.append_many(&u, "INBOX", &(0..n).map(tiny).collect::<Vec<_>>());
+        let proxy = support::proxy::Proxy::start(d.imap_port());
+        // the first connection stores the newest 200 (66 KB) and some of the next window
+        proxy.cut_after_random_bytes(100_000, 100_000, 1);
+        let settings = through(&proxy);
+        let dir = tempfile::tempdir().unwrap();
+        rt().block_on(async {
+            let store = store_with_folders(dir.path(), &u).await;
+            // two connections, cut midway
+            for _ in 0..2 {
+                let (mut s, mut caps) = conn::connect(&settings, &creds(&u)).await.unwrap();
+                if !use_condstore {
+                    caps.condstore = false;
+                    caps.qresync = false;
+                }
+                let r = sync::sync_folder(&mut s, &caps, &store, &u.name, "INBOX", &mut |_, _| {})
+                    .await;
+                assert!(r.as_ref().is_err_and(|e| e.is_connection()), "{r:?}");
+            }
+            let cached = store.uids(&u.name, "INBOX").unwrap();
+            let mark = store
+                .first_sync_mark(&u.name, "INBOX")
+                .unwrap()
+                .expect("a cut first sync leaves its mark");
+            assert!(
+                cached.len() > 200 && cached.len() < 1000,
+                "{}",
+                cached.len()
+            );
+            assert!(
+                mark.below < n as u32 && cached.binary_search(&mark.below).is_ok(),
+                "{mark:?}"
+            );
+            // Another client expunges one the sync has, the one its next window starts from
+            // and one it has not reached; a message arrives.
+            let top = *cached.last().unwrap();
+            for uid in [top - 3, mark.below, 10] {
+                d.doveadm(&[
+                    "expunge",
+                    "-u",
+                    &u.name,
+                    "mailbox",
+                    "INBOX",
+                    "uid",
+                    &uid.to_string(),
+                ]);
+            }
+            d.deliver(&u, &tiny(n));
+            let (mut s, mut caps) = session(&u).await;
+            if !use_condstore {
+                caps.condstore = false;
+                caps.qresync = false;
+            }
+            let r = sync::sync_folder(&mut s, &caps, &store, &u.name, "INBOX", &mut |_, _| {})
+                .await
+                .expect("the sync ends");
+            let on_server = server_uids(&u).await;
+            assert_eq!(on_server.len(), n - 2);
+            assert_eq!(
+                store.uids(&u.name, "INBOX").unwrap(),
+                on_server,
+                "condstore={use_condstore}"
+            );
+            assert!(r.removed_uids.contains(&(top - 3)), "{:?}", r.removed_uids);
+            let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
+            assert_eq!((f.unread, f.total), (n as u32 - 2, n as u32 - 2));
+            assert_eq!(r.total, n - 2);
+            // and the next sync has nothing to do
+            let r = sync_inbox(&mut s, &caps, &store, &u).await;
+            assert_eq!((r.new, r.changed, r.removed), (0, 0, 0), "{r:?}");
+        });
+    }
+}
+
+/// The user reads message `uid` between two envelope batches of a sync (as the app does: the
+/// store first, then the journal).
+struct ReadBetween {
+    store: Store,
+    account: String,
+    uid: u32,
+    done: bool,
+}
+
+impl sync::Progress for ReadBetween {
+    fn stored(&mut self, _uids: &[u32], _done: usize, _total: usize) {}
+
+    fn between<'a>(
+        &'a mut self,
+        _session: &'a mut tmail::backend::imap::conn::ImapSession,
+    ) -> futures::future::BoxFuture<'a, Result<bool, ImapError>> {
+        if !self.done {
+            self.done = true;
+            let read = tmail::mail::Flags(tmail::mail::Flags::SEEN);
+            let old = self
+                .store
+                .set_flags(&self.account, "INBOX", self.uid, read)
+                .unwrap()
+                .unwrap();
+            self.store
+                .journal_append(
+                    &self.account,
+                    tmail::store::JournalOp::SetFlags {
+                        folder: "INBOX".into(),
+                        uid: self.uid,
+                        old,
+                        new: read,
+                    },
+                )
+                .unwrap();
+        }
+        Box::pin(async { Ok(false) })
+    }
+}
+
+#[test]
+fn a_message_read_while_a_sync_runs_stays_read() {
+    for use_condstore in [true, false] {
+        let d = dovecot();
+        let u = d.new_user(if use_condstore {
+            "read-during-cs"
+        } else {
+            "read-during"
+        });
+        d.append_many(&u, "INBOX", &(0..300).map(tiny).collect::<Vec<_>>());
+        let dir = tempfile::tempdir().unwrap();
+        rt().block_on(async {
+            let store = store_with_folders(dir.path(), &u).await;
+            let (mut s, mut caps) = session(&u).await;
+            if !use_condstore {
+                caps.condstore = false;
+                caps.qresync = false;
+            }
+            sync_inbox(&mut s, &caps, &store, &u).await;
+            // Another client flags message 5 (so the server's answer has it, unread); 450
+            // messages arrive (fetched in two batches, the user acting between them).
+            d.doveadm(&[
+                "flags",
+                "add",
+                "-u",
+                &u.name,
+                "\\Flagged",
+                "mailbox",
+                "INBOX",
+                "uid",
+                "5",
+            ]);
+            d.append_many(&u, "INBOX", &(300..750).map(tiny).collect::<Vec<_>>());
+            let mut user = ReadBetween {
+                store: store.clone(),
+                account: u.name.clone(),
+                uid: 5,
+                done: false,
+            };
+            let r = sync::sync_folder(&mut s, &caps, &store, &u.name, "INBOX", &mut user)
+                .await
+                .unwrap();
+            assert!(user.done, "the user acted during the sync");
+            assert_eq!(r.new, 450);
+            let e = store.envelope(&u.name, "INBOX", 5).unwrap().unwrap();
+            assert!(
+                e.flags.seen(),
+                "condstore={use_condstore}: the sync undid what the user did: {:?}",
+                e.flags
+            );
+            assert!(
+                !r.flag_changes.iter().any(|(uid, _)| *uid == 5),
+                "{:?}",
+                r.flag_changes
+            );
+            let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
+            // the user's read moved no count here (the app does that): 750 unread but one
+            assert_eq!(f.total, 750);
+        });
+    }
+}

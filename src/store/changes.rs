@@ -245,6 +245,27 @@ impl Store {
         Ok(flags)
     }
 
+    /// Set the flags of a cached message unless its record changed since it was read as
+    /// `seen` (by the user, say, while a sync compared it with the server's): a compare-and-swap.
+    /// Returns whether the flags were set.
+    pub fn set_flags_unless_changed(
+        &self,
+        account: &str,
+        folder: &str,
+        uid: u32,
+        seen: &[u8],
+        flags: Flags,
+    ) -> Result<bool> {
+        let mut e: Envelope = decode(seen)?;
+        e.flags = flags;
+        let swapped = self.envelopes.compare_and_swap(
+            message_key(account, folder, uid),
+            Some(seen),
+            Some(encode(&e)?),
+        )?;
+        Ok(swapped.is_ok())
+    }
+
     /// How many messages of a folder are cached, counted from the keys alone.
     pub fn count_cached(&self, account: &str, folder: &str) -> Result<usize> {
         let mut n = 0;

@@ -66,6 +66,23 @@ pub struct FolderState {
     pub highestmodseq: u64,
 }
 
+/// Where an unfinished first sync of an IMAP folder stopped, so the next connection goes on
+/// from there instead of starting over (see `backend::imap::sync`). Kept beside the folder's
+/// [`FolderState`], which stays incomplete (`uidnext` 0) until the first sync is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FirstSyncMark {
+    /// The UIDVALIDITY the cached messages belong to (RFC 3501 §2.3.1.1).
+    pub uidvalidity: u32,
+    /// The HIGHESTMODSEQ when the first sync began (RFC 7162 §3.1.2; 0: none, or cached
+    /// messages of unknown age were there): the folder's once the sync is done, so the next
+    /// sync asks for every flag change and expunge since (`CHANGEDSINCE`).
+    pub modseq: u64,
+    /// The UIDNEXT of the last connection: messages at and above it came after.
+    pub uidnext: u32,
+    /// Every message the server had with a UID from `below` up to `uidnext` is cached.
+    pub below: u32,
+}
+
 /// Faults a test can inject (see [`Store::inject_faults`]), as bits.
 pub mod fault {
     /// Reading an envelope fails.
@@ -98,6 +115,14 @@ fn folder_prefix(account: &str, folder: &str) -> Vec<u8> {
     k.push(0);
     k.extend_from_slice(folder.as_bytes());
     k.push(0);
+    k
+}
+
+/// `account \0 folder \0 first`: the key of a folder's [`FirstSyncMark`] in the state tree
+/// (beside its [`FolderState`] at `account \0 folder \0`; a folder name has no NUL).
+fn first_sync_key(account: &str, folder: &str) -> Vec<u8> {
+    let mut k = folder_prefix(account, folder);
+    k.extend_from_slice(b"first");
     k
 }
 
@@ -272,6 +297,7 @@ impl Store {
         let p = folder_prefix(account, path);
         self.folders.remove(&p)?;
         self.state.remove(&p)?;
+        self.state.remove(first_sync_key(account, path))?;
         self.clear_messages(account, path)
     }
 
@@ -309,6 +335,10 @@ impl Store {
             let state = self.folder_state(account, &old_path)?;
             self.state.remove(folder_prefix(account, &old_path))?;
             self.set_folder_state(account, &new_path, &state)?;
+            if let Some(mark) = self.first_sync_mark(account, &old_path)? {
+                self.clear_first_sync_mark(account, &old_path)?;
+                self.set_first_sync_mark(account, &new_path, &mark)?;
+            }
             self.folders.remove(folder_prefix(account, &old_path))?;
             self.put_folder(&f)?;
         }
@@ -365,6 +395,27 @@ impl Store {
     pub fn set_folder_state(&self, account: &str, path: &str, s: &FolderState) -> Result<()> {
         self.state
             .insert(folder_prefix(account, path), encode(s)?)?;
+        Ok(())
+    }
+
+    /// Where an unfinished first sync of the folder stopped, if one did.
+    pub fn first_sync_mark(&self, account: &str, path: &str) -> Result<Option<FirstSyncMark>> {
+        match self.state.get(first_sync_key(account, path))? {
+            Some(v) => Ok(Some(decode(&v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Record how far the first sync of the folder got.
+    pub fn set_first_sync_mark(&self, account: &str, path: &str, m: &FirstSyncMark) -> Result<()> {
+        self.state
+            .insert(first_sync_key(account, path), encode(m)?)?;
+        Ok(())
+    }
+
+    /// The first sync of the folder is done (or starts over).
+    pub fn clear_first_sync_mark(&self, account: &str, path: &str) -> Result<()> {
+        self.state.remove(first_sync_key(account, path))?;
         Ok(())
     }
 
@@ -433,6 +484,30 @@ impl Store {
         let mut out = Vec::new();
         for k in self.envelopes.scan_prefix(&p).keys() {
             let k = k?;
+            if let Ok(b) = <[u8; 4]>::try_from(k.get(p.len()..).unwrap_or(&[])) {
+                out.push(u32::from_be_bytes(b));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The UIDs cached for a folder from `from` up to and without `to`, ascending (reads the
+    /// keys of that range only).
+    pub fn uids_between(
+        &self,
+        account: &str,
+        folder: &str,
+        from: u32,
+        to: u32,
+    ) -> Result<Vec<u32>> {
+        let p = folder_prefix(account, folder);
+        let mut out = Vec::new();
+        if from >= to {
+            return Ok(out);
+        }
+        let range = message_key(account, folder, from)..message_key(account, folder, to);
+        for r in self.envelopes.range(range) {
+            let (k, _) = r?;
             if let Ok(b) = <[u8; 4]>::try_from(k.get(p.len()..).unwrap_or(&[])) {
                 out.push(u32::from_be_bytes(b));
             }
@@ -605,6 +680,33 @@ impl Store {
         self.journal.remove(id.to_be_bytes())?;
         self.journal.flush()?;
         Ok(())
+    }
+
+    /// The id of the newest journal entry (None: the journal is empty): [`Store::journal_since`]
+    /// it finds the entries made after.
+    pub fn journal_last_id(&self) -> Result<Option<u64>> {
+        Ok(match self.journal.last()? {
+            Some((k, _)) => <[u8; 8]>::try_from(k.as_ref()).ok().map(u64::from_be_bytes),
+            None => None,
+        })
+    }
+
+    /// Pending entries (of every account) made after entry `id` (all of them: None), oldest
+    /// first; ids grow. One seek when there are none: cheap enough to ask before each change a
+    /// sync makes.
+    pub fn journal_since(&self, id: Option<u64>) -> Result<Vec<JournalEntry>> {
+        let from = match id {
+            None => 0,
+            Some(id) => match id.checked_add(1) {
+                Some(next) => next,
+                None => return Ok(Vec::new()),
+            },
+        };
+        let mut out = Vec::new();
+        for r in self.journal.range(from.to_be_bytes()..) {
+            out.push(decode(&r?.1)?);
+        }
+        Ok(out)
     }
 
     pub fn journal_len(&self) -> usize {

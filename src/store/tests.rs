@@ -319,3 +319,90 @@ fn a_store_another_tmail_holds_is_said_to_be_in_use() {
         other => panic!("{:?}", other.err()),
     }
 }
+
+#[test]
+fn first_sync_mark_follows_its_folder_and_goes_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    s.put_folder(&folder("A")).unwrap();
+    let m = FirstSyncMark {
+        uidvalidity: 7,
+        modseq: 9,
+        uidnext: 500,
+        below: 300,
+    };
+    assert_eq!(s.first_sync_mark("acc", "A").unwrap(), None);
+    s.set_first_sync_mark("acc", "A", &m).unwrap();
+    // not taken for the folder state, nor for another folder's
+    assert_eq!(s.folder_state("acc", "A").unwrap(), FolderState::default());
+    assert_eq!(s.first_sync_mark("acc", "A/first").unwrap(), None);
+    s.rename_folder("acc", "A", "B").unwrap();
+    assert_eq!(s.first_sync_mark("acc", "A").unwrap(), None);
+    assert_eq!(s.first_sync_mark("acc", "B").unwrap(), Some(m));
+    s.remove_folder("acc", "B").unwrap();
+    assert_eq!(s.first_sync_mark("acc", "B").unwrap(), None);
+}
+
+#[test]
+fn uids_between_reads_one_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    s.put_envelopes("acc", "INBOX", &[env(2, "a"), env(10, "b"), env(300, "c")])
+        .unwrap();
+    s.put_envelopes("acc", "INBOX/sub", &[env(5, "other")])
+        .unwrap();
+    assert_eq!(s.uids_between("acc", "INBOX", 2, 300).unwrap(), vec![2, 10]);
+    assert_eq!(
+        s.uids_between("acc", "INBOX", 3, 301).unwrap(),
+        vec![10, 300]
+    );
+    assert!(s.uids_between("acc", "INBOX", 300, 300).unwrap().is_empty());
+    assert_eq!(
+        s.uids_between("acc", "INBOX", 0, u32::MAX).unwrap(),
+        vec![2, 10, 300]
+    );
+}
+
+#[test]
+fn journal_since_finds_the_entries_made_after_and_flags_swap_only_if_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    let op = |uid| JournalOp::Expunge {
+        folder: "INBOX".into(),
+        uid,
+    };
+    assert_eq!(s.journal_last_id().unwrap(), None);
+    s.journal_append("acc", op(1)).unwrap();
+    // the very first entry too (sled's first id is 0)
+    assert_eq!(s.journal_since(None).unwrap().len(), 1);
+    let seen = s.journal_last_id().unwrap();
+    assert!(s.journal_since(seen).unwrap().is_empty());
+    s.journal_append("other", op(2)).unwrap();
+    s.journal_append("acc", op(3)).unwrap();
+    let after: Vec<JournalOp> = s
+        .journal_since(seen)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.op)
+        .collect();
+    assert_eq!(after, vec![op(2), op(3)]);
+
+    s.put_envelopes("acc", "INBOX", &[env(4, "a")]).unwrap();
+    let read = s.envelope_bytes("acc", "INBOX", 4).unwrap().unwrap();
+    let flagged = Flags(Flags::FLAGGED);
+    assert!(s
+        .set_flags_unless_changed("acc", "INBOX", 4, &read, flagged)
+        .unwrap());
+    assert_eq!(
+        s.envelope("acc", "INBOX", 4).unwrap().unwrap().flags,
+        flagged
+    );
+    // changed since `read` was read: left alone
+    assert!(!s
+        .set_flags_unless_changed("acc", "INBOX", 4, &read, Flags(Flags::SEEN))
+        .unwrap());
+    assert_eq!(
+        s.envelope("acc", "INBOX", 4).unwrap().unwrap().flags,
+        flagged
+    );
+}

@@ -1,6 +1,9 @@
 //! Bringing one folder of the store up to date with the server: new messages newest first in
 //! batches, flag changes (CONDSTORE CHANGEDSINCE, else a full FLAGS diff), expunges (QRESYNC
-//! VANISHED, else UID SEARCH), and a full refetch when UIDVALIDITY changed.
+//! VANISHED, else UID SEARCH), and a full refetch when UIDVALIDITY changed. A first sync goes
+//! down the folder in windows and resumes where a broken connection left it (`FirstSync`).
+//! Flags the user changes while a sync runs stay theirs (the journal is asked before each
+//! change the sync makes).
 //!
 //! The folder's counts move by what the sync changed (a first sync or a refetch counts the
 //! cache once, at its start), and the sync says what it wrote: the UIDs of each stored batch go
@@ -11,7 +14,7 @@
 use std::collections::HashSet;
 
 use async_imap::imap_proto::Response;
-use async_imap::types::{Fetch, UnsolicitedResponse};
+use async_imap::types::{Fetch, Mailbox, UnsolicitedResponse};
 use futures::future::BoxFuture;
 use futures::TryStreamExt;
 
@@ -20,11 +23,15 @@ use super::envelope::{
     flags_of, from_fetch, from_fetch_dated, uid_sets, ENVELOPE_QUERY, ENVELOPE_QUERY_RECEIVED,
 };
 use crate::mail::{Envelope, Flags};
-use crate::store::{CountDelta, FolderState, JournalOp, Store};
+use crate::store::{CountDelta, FirstSyncMark, FolderState, JournalOp, Store};
 
 /// The first batch is small so the top of the list fills at once; the rest stream in large ones.
 const FIRST_BATCH: usize = 200;
 const BATCH: usize = 2000;
+/// A first sync lists the UIDs of the rest of the folder this many at a time (newest first),
+/// storing each window's envelopes before it lists the next: about 12 KB of `UID SEARCH`
+/// answer each, so a connection that breaks off every 100 KB still gets through some.
+const WINDOW: u32 = 2000;
 /// Envelopes are written to sled in groups this size as they stream in (and what arrived of a
 /// group when the connection breaks).
 const WRITE_EVERY: usize = 250;
@@ -91,25 +98,27 @@ impl<F: FnMut(usize, usize) + Send> Progress for F {
 
 /// UIDs of a folder that pending journal entries refer to: the server's view must not overwrite them.
 fn protected_uids(store: &Store, account: &str, folder: &str) -> HashSet<u32> {
-    let mut out = HashSet::new();
-    for e in store.journal(Some(account)).unwrap_or_default() {
-        match e.op {
-            JournalOp::SetFlags { folder: f, uid, .. } if f == folder => {
-                out.insert(uid);
-            }
-            JournalOp::Move { to, local_uid, .. }
-            | JournalOp::Copy { to, local_uid, .. }
-            | JournalOp::Append {
-                folder: to,
-                local_uid,
-                ..
-            } if to == folder => {
-                out.insert(local_uid);
-            }
-            _ => {}
-        }
+    store
+        .journal(Some(account))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| protected_uid(&e.op, folder))
+        .collect()
+}
+
+/// The UID of `folder` a journal entry refers to, if any.
+fn protected_uid(op: &JournalOp, folder: &str) -> Option<u32> {
+    match op {
+        JournalOp::SetFlags { folder: f, uid, .. } if f == folder => Some(*uid),
+        JournalOp::Move { to, local_uid, .. }
+        | JournalOp::Copy { to, local_uid, .. }
+        | JournalOp::Append {
+            folder: to,
+            local_uid,
+            ..
+        } if to == folder => Some(*local_uid),
+        _ => None,
     }
-    out
 }
 
 async fn search_uids(session: &mut ImapSession, query: &str) -> Result<Vec<u32>, ImapError> {
@@ -316,114 +325,137 @@ async fn sync_steps(
 ) -> Result<(), ImapError> {
     // Drop stale unsolicited responses from earlier commands.
     while session.unsolicited_responses.try_recv().is_ok() {}
-    let mbox = if caps.condstore {
-        timed("SELECT", session.select_condstore(folder)).await?
-    } else {
-        timed("SELECT", session.select(folder)).await?
-    };
+    let mbox = select(session, caps, folder).await?;
     let uidvalidity = mbox.uid_validity.unwrap_or(0);
     let mut state = store.folder_state(account, folder)?;
-    if state.uidvalidity != 0 && state.uidvalidity != uidvalidity {
+    let mut mark = store.first_sync_mark(account, folder)?;
+    // The cached messages belong to the UIDVALIDITY of the last finished sync, or else of the
+    // first sync that was cut.
+    let cached_validity = match (state.uidvalidity, mark) {
+        (0, Some(m)) => m.uidvalidity,
+        (v, _) => v,
+    };
+    if cached_validity != 0 && cached_validity != uidvalidity {
         tracing::info!(
-            "{account}/{folder}: UIDVALIDITY changed ({} -> {uidvalidity}); refetching",
-            state.uidvalidity
+            "{account}/{folder}: UIDVALIDITY changed ({cached_validity} -> {uidvalidity}); refetching",
         );
         store.clear_folder_messages(account, folder)?;
+        store.clear_first_sync_mark(account, folder)?;
         state = FolderState::default();
+        mark = None;
         report.refetched = true;
     }
-    let protected = protected_uids(store, account, folder);
+    // Entries made after this one are looked for before each flag change (the user may act
+    // while the sync runs); those before are in `protected`.
+    let mut journal_seen = store.journal_last_id()?;
+    let mut protected = protected_uids(store, account, folder);
     // Placeholders of moves and copies whose journal entries are done give way to the server's
     // messages (fetched below as new).
-    for uid in store.uids(account, folder)? {
-        if uid >= crate::store::LOCAL_UID_BASE && !protected.contains(&uid) {
-            if let Some(f) = store.remove_message(account, folder, uid)? {
-                *delta += CountDelta::message(f, -1);
-                report.removed_uids.push(uid);
-            }
+    let mut cached = store.uids(account, folder)?;
+    let placeholders = cached.partition_point(|&uid| uid < crate::store::LOCAL_UID_BASE);
+    for uid in cached.split_off(placeholders) {
+        if protected.contains(&uid) {
+            cached.push(uid);
+        } else if let Some(f) = store.remove_message(account, folder, uid)? {
+            *delta += CountDelta::message(f, -1);
+            report.removed_uids.push(uid);
         }
     }
-    let cached = store.uids(account, folder)?;
     let cached_set: HashSet<u32> = cached.iter().copied().collect();
     let local: Vec<u32> = cached
         .into_iter()
         .filter(|u| !protected.contains(u))
         .collect();
-    let local_set: HashSet<u32> = local.iter().copied().collect();
+    let mut local_set: HashSet<u32> = local.iter().copied().collect();
     let server_next = mbox.uid_next.unwrap_or(0);
 
     // 1. New messages.
     let first = state.uidnext == 0 || local.is_empty();
-    if first || report.refetched {
-        // The cache is counted once, at the start; from here on counts move by delta.
-        store.recount(account, folder)?;
-        *delta = CountDelta::default();
-    }
-    let mut server_all: Option<Vec<u32>> = None;
-    // A big folder's first sync stores its newest messages before it even lists the UIDs of the
-    // rest (a UID SEARCH ALL of 100,000 takes a while): the first screen fills at once.
-    let mut head: Vec<u32> = Vec::new();
-    let exists = mbox.exists as usize;
-    if first && exists > FIRST_BATCH {
-        let from = exists + 1 - FIRST_BATCH;
-        let stream = timed("FETCH", session.fetch(format!("{from}:{exists}"), "(UID)")).await?;
-        let fetched: Vec<_> = timed("FETCH", stream.try_collect::<Vec<_>>()).await?;
-        head = fetched
-            .iter()
-            .filter_map(|f| f.uid)
-            .filter(|u| !cached_set.contains(u))
-            .collect();
-        let mut ahead = Ahead {
-            inner: &mut *progress,
-            offset: 0,
-            total: Some(exists),
+    if first {
+        // Resumed where the last connection stopped, unless a finished sync is there (a mark
+        // left beside it is stale).
+        let resume = mark.filter(|m| state.uidnext == 0 && m.uidvalidity == uidvalidity);
+        let mark = match resume {
+            Some(m) => m,
+            None => {
+                // The cache is counted once, at the start; from here on counts move by delta.
+                store.recount(account, folder)?;
+                *delta = CountDelta::default();
+                if state != FolderState::default() {
+                    // Cut before it is done, the sync must not be taken for a finished one.
+                    store.set_folder_state(account, folder, &FolderState::default())?;
+                }
+                let top = match server_next {
+                    0 => crate::store::LOCAL_UID_BASE,
+                    n => n,
+                };
+                let m = FirstSyncMark {
+                    uidvalidity,
+                    // Messages cached before (of unknown age) need a full FLAGS diff.
+                    modseq: if local.is_empty() {
+                        mbox.highest_modseq.unwrap_or(0)
+                    } else {
+                        0
+                    },
+                    uidnext: top,
+                    below: top,
+                };
+                store.set_first_sync_mark(account, folder, &m)?;
+                m
+            }
         };
-        let (count, _) =
-            fetch_envelopes(session, store, account, folder, &head, &mut ahead, false).await?;
-        report.new += count;
-    }
-    let head_set: HashSet<u32> = head.iter().copied().collect();
-    let new: Vec<u32> = if first {
-        let all = if mbox.exists == 0 {
-            Vec::new()
-        } else {
-            search_uids(session, "ALL").await?
-        };
-        let new = all
-            .iter()
-            .copied()
-            .filter(|u| !cached_set.contains(u) && !head_set.contains(u))
-            .collect();
-        server_all = Some(all);
-        new
-    } else if server_next > state.uidnext || server_next == 0 {
-        search_uids(session, &format!("UID {}:*", state.uidnext.max(1)))
-            .await?
-            .into_iter()
-            .filter(|u| *u >= state.uidnext && !cached_set.contains(u))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    if !new.is_empty() {
-        let mut after_head = Ahead {
-            inner: &mut *progress,
-            offset: head.len(),
-            total: None,
-        };
-        let (count, unseen) = fetch_envelopes(
-            session,
+        let first_sync = FirstSync {
             store,
             account,
             folder,
-            &new,
-            &mut after_head,
-            !first,
-        )
-        .await?;
-        report.new += count;
-        report.arrived_unseen = unseen;
+            caps,
+            protected: &protected,
+            cached: &cached_set,
+        };
+        let gone = first_sync
+            .run(
+                session,
+                &mbox,
+                mark,
+                resume.is_some(),
+                progress,
+                report,
+                delta,
+            )
+            .await?;
+        for uid in gone {
+            local_set.remove(&uid);
+        }
+        // Done: what changed meanwhile in the messages cached by earlier connections is asked
+        // for below (CHANGEDSINCE the sync's start, or a full diff).
+        state = FolderState {
+            uidvalidity,
+            uidnext: server_next,
+            highestmodseq: mark.modseq,
+        };
+        store.set_folder_state(account, folder, &state)?;
+        store.clear_first_sync_mark(account, folder)?;
+    } else {
+        let new: Vec<u32> = if server_next > state.uidnext || server_next == 0 {
+            search_uids(session, &format!("UID {}:*", state.uidnext.max(1)))
+                .await?
+                .into_iter()
+                .filter(|u| *u >= state.uidnext && !cached_set.contains(u))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !new.is_empty() {
+            let (count, unseen) =
+                fetch_envelopes(session, store, account, folder, &new, progress, true).await?;
+            report.new += count;
+            report.arrived_unseen = unseen;
+        }
     }
+    let local: Vec<u32> = local
+        .into_iter()
+        .filter(|u| local_set.contains(u))
+        .collect();
 
     // 2. Flag changes of messages we had, and 3. expunges.
     let known_max = local.iter().copied().max().unwrap_or(0);
@@ -455,16 +487,32 @@ async fn sync_steps(
                 continue;
             }
             let flags = flags_of(f.flags());
-            let old = match store.envelope_bytes(account, folder, uid)? {
-                Some(bytes) => crate::store::EnvelopeRef::read(&bytes)?.flags,
-                None => continue,
+            let Some(bytes) = store.envelope_bytes(account, folder, uid)? else {
+                continue;
             };
-            if old != flags {
-                store.set_flags(account, folder, uid, flags)?;
-                *delta += CountDelta::flags(old, flags);
-                report.flag_changes.push((uid, flags));
-                report.changed += 1;
+            let old = crate::store::EnvelopeRef::read(&bytes)?.flags;
+            if old == flags {
+                continue;
             }
+            // The user may have changed them since the sync began (the server does not know
+            // yet): a journal entry made meanwhile says so, and theirs stay.
+            for e in store.journal_since(journal_seen)? {
+                journal_seen = journal_seen.max(Some(e.id));
+                if e.account == account {
+                    protected.extend(protected_uid(&e.op, folder));
+                }
+            }
+            if protected.contains(&uid) {
+                continue;
+            }
+            // Changed while the journal was read (the store is written before the journal):
+            // left as the user made it.
+            if !store.set_flags_unless_changed(account, folder, uid, &bytes, flags)? {
+                continue;
+            }
+            *delta += CountDelta::flags(old, flags);
+            report.flag_changes.push((uid, flags));
+            report.changed += 1;
         }
         drop(stream);
         while let Ok(u) = session.unsolicited_responses.try_recv() {
@@ -483,11 +531,7 @@ async fn sync_steps(
     if qresync_done {
         gone = vanished;
     } else if expected != mbox.exists as usize {
-        let all = match server_all {
-            Some(a) => a,
-            None => search_uids(session, "ALL").await?,
-        };
-        let on_server: HashSet<u32> = all.into_iter().collect();
+        let on_server: HashSet<u32> = search_uids(session, "ALL").await?.into_iter().collect();
         gone.extend(local.iter().filter(|u| !on_server.contains(u)));
     }
     for uid in gone {
@@ -508,6 +552,167 @@ async fn sync_steps(
         },
     )?;
     Ok(())
+}
+
+/// SELECT the folder, with CONDSTORE when the server has it (RFC 7162 §3.1.8).
+async fn select(
+    session: &mut ImapSession,
+    caps: &Caps,
+    folder: &str,
+) -> Result<Mailbox, ImapError> {
+    Ok(if caps.condstore {
+        timed("SELECT", session.select_condstore(folder)).await?
+    } else {
+        timed("SELECT", session.select(folder)).await?
+    })
+}
+
+/// The UID of message number `seq` (None: there is none).
+async fn uid_at(session: &mut ImapSession, seq: u32) -> Result<Option<u32>, ImapError> {
+    let stream = timed("FETCH", session.fetch(seq.to_string(), "(UID)")).await?;
+    let fetched: Vec<Fetch> = timed("FETCH", stream.try_collect::<Vec<_>>()).await?;
+    // (an unsolicited FETCH of another message may come too)
+    Ok(fetched
+        .iter()
+        .find(|f| f.message == seq)
+        .and_then(|f| f.uid))
+}
+
+/// The sequence number of the newest message whose UID is below `below` (0: none) in a folder
+/// of `exists` messages. UIDs ascend with sequence numbers (RFC 3501 §2.3.1.2): the newest
+/// message is looked at first, then the one `below` names (the oldest of the last window,
+/// usually still there), and only when that is gone a binary search by `FETCH n (UID)` (17
+/// round trips for 100,000 messages), never a list of the folder's UIDs.
+async fn seq_below(session: &mut ImapSession, exists: u32, below: u32) -> Result<u32, ImapError> {
+    if exists == 0 {
+        return Ok(0);
+    }
+    if uid_at(session, exists).await?.is_some_and(|u| u < below) {
+        return Ok(exists);
+    }
+    let stream = timed("UID FETCH", session.uid_fetch(below.to_string(), "(UID)")).await?;
+    let fetched: Vec<Fetch> = timed("UID FETCH", stream.try_collect::<Vec<_>>()).await?;
+    if let Some(f) = fetched.iter().find(|f| f.uid == Some(below)) {
+        return Ok(f.message.saturating_sub(1).min(exists));
+    }
+    // Every message up to `lo` is below; none after `hi` is.
+    let (mut lo, mut hi) = (0, exists);
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        match uid_at(session, mid).await? {
+            Some(u) if u < below => lo = mid,
+            _ => hi = mid - 1,
+        }
+    }
+    Ok(lo)
+}
+
+/// A first sync of a folder, resumable: after the newest `FIRST_BATCH` messages it goes down
+/// the folder in windows of `WINDOW` by sequence number (`UID SEARCH a:b` answers with their
+/// UIDs, RFC 3501 §6.4.4), each stored before the next is listed, and records after each how
+/// far down it got ([`FirstSyncMark`]). A connection that breaks off leaves what it stored and
+/// the mark: the next one fetches what arrived meanwhile (`UID SEARCH UID uidnext:*`), finds
+/// where to go on ([`seq_below`]) and goes on, without counting the cache again or listing the
+/// folder's UIDs (`UID SEARCH ALL` of 100,000 messages is 650 KB: a link that drops every
+/// 100 KB never got past it).
+struct FirstSync<'a> {
+    store: &'a Store,
+    account: &'a str,
+    folder: &'a str,
+    caps: &'a Caps,
+    /// UIDs with pending journal entries: not removed when the server lacks them.
+    protected: &'a HashSet<u32>,
+    /// UIDs cached when the sync began.
+    cached: &'a HashSet<u32>,
+}
+
+impl FirstSync<'_> {
+    /// Fetch what is missing, newest first, removing cached messages the server no longer has
+    /// in the ranges it went through; returns those removed.
+    #[allow(clippy::too_many_arguments)]
+    async fn run(
+        &self,
+        session: &mut ImapSession,
+        mbox: &Mailbox,
+        mut mark: FirstSyncMark,
+        resumed: bool,
+        progress: &mut dyn Progress,
+        report: &mut SyncReport,
+        delta: &mut CountDelta,
+    ) -> Result<Vec<u32>, ImapError> {
+        let (store, account, folder) = (self.store, self.account, self.folder);
+        let server_next = mbox.uid_next.unwrap_or(0);
+        let mut removed = Vec::new();
+        if resumed && (server_next > mark.uidnext || server_next == 0) {
+            let arrived: Vec<u32> = search_uids(session, &format!("UID {}:*", mark.uidnext.max(1)))
+                .await?
+                .into_iter()
+                .filter(|u| *u >= mark.uidnext && !self.cached.contains(u))
+                .collect();
+            let (count, _) =
+                fetch_envelopes(session, store, account, folder, &arrived, progress, false).await?;
+            report.new += count;
+        }
+        if resumed && server_next > mark.uidnext {
+            mark.uidnext = server_next;
+            store.set_first_sync_mark(account, folder, &mark)?;
+        }
+        let mut exists = mbox.exists;
+        let mut hi = if resumed {
+            seq_below(session, exists, mark.below).await?
+        } else {
+            exists
+        };
+        let mut size = if resumed { WINDOW } else { FIRST_BATCH as u32 };
+        let mut first_window = true;
+        while hi > 0 {
+            if !first_window && progress.between(session).await? {
+                // Sequence numbers may have moved meanwhile: found again from the mark.
+                exists = select(session, self.caps, folder).await?.exists;
+                hi = seq_below(session, exists, mark.below).await?;
+                if hi == 0 {
+                    break;
+                }
+            }
+            first_window = false;
+            let lo = hi.saturating_sub(size - 1).max(1);
+            size = WINDOW;
+            let uids = search_uids(session, &format!("{lo}:{hi}")).await?;
+            hi = lo - 1;
+            let (Some(&low), Some(&high)) = (uids.first(), uids.last()) else {
+                continue;
+            };
+            // The window's messages are the server's from `low` up to where the last window
+            // began (sequence numbers only go down, by expunges: windows overlap, never leave
+            // a gap): cached ones in that range it does not list are gone from the server.
+            let upto = mark.below.max(high.saturating_add(1));
+            let here = store.uids_between(account, folder, low, upto)?;
+            let listed: HashSet<u32> = uids.iter().copied().collect();
+            for &uid in &here {
+                if uid < mark.below && !listed.contains(&uid) && !self.protected.contains(&uid) {
+                    if let Some(f) = store.remove_message(account, folder, uid)? {
+                        *delta += CountDelta::message(f, -1);
+                        report.removed_uids.push(uid);
+                        report.removed += 1;
+                        removed.push(uid);
+                    }
+                }
+            }
+            let here: HashSet<u32> = here.into_iter().collect();
+            let new: Vec<u32> = uids.iter().copied().filter(|u| !here.contains(u)).collect();
+            let mut ahead = Ahead {
+                inner: &mut *progress,
+                offset: ((exists - lo + 1) as usize).saturating_sub(new.len()),
+                total: Some(exists as usize),
+            };
+            let (count, _) =
+                fetch_envelopes(session, store, account, folder, &new, &mut ahead, false).await?;
+            report.new += count;
+            mark.below = mark.below.min(low);
+            store.set_first_sync_mark(account, folder, &mark)?;
+        }
+        Ok(removed)
+    }
 }
 
 /// Download bodies not cached yet (for `offline_bodies` and `tmail sync --bodies`).
