@@ -144,8 +144,9 @@ async fn watch_once(
     if !caps.idle {
         return Err(ImapError::Refused("no IDLE capability".into()));
     }
-    // A live server answers DONE and NOOP at once; half the check interval (2–20 s) is plenty.
-    let answer_within = (check / 2).clamp(Duration::from_secs(2), Duration::from_secs(20));
+    // A live server answers DONE and NOOP at once; half the check interval (5–20 s) is plenty,
+    // also on a loaded machine.
+    let answer_within = (check / 2).clamp(Duration::from_secs(5), Duration::from_secs(20));
     loop {
         let name = folder.borrow_and_update().clone();
         timed("SELECT", session.examine(&name)).await?;
@@ -181,7 +182,15 @@ async fn watch_once(
             // News the server gave between two IDLEs (as answers to DONE or NOOP) wakes too.
             let mut news = false;
             while let Ok(u) = session.unsolicited_responses.try_recv() {
-                news |= !matches!(u, async_imap::types::UnsolicitedResponse::Status { .. });
+                use async_imap::imap_proto::Response;
+                use async_imap::types::UnsolicitedResponse as U;
+                news |= match &u {
+                    U::Exists(_) | U::Expunge(_) => true,
+                    U::Other(d) => {
+                        matches!(d.parsed(), Response::Fetch(..) | Response::Vanished { .. })
+                    }
+                    _ => false,
+                };
             }
             if news && wake.send(name.clone()).is_err() {
                 return Ok(());
