@@ -505,6 +505,26 @@ fn resume(t: &mut TestApp, subject: &str) {
 }
 
 #[test]
+fn a_resumed_draft_sent_leaves_the_drafts_list_at_once() {
+    let mut t = demo_app(200, 50);
+    t.keys("Ciz@x.test<Tab><Tab><Tab>Stale draft<Esc>:postpone<Enter>");
+    resume(&mut t, "Stale draft");
+    let rows = t.app.list.rows.len();
+    let (uid, _) = drafts_copy(&t, "Stale draft");
+    t.keys("<C-s>");
+    assert!(t.app.composer.is_none(), "{}", info(&t));
+    assert_eq!(t.app.list.folder, "Drafts");
+    assert_eq!(
+        t.app.list.rows.len(),
+        rows - 1,
+        "the sent draft's row is gone"
+    );
+    assert!(!t.app.list.items.iter_views().any(|e| e.uid == uid));
+    let f = t.app.tree.get("demo", "Drafts").unwrap();
+    assert_eq!(f.total as usize, rows - 1, "and the count with it");
+}
+
+#[test]
 fn bcc_survives_postpone_and_resume_but_is_never_sent_as_a_header() {
     let mut t = demo_app(200, 50);
     t.keys("Cia@x.test<Tab><Tab>secret@x.test<Tab>bcc test<Esc>");

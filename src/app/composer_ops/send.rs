@@ -283,14 +283,19 @@ impl App {
         let Some(drafts) = self.account_role_folder(account, Role::Drafts) else {
             return;
         };
+        let mut gone = Vec::new();
         if let Ok(envs) = self.store.envelopes(account, &drafts) {
             for e in envs
                 .iter()
                 .filter(|e| e.message_id.as_deref() == Some(message_id))
             {
-                let _ = self.store.remove_message(account, &drafts, e.uid);
+                if let Ok(Some(_)) = self.store.remove_message(account, &drafts, e.uid) {
+                    gone.push(e.uid);
+                }
             }
         }
+        // Drafts may be the folder shown: its row goes now (a resumed draft, sent).
+        self.list_removed(account, &drafts, &gone);
         crate::app::mailops::journal(
             self,
             account,
