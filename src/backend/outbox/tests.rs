@@ -386,3 +386,26 @@ async fn the_worker_sends_at_start_and_on_send_outbox() {
         .expect("no panic");
     assert_eq!(s.envelopes(ACCOUNT, "Sent").unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn the_status_names_the_first_recipient_and_counts_the_others() {
+    let (_d, s) = store();
+    let r = queue(
+        &s,
+        draft("d3", &["ann@demo.test", "bob@demo.test", "cy@demo.test"]),
+        0,
+        None,
+    );
+    let (tx, mut rx) = unbounded_channel();
+    let mut ob = Outbox::demo(s.clone(), tx);
+    let Outcome::Sent { .. } = ob.send_now(r.id).await else {
+        panic!("not sent: {:?}", drain(&mut rx));
+    };
+    let events = drain(&mut rx);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Sent { to, .. } if to == "ann@demo.test and 2 more")),
+        "{events:?}"
+    );
+}

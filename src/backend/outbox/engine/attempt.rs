@@ -347,6 +347,11 @@ impl Outbox {
             .map(|a| a.email.clone())
             .or_else(|| built.recipients.first().cloned())
             .unwrap_or_default();
+        // "to ann@x.test and 2 more" when there were more (Cc and Bcc count)
+        let to = match built.recipients.len() {
+            0 | 1 => to,
+            n => format!("{to} and {} more", n - 1),
+        };
         self.send(Event::Sent {
             account: self.account.clone(),
             id: r.id,
