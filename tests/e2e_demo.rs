@@ -65,7 +65,10 @@ fn hostile_message_cannot_drive_the_terminal() {
     let title_before = s.pane_title();
     s.type_text("/OVERDUE");
     s.keys(&["Enter", "Enter"]);
-    let screen = s.wait_text("Subject: Invoice");
+    // the preview shows the hit as soon as the cursor is on it: wait for the message opened
+    let screen = s.wait_for("the message opened", |sc| {
+        sc.contains("Subject: Invoice") && sc.contains(" READ ")
+    });
     assert!(screen.contains("OVERDUE"));
     // the OSC 0 in the subject would have set the window title to "pwned"
     assert_ne!(s.pane_title(), "pwned");

@@ -174,6 +174,13 @@ impl App {
         // Replies of a removed message hang where it was: thread the folder again, off the
         // UI thread (the rows stay as they are until the new order is there).
         if self.list.take_stale_threads() {
+            // When the new order lands the cursor stays at this row: the reply under it may
+            // now sort as a thread of its own far down, and a cursor jumping there by itself
+            // half a second after `d` is lost (a place the user asked for meanwhile wins).
+            if self.list.want.is_none() {
+                self.list
+                    .want_at(super::list::Target::Row(self.list.cursor));
+            }
             self.reload_list();
         }
     }

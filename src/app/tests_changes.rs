@@ -513,6 +513,43 @@ fn thread_root(t: &TestApp, subject: &str) -> usize {
 }
 
 #[test]
+fn the_cursor_stays_at_its_row_when_the_rethreading_after_a_delete_lands() {
+    // a new thread on top: X with two replies, A then B; deleting X leaves A under the cursor,
+    // and A (older than B) sorts below B once threaded again
+    let mut t = background_app();
+    let x = deliver(&t, "Thread X", None);
+    t.app.update(changed(vec![x], vec![], vec![]));
+    let id = t.app.store.envelope("demo", "INBOX", x).unwrap().unwrap();
+    let id = id.message_id.unwrap();
+    let a = deliver(&t, "Re: Thread X (A)", Some(&id));
+    let b = deliver(&t, "Re: Thread X (B)", Some(&id));
+    // B is a day newer than A
+    let mut e = t.app.store.envelope("demo", "INBOX", b).unwrap().unwrap();
+    e.date += 86_400;
+    t.app.store.put_envelopes("demo", "INBOX", &[e]).unwrap();
+    t.app.update(changed(vec![a, b], vec![], vec![]));
+    t.run_jobs();
+    assert!(t.app.list.select_uid(x));
+    let row = t.app.list.cursor;
+    t.keys("d");
+    assert_eq!(t.app.list.cursor, row);
+    let under = t.app.list.selected().map(|e| e.uid);
+    t.run_jobs();
+    assert_eq!(t.app.list.cursor, row, "no jump when the new order lands");
+    assert_ne!(
+        t.app.list.selected().map(|e| e.uid),
+        under,
+        "the case: the message that was under the cursor moved"
+    );
+    // a place the user asked for meanwhile wins
+    let mut t = background_app();
+    t.app.list.cursor = thread_root(&t, "Offsite dinner: vote");
+    t.keys("dG");
+    t.run_jobs();
+    assert_eq!(t.app.list.cursor, t.app.list.rows.len() - 1);
+}
+
+#[test]
 fn undo_racing_a_background_rethreading_keeps_the_cursor_on_the_restored_message() {
     // The delete orphans replies, so the folder is threaded again by the job worker; `u` comes
     // before that lands. The job read the store before the undo or after it.
