@@ -419,10 +419,16 @@ impl Worker {
             };
             match folders::status(session, &f.path).await {
                 Ok((unread, total)) => {
+                    // A first sync cut midway (a mark) has counted what it stored: the server's
+                    // counts written over them would be added to again as it resumes.
                     let synced = self
                         .store
                         .folder_state(&self.name, &f.path)
-                        .is_ok_and(|s| s.uidnext != 0);
+                        .is_ok_and(|s| s.uidnext != 0)
+                        || self
+                            .store
+                            .first_sync_mark(&self.name, &f.path)
+                            .is_ok_and(|m| m.is_some());
                     if !synced {
                         // Nothing cached yet: show the server's counts until the first sync.
                         if (unread, total) != (f.unread, f.total) {

@@ -474,6 +474,9 @@ async fn sync_steps(
         } else {
             "(UID FLAGS)".to_string()
         };
+        // async-imap keeps at most 100 unsolicited responses and drops what comes after: empty
+        // it now (a long sync filled it), so the VANISHED (EARLIER) answer finds room.
+        take_vanished(session, &local_set, &mut vanished);
         let mut stream = timed(
             "UID FETCH FLAGS",
             session.uid_fetch(format!("1:{known_max}"), &query),
@@ -515,22 +518,16 @@ async fn sync_steps(
             report.changed += 1;
         }
         drop(stream);
-        while let Ok(u) = session.unsolicited_responses.try_recv() {
-            if let UnsolicitedResponse::Other(data) = u {
-                if let Response::Vanished { uids, .. } = data.parsed() {
-                    for r in uids {
-                        vanished.extend(r.clone().filter(|u| local_set.contains(u)));
-                    }
-                }
-            }
-        }
+        take_vanished(session, &local_set, &mut vanished);
     }
     let expected = local.len() + report.new;
     let qresync_done = caps.qresync && state.highestmodseq > 0;
     let mut gone: Vec<u32> = Vec::new();
     if qresync_done {
         gone = vanished;
-    } else if expected != mbox.exists as usize {
+    } else if !local.is_empty() && expected != mbox.exists as usize {
+        // (nothing was cached before: nothing can be gone, and a whole-folder UID list is
+        // not asked for in vain)
         let on_server: HashSet<u32> = search_uids(session, "ALL").await?.into_iter().collect();
         gone.extend(local.iter().filter(|u| !on_server.contains(u)));
     }
@@ -552,6 +549,20 @@ async fn sync_steps(
         },
     )?;
     Ok(())
+}
+
+/// Empty the session's unsolicited responses, keeping the UIDs of `known` that a VANISHED
+/// response (RFC 7162 §3.2.10) names.
+fn take_vanished(session: &mut ImapSession, known: &HashSet<u32>, vanished: &mut Vec<u32>) {
+    while let Ok(u) = session.unsolicited_responses.try_recv() {
+        if let UnsolicitedResponse::Other(data) = u {
+            if let Response::Vanished { uids, .. } = data.parsed() {
+                for r in uids {
+                    vanished.extend(r.clone().filter(|u| known.contains(u)));
+                }
+            }
+        }
+    }
 }
 
 /// SELECT the folder, with CONDSTORE when the server has it (RFC 7162 §3.1.8).
