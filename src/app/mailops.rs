@@ -160,6 +160,9 @@ pub(super) fn set_flags_of(
     let mut ops = Vec::new();
     let mut delta = CountDelta::default();
     let mut list_flags = Vec::new();
+    // The journal first (one flush for the whole selection), then the store: a sync that reads
+    // a message's flags after the store changed then finds the entry that protects it.
+    let mut wanted = Vec::new();
     for &uid in uids {
         let Some(shown) = app.list.get(uid).map(|e| e.flags) else {
             continue;
@@ -168,38 +171,45 @@ pub(super) fn set_flags_of(
         if shown == new {
             continue;
         }
-        // The store first (it says what the flags were); the list follows.
+        let env = match report(app, app.store.envelope(&account, &folder, uid)) {
+            Some(Some(e)) => e,
+            Some(None) => continue,
+            None => break,
+        };
+        // Only a local UID needs the Message-ID to be found on the server.
+        let message_id = if uid >= crate::store::LOCAL_UID_BASE {
+            env.message_id
+        } else {
+            None
+        };
+        // The change the user made: the one flag, whatever else the store has meanwhile.
+        ops.push((
+            JournalOp::SetFlags {
+                folder: folder.clone(),
+                uid,
+                old: shown,
+                new,
+            },
+            message_id,
+        ));
+        wanted.push(uid);
+    }
+    journal_many(app, &account, ops, out);
+    for uid in wanted {
+        let Some(shown) = app.list.get(uid).map(|e| e.flags) else {
+            continue;
+        };
+        let new = shown.with(bit, on);
         let old = match report(app, app.store.set_flags(&account, &folder, uid, new)) {
             Some(Some(old)) => old,
             Some(None) => continue,
             None => break,
         };
         list_flags.push((uid, new));
-        // Only a local UID needs the Message-ID to be found on the server.
-        let message_id = if uid >= crate::store::LOCAL_UID_BASE {
-            app.store
-                .envelope(&account, &folder, uid)
-                .ok()
-                .flatten()
-                .and_then(|e| e.message_id)
-        } else {
-            None
-        };
-        ops.push((
-            JournalOp::SetFlags {
-                folder: folder.clone(),
-                uid,
-                old,
-                new,
-            },
-            message_id,
-        ));
         delta += CountDelta::flags(old, new);
         changes.push((uid, old));
     }
     app.list_flags(&account, &folder, &list_flags);
-    // One flush for the whole selection.
-    journal_many(app, &account, ops, out);
     add_counts(app, &account, &folder, delta);
     if !changes.is_empty() {
         if uids.len() > 1 {
