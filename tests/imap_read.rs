@@ -1330,3 +1330,58 @@ fn a_message_read_while_a_sync_runs_stays_read() {
         });
     }
 }
+
+#[test]
+fn a_flag_change_the_sync_held_back_is_asked_for_again_after_the_replay() {
+    let d = dovecot();
+    let u = d.new_user("held-back");
+    d.append_many(&u, "INBOX", &(0..300).map(tiny).collect::<Vec<_>>());
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let store = store_with_folders(dir.path(), &u).await;
+        let (mut s, caps) = session(&u).await;
+        assert!(caps.condstore);
+        sync_inbox(&mut s, &caps, &store, &u).await;
+        // another client reads and flags message 5; the user reads it here during the next
+        // sync (its journal entry holds the server's flags back)
+        d.doveadm(&[
+            "flags",
+            "add",
+            "-u",
+            &u.name,
+            "\\Seen \\Flagged",
+            "mailbox",
+            "INBOX",
+            "uid",
+            "5",
+        ]);
+        d.append_many(&u, "INBOX", &(300..750).map(tiny).collect::<Vec<_>>());
+        let mut user = ReadBetween {
+            store: store.clone(),
+            account: u.name.clone(),
+            uid: 5,
+            done: false,
+        };
+        sync::sync_folder(&mut s, &caps, &store, &u.name, "INBOX", &mut user)
+            .await
+            .unwrap();
+        assert!(user.done);
+        let e = store.envelope(&u.name, "INBOX", 5).unwrap().unwrap();
+        assert!(e.flags.seen() && !e.flags.flagged(), "{:?}", e.flags);
+        // the replay: `+FLAGS.SILENT (\Seen)` changes nothing on the server (no new MODSEQ)
+        d.doveadm(&[
+            "flags", "add", "-u", &u.name, "\\Seen", "mailbox", "INBOX", "uid", "5",
+        ]);
+        for j in store.journal(Some(&u.name)).unwrap() {
+            store.journal_remove(j.id).unwrap();
+        }
+        // the next sync still brings the other client's \Flagged
+        sync_inbox(&mut s, &caps, &store, &u).await;
+        let e = store.envelope(&u.name, "INBOX", 5).unwrap().unwrap();
+        assert!(
+            e.flags.seen() && e.flags.flagged(),
+            "the other client's flag was missed: {:?}",
+            e.flags
+        );
+    });
+}

@@ -463,6 +463,11 @@ async fn sync_steps(
         && state.highestmodseq > 0
         && mbox.highest_modseq == Some(state.highestmodseq);
     let mut vanished: Vec<u32> = Vec::new();
+    // Server flags not taken because the user's change waits in the journal: the HIGHESTMODSEQ
+    // stays where it was, so the next sync asks for those messages again (a replayed STORE that
+    // changes nothing on the server gives no new MODSEQ; another client's change of another
+    // flag there would be missed).
+    let mut held_back = false;
     if known_max > 0 && !modseq_same {
         let incremental = caps.condstore && state.highestmodseq > 0;
         let query = if incremental {
@@ -487,6 +492,8 @@ async fn sync_steps(
         while let Some(f) = timed("UID FETCH FLAGS", stream.try_next()).await? {
             let Some(uid) = f.uid else { continue };
             if !local_set.contains(&uid) {
+                // the user's change waits in the journal: the server's flags are not taken
+                held_back |= protected.contains(&uid);
                 continue;
             }
             let flags = flags_of(f.flags());
@@ -506,11 +513,12 @@ async fn sync_steps(
                 }
             }
             if protected.contains(&uid) {
+                held_back = true;
                 continue;
             }
-            // Changed while the journal was read (the store is written before the journal):
-            // left as the user made it.
+            // Changed while the journal was read: left as the user made it.
             if !store.set_flags_unless_changed(account, folder, uid, &bytes, flags)? {
+                held_back = true;
                 continue;
             }
             *delta += CountDelta::flags(old, flags);
@@ -545,7 +553,11 @@ async fn sync_steps(
         &FolderState {
             uidvalidity,
             uidnext: server_next,
-            highestmodseq: mbox.highest_modseq.unwrap_or(0),
+            highestmodseq: if held_back {
+                state.highestmodseq
+            } else {
+                mbox.highest_modseq.unwrap_or(0)
+            },
         },
     )?;
     Ok(())
