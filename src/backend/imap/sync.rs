@@ -666,6 +666,7 @@ impl FirstSync<'_> {
         let (store, account, folder) = (self.store, self.account, self.folder);
         let server_next = mbox.uid_next.unwrap_or(0);
         let mut removed = Vec::new();
+        let mut exists = mbox.exists;
         if resumed && (server_next > mark.uidnext || server_next == 0) {
             let arrived: Vec<u32> = search_uids(session, &format!("UID {}:*", mark.uidnext.max(1)))
                 .await?
@@ -675,12 +676,16 @@ impl FirstSync<'_> {
             let (count, _) =
                 fetch_envelopes(session, store, account, folder, &arrived, progress, false).await?;
             report.new += count;
+            if arrived.len() > FIRST_BATCH {
+                // between its batches the session may have served another folder and selected
+                // this one again: the EXISTS of the first SELECT may be stale
+                exists = select(session, self.caps, folder).await?.exists;
+            }
         }
         if resumed && server_next > mark.uidnext {
             mark.uidnext = server_next;
             store.set_first_sync_mark(account, folder, &mark)?;
         }
-        let mut exists = mbox.exists;
         let mut hi = if resumed {
             seq_below(session, exists, mark.below).await?
         } else {
