@@ -409,7 +409,10 @@ impl App {
                 error,
             } => {
                 if self.preview.is_showing(&account, &folder, uid) {
-                    self.preview.set_error(&error);
+                    let envelope = self.store.envelope(&account, &folder, uid).ok().flatten();
+                    let width = self.preview_size().0;
+                    self.preview
+                        .set_error_with(&error, envelope.as_ref(), width);
                 }
                 self.status.error = Some(format!("{account}: cannot fetch message: {error}"));
             }

@@ -224,14 +224,48 @@ impl Preview {
     }
 
     pub fn set_error(&mut self, error: &str) {
+        self.set_error_with(error, None, usize::MAX);
+    }
+
+    /// The message's body could not be loaded: what the store knows of it (its envelope: From,
+    /// To, Date, Subject), then why, each wrapped to `width` cells.
+    pub fn set_error_with(
+        &mut self,
+        error: &str,
+        envelope: Option<&crate::mail::Envelope>,
+        width: usize,
+    ) {
+        use crate::mail::sanitize::{sanitize, wrap};
         self.loading = false;
+        let mut lines = Vec::new();
+        let mut push = |kind: LineKind, text: &str| {
+            for t in wrap(&sanitize(text), width.max(1)) {
+                lines.push(Line { kind, text: t });
+            }
+        };
+        if let Some(e) = envelope {
+            let join = |a: &[crate::mail::Address]| {
+                a.iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            push(LineKind::Header, &format!("From: {}", join(&e.from)));
+            if !e.to.is_empty() {
+                push(LineKind::Header, &format!("To: {}", join(&e.to)));
+            }
+            if let Some(d) = self.dates.format(e.date) {
+                push(LineKind::Header, &format!("Date: {d}"));
+            }
+            push(LineKind::Header, &format!("Subject: {}", e.subject));
+            push(LineKind::Body, "");
+        }
+        push(
+            LineKind::Notice,
+            &format!("Cannot load this message: {error}"),
+        );
         self.rendered = Rendered {
-            lines: vec![Line {
-                kind: LineKind::Notice,
-                text: crate::mail::sanitize::sanitize(&format!(
-                    "Cannot load this message: {error}"
-                )),
-            }],
+            lines,
             attachments: Vec::new(),
         };
     }

@@ -328,6 +328,49 @@ fn a_row_number_on_the_command_line_goes_to_that_message() {
 }
 
 #[test]
+fn a_message_that_cannot_load_shows_its_envelope_and_the_whole_reason() {
+    let mut t = demo_app(80, 24);
+    t.keys("<Enter>");
+    let (account, folder, uid) = t.app.preview.target.clone().unwrap();
+    let subject = t.app.list.selected().unwrap().subject.to_string();
+    let error =
+        "offline: this message is not cached yet (it is fetched when the account is back online)";
+    t.app.update(Action::Worker(Event::BodyFailed {
+        account,
+        folder,
+        uid,
+        error: error.into(),
+    }));
+    let lines: Vec<String> = t
+        .app
+        .preview
+        .rendered
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(lines.iter().any(|l| l.starts_with("From: ")), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Subject: ") && subject.starts_with(&l[9..])),
+        "{lines:?}"
+    );
+    let width = t.app.preview_size().0;
+    assert!(
+        lines
+            .iter()
+            .all(|l| crate::mail::sanitize::width(l) <= width),
+        "{lines:?}"
+    );
+    let all = lines.join(" ");
+    assert!(
+        all.contains("account is back online"),
+        "the reason is cut: {lines:?}"
+    );
+}
+
+#[test]
 fn the_html_part_opens_in_a_browser_with_remote_content_blocked() {
     let mut t = demo_app(160, 45);
     // a message with an HTML alternative says so, and open-html writes it out
