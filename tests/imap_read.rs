@@ -1117,7 +1117,11 @@ fn a_first_sync_cut_before_its_uid_list_could_come_goes_on_where_it_stopped() {
                     assert_eq!(now, (1..=n as u32).collect::<Vec<_>>());
                     assert_eq!(report.total, n);
                     let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
-                    assert_eq!((f.unread, f.total), (n as u32, n as u32), "counts by delta");
+                    assert_eq!(
+                        (f.unread, f.total),
+                        (n as u32, n as u32),
+                        "counts right, a drift between connections healed"
+                    );
                     let state = store.folder_state(&u.name, "INBOX").unwrap();
                     assert_eq!(state.uidnext, n as u32 + 1, "{state:?}");
                     assert!(state.highestmodseq > 0, "{state:?}");
@@ -1134,6 +1138,20 @@ fn a_first_sync_cut_before_its_uid_list_could_come_goes_on_where_it_stopped() {
                     );
                     let state = store.folder_state(&u.name, "INBOX").unwrap();
                     assert_eq!(state.uidnext, 0, "a cut first sync is not taken for done");
+                    if attempt == 1 {
+                        // a count move lost in between (tmail killed between a write and its
+                        // count): the finished sync counts the cache once
+                        store
+                            .add_counts(
+                                &u.name,
+                                "INBOX",
+                                tmail::store::CountDelta {
+                                    unread: 37,
+                                    total: 37,
+                                },
+                            )
+                            .unwrap();
+                    }
                     stored = now;
                 }
             }

@@ -435,6 +435,12 @@ async fn sync_steps(
         };
         store.set_folder_state(account, folder, &state)?;
         store.clear_first_sync_mark(account, folder)?;
+        if resume.is_some() {
+            // Done across several connections: count the cache once, so what a connection
+            // lost of its count moves (tmail quit or crashed midway) does not stay.
+            store.recount(account, folder)?;
+            *delta = CountDelta::default();
+        }
     } else {
         let new: Vec<u32> = if server_next > state.uidnext || server_next == 0 {
             search_uids(session, &format!("UID {}:*", state.uidnext.max(1)))
