@@ -851,20 +851,13 @@ fn another_clients_flag_change_during_an_envelope_fetch_is_not_stored_as_a_messa
     let u = d.new_user("unsolicited");
     d.append_many(&u, "INBOX", &support::corpus::messages(500));
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let settings = server(Security::Tls);
+    let store = rt().block_on(store_with_folders(dir.path(), &u));
     rt().block_on(async {
-        let (mut s, caps) = conn::connect(&settings, &creds(&u)).await.unwrap();
+        let (mut s, caps) = session(&u).await;
         assert!(
             caps.qresync,
             "the case needs QRESYNC enabled (Dovecot has it)"
         );
-        for f in folders::list(&mut s, &u.name, &FolderRoles::default())
-            .await
-            .unwrap()
-        {
-            store.put_folder(&f).unwrap();
-        }
         // the newest 200 are stored first, then the other 300 in two batches; between those,
         // message 500 (already stored) is flagged by another client: Dovecot tells this session
         // with an unsolicited `* n FETCH (UID 500 MODSEQ (..) FLAGS (\Flagged))` inside the
@@ -900,7 +893,7 @@ fn a_flags_sync_cut_midway_keeps_the_counts_right() {
     let u = d.new_user("cutflags");
     d.append_many(&u, "INBOX", &support::corpus::messages(3000));
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = rt().block_on(store_with_folders(dir.path(), &u));
     let unread_in_store = |store: &Store| {
         store
             .uids(&u.name, "INBOX")
@@ -913,15 +906,7 @@ fn a_flags_sync_cut_midway_keeps_the_counts_right() {
             .count() as u32
     };
     rt().block_on(async {
-        let (mut s, caps) = conn::connect(&server(Security::Tls), &creds(&u))
-            .await
-            .unwrap();
-        for f in folders::list(&mut s, &u.name, &FolderRoles::default())
-            .await
-            .unwrap()
-        {
-            store.put_folder(&f).unwrap();
-        }
+        let (mut s, caps) = session(&u).await;
         sync::sync_folder(
             &mut s,
             &caps,
