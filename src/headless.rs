@@ -41,6 +41,20 @@ pub(crate) fn pick<'a>(
     }
 }
 
+/// The store and a single-threaded runtime for a headless command; on failure the reason is
+/// printed on stderr as `tmail COMMAND: …` (the command's exit code is then 1).
+fn store_and_runtime(command: &str, store_dir: &Path) -> Option<(Store, tokio::runtime::Runtime)> {
+    let store = Store::open(store_dir)
+        .map_err(|e| eprintln!("tmail {command}: {e}"))
+        .ok()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| eprintln!("tmail {command}: {e}"))
+        .ok()?;
+    Some((store, rt))
+}
+
 /// `tmail sync`: returns the exit code: 0 when every folder of every account synced, 1 when
 /// any failed (each failure is printed on stderr with the account, the folder and the
 /// server's words; the other folders are synced all the same), 2 for a bad argument.
@@ -52,22 +66,8 @@ pub fn sync(settings: &Settings, store_dir: &Path, account: Option<&str>, bodies
             return 2;
         }
     };
-    let store = match Store::open(store_dir) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("tmail sync: {e}");
-            return 1;
-        }
-    };
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("tmail sync: {e}");
-            return 1;
-        }
+    let Some((store, rt)) = store_and_runtime("sync", store_dir) else {
+        return 1;
     };
     let mut failed = false;
     for a in accounts {

@@ -907,16 +907,7 @@ fn a_flags_sync_cut_midway_keeps_the_counts_right() {
     };
     rt().block_on(async {
         let (mut s, caps) = session(&u).await;
-        sync::sync_folder(
-            &mut s,
-            &caps,
-            &store,
-            &u.name,
-            "INBOX",
-            &mut Told(Vec::new()),
-        )
-        .await
-        .unwrap();
+        sync_inbox(&mut s, &caps, &store, &u).await;
     });
     let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
     assert_eq!(f.unread, unread_in_store(&store));
@@ -954,19 +945,8 @@ fn a_flags_sync_cut_midway_keeps_the_counts_right() {
     );
     // and the next sync (not cut) finishes the job
     rt().block_on(async {
-        let (mut s, caps) = conn::connect(&server(Security::Tls), &creds(&u))
-            .await
-            .unwrap();
-        sync::sync_folder(
-            &mut s,
-            &caps,
-            &store,
-            &u.name,
-            "INBOX",
-            &mut Told(Vec::new()),
-        )
-        .await
-        .unwrap();
+        let (mut s, caps) = session(&u).await;
+        sync_inbox(&mut s, &caps, &store, &u).await;
     });
     let f = store.folder(&u.name, "INBOX").unwrap().unwrap();
     assert_eq!((f.unread, f.total), (0, 3000));

@@ -69,22 +69,8 @@ pub fn send(settings: &Settings, store_dir: &Path, args: &SendArgs) -> i32 {
             return 2;
         }
     };
-    let store = match Store::open(store_dir) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("tmail send: {e}");
-            return 1;
-        }
-    };
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("tmail send: {e}");
-            return 1;
-        }
+    let Some((store, rt)) = super::store_and_runtime("send", store_dir) else {
+        return 1;
     };
     let code = rt.block_on(queue_and_send(account, &store, draft, built));
     if let Err(e) = store.flush() {
